@@ -1,0 +1,43 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Lineage",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lineage", targets: ["lineage"]),
+        .library(name: "LineageKit", targets: ["LineageKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            providers: [.apt(["libblas-dev", "liblapacke-dev"])]
+        ),
+        .target(
+            name: "LineageKit",
+            dependencies: [
+                "CLinearAlgebra",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .executableTarget(
+            name: "lineage",
+            dependencies: [
+                "LineageKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LineageKitTests",
+            dependencies: ["LineageKit"]
+        ),
+        .testTarget(
+            name: "LineageCLITests",
+            dependencies: ["LineageKit"]
+        ),
+    ]
+)

@@ -1,0 +1,111 @@
+import Foundation
+
+/// A fixed, ordered set of probe prompts: the questions every compared model answered.
+///
+/// Its identity in results is the SHA-256 of its `probes.jsonl`, so two runs on "the same" set can
+/// be shown to be on the same bytes.
+public struct ProbeSet: Sendable {
+    public let name: String
+    public let probes: [Probe]
+    public let sha256: String
+    /// The set's folder (`Probes/<set>/`), holding its panel and calibration, when it came from one.
+    public let directory: String?
+    /// The file the probes were read from.
+    public let path: String
+
+    private let indexByID: [String: Int]
+    private let indexByPrompt: [String: Int]
+
+    public init(name: String, probes: [Probe], sha256: String, path: String, directory: String?) throws(InputError) {
+        guard !probes.isEmpty else {
+            throw InputError(.emptyProbeSet, at: SourceLocation(path: path), "the probe set holds no probes")
+        }
+        var byID: [String: Int] = [:]
+        var byPrompt: [String: Int] = [:]
+        for (index, probe) in probes.enumerated() {
+            if let earlier = byID[probe.id] {
+                throw InputError(.duplicateProbe, at: SourceLocation(path: path, line: index + 1),
+                                 "duplicate probe id \"\(probe.id)\" (first on line \(earlier + 1))")
+            }
+            byID[probe.id] = index
+            let key = Self.promptKey(probe.prompt)
+            if byPrompt[key] == nil { byPrompt[key] = index }
+        }
+        self.name = name
+        self.probes = probes
+        self.sha256 = sha256
+        self.path = path
+        self.directory = directory
+        self.indexByID = byID
+        self.indexByPrompt = byPrompt
+    }
+
+    public func index(ofID id: String) -> Int? { indexByID[id] }
+    public func index(ofPrompt prompt: String) -> Int? { indexByPrompt[Self.promptKey(prompt)] }
+
+    /// Prompts match when they agree after white-space runs are folded and the ends trimmed.
+    static func promptKey(_ prompt: String) -> String {
+        prompt.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// Loads `probes.jsonl` (`id`, `prompt`, `category`, `purpose` a line), or a set's folder holding one.
+    public static func load(path: String) throws(InputError) -> ProbeSet {
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        let file = exists && isDirectory.boolValue ? (path as NSString).appendingPathComponent("probes.jsonl") : path
+        let directory = exists && isDirectory.boolValue ? path : nil
+        let input = try InputFile(path: file)
+        var probes: [Probe] = []
+        try input.withContent { (bytes) throws(InputError) in
+            var lines = LineIterator(bytes)
+            while let line = lines.next() {
+                if line.bytes.isBlank { continue }
+                let value: JSONValue
+                do throws(JSONParser.Failure) { value = try JSONParser.parse(line.bytes, firstLine: line.number) } catch {
+                    throw input.error(error)
+                }
+                let fields = FieldReader(file: input, line: line.number, record: value)
+                guard let id = try fields.optionalIdentifier("id") else {
+                    throw InputError(.missingField, at: input.location(line: line.number), "missing field \"id\"")
+                }
+                let prompt = try fields.requiredString("prompt")
+                probes.append(Probe(id: id, prompt: prompt,
+                                    category: try fields.optionalString("category") ?? "general",
+                                    purpose: try fields.optionalString("purpose") ?? ""))
+            }
+        }
+        let name = directory.map { ($0 as NSString).lastPathComponent }
+            ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
+        return try ProbeSet(name: name, probes: probes, sha256: input.sha256, path: file, directory: directory)
+    }
+
+    /// Finds a set by name or path: a path that exists is used as given; otherwise `<root>/<name>` for
+    /// each root in `$LINEAGE_PROBES`, `./Probes`, and `Probes/` beside the installed tool.
+    public static func resolve(_ nameOrPath: String) throws(InputError) -> ProbeSet {
+        if FileManager.default.fileExists(atPath: nameOrPath) { return try load(path: nameOrPath) }
+        for root in searchRoots() {
+            let candidate = (root as NSString).appendingPathComponent(nameOrPath)
+            if FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent("probes.jsonl")) {
+                return try load(path: candidate)
+            }
+        }
+        throw InputError(.unreadable, at: SourceLocation(path: nameOrPath),
+                         "no probe set of that name or path (looked in \(searchRoots().joined(separator: ", ")))")
+    }
+
+    /// Where named probe sets are looked for, in order.
+    public static func searchRoots() -> [String] {
+        var roots: [String] = []
+        if let custom = ProcessInfo.processInfo.environment["LINEAGE_PROBES"], !custom.isEmpty { roots.append(custom) }
+        roots.append("Probes")
+        // The tool runs from <repo>/.build/<config>/lineage during development and CI.
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let probes = folder.appendingPathComponent("Probes").path
+            if !roots.contains(probes) { roots.append(probes) }
+            folder = folder.deletingLastPathComponent()
+        }
+        return roots
+    }
+}

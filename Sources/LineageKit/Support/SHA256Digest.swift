@@ -1,0 +1,32 @@
+import Crypto
+import Foundation
+
+/// SHA-256 as lowercase hex: the identity of every input, model and result file in a manifest.
+public enum SHA256Digest {
+    public static func hex<D: DataProtocol>(of data: D) -> String {
+        SHA256.hash(data: data).map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    public static func hex(of text: String) -> String { hex(of: Data(text.utf8)) }
+
+    /// Hashes a file in 1 MiB chunks, so that a large recording is never held twice.
+    public static func hex(ofFile path: String) throws(InputError) -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(.unreadable, at: SourceLocation(path: path), "cannot open the file for reading")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
+        } catch {
+            throw InputError(.unreadable, at: SourceLocation(path: path), "read failed: \(error.localizedDescription)")
+        }
+        return hasher.finalize().map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+}

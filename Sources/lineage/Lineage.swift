@@ -1,0 +1,12 @@
+import ArgumentParser
+import LineageKit
+
+@main
+struct Lineage: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lineage",
+        abstract: "Estimate whether one language model was distilled from another, from recorded answers.",
+        version: ToolInfo.version,
+        subcommands: [ValidateCommand.self, DoctorCommand.self]
+    )
+}

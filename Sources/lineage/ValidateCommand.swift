@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Read recordings and report how each aligns with a probe set (aligned, missing, empty, duplicate, unknown)."
+    )
+
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+
+    func run() throws {
+        let set = try ProbeSet.resolve(input.probes)
+        var reports: [ValidationReport] = []
+        var failures = 0
+        for file in files {
+            do {
+                let recording = try RecordingReader.read(path: file, format: input.inputFormat)
+                let aligned = Aligner.align(recording, to: set)
+                reports.append(ValidationReport(file: file, model: aligned.model, format: aligned.format.rawValue,
+                                                sha256: aligned.sha256, notes: aligned.notes,
+                                                alignment: aligned.summary, error: nil))
+            } catch {
+                failures += 1
+                reports.append(ValidationReport(file: file, model: nil, format: nil, sha256: nil, notes: nil,
+                                                alignment: nil, error: "\(error)"))
+                if !json { printError("error: \(error)") }
+            }
+        }
+        if json {
+            print(try JSONOutput.string(ValidationDocument(probeSet: set.name, probeSetSHA256: set.sha256, files: reports)))
+        } else {
+            print("probe set \(set.name) (\(set.probes.count) probes, sha256 \(set.sha256.prefix(12)))")
+            for report in reports {
+                guard let a = report.alignment else { continue }
+                var line = "\(report.file): model \(report.model ?? "?") [\(report.format ?? "?")] aligned \(a.aligned)/\(a.probes), missing \(a.missing), empty \(a.empty), duplicate \(a.duplicate), unknown \(a.unknown)"
+                if a.conflicting > 0 { line += " (\(a.conflicting) conflicting)" }
+                print(line)
+                if !a.missingIDs.isEmpty { print("  missing: \(a.missingIDs.prefix(20).joined(separator: " "))\(a.missingIDs.count > 20 ? " …" : "")") }
+                if !a.emptyIDs.isEmpty { print("  empty: \(a.emptyIDs.prefix(20).joined(separator: " "))\(a.emptyIDs.count > 20 ? " …" : "")") }
+                if !a.unknownRecords.isEmpty { print("  unknown: \(a.unknownRecords.prefix(5).joined(separator: "; "))\(a.unknownRecords.count > 5 ? " …" : "")") }
+                if let notes = report.notes {
+                    if notes.byteOrderMark { print("  note: a UTF-8 byte-order mark was skipped") }
+                    if notes.crlfLines > 0 { print("  note: \(notes.crlfLines) lines end in CRLF") }
+                    if !notes.failedRequests.isEmpty { print("  note: \(notes.failedRequests.count) failed requests carried no answer") }
+                }
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}
+
+struct ValidationReport: Encodable {
+    let file: String
+    let model: String?
+    let format: String?
+    let sha256: String?
+    let notes: ReadingNotes?
+    let alignment: AlignmentSummary?
+    let error: String?
+}
+
+struct ValidationDocument: Encodable {
+    let probeSet: String
+    let probeSetSHA256: String
+    let files: [ValidationReport]
+    enum CodingKeys: String, CodingKey { case probeSet = "probe_set", probeSetSHA256 = "probe_set_sha256", files }
+}
