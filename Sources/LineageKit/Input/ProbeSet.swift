@@ -17,6 +17,12 @@ public struct ProbeSet: Sendable {
     private let indexByPrompt: [String: Int]
 
     public init(name: String, probes: [Probe], sha256: String, path: String, directory: String?) throws(InputError) {
+        try self.init(name: name, probes: probes, sha256: sha256, path: path, directory: directory, lines: nil)
+    }
+
+    /// - Parameter lines: the file line of each probe, so that a duplicate is reported where it stands
+    ///   (blank lines make it differ from the probe's position).
+    init(name: String, probes: [Probe], sha256: String, path: String, directory: String?, lines: [Int]?) throws(InputError) {
         guard !probes.isEmpty else {
             throw InputError(.emptyProbeSet, at: SourceLocation(path: path), "the probe set holds no probes")
         }
@@ -24,8 +30,10 @@ public struct ProbeSet: Sendable {
         var byPrompt: [String: Int] = [:]
         for (index, probe) in probes.enumerated() {
             if let earlier = byID[probe.id] {
-                throw InputError(.duplicateProbe, at: SourceLocation(path: path, line: index + 1),
-                                 "duplicate probe id \"\(probe.id)\" (first on line \(earlier + 1))")
+                let line = lines.map { $0[index] } ?? index + 1
+                let first = lines.map { $0[earlier] } ?? earlier + 1
+                throw InputError(.duplicateProbe, at: SourceLocation(path: path, line: line),
+                                 "duplicate probe id \"\(probe.id)\" (first on line \(first))")
             }
             byID[probe.id] = index
             let key = Self.promptKey(probe.prompt)
@@ -56,6 +64,7 @@ public struct ProbeSet: Sendable {
         let directory = exists && isDirectory.boolValue ? path : nil
         let input = try InputFile(path: file)
         var probes: [Probe] = []
+        var lineNumbers: [Int] = []
         try input.withContent { (bytes) throws(InputError) in
             var lines = LineIterator(bytes)
             while let line = lines.next() {
@@ -72,11 +81,13 @@ public struct ProbeSet: Sendable {
                 probes.append(Probe(id: id, prompt: prompt,
                                     category: try fields.optionalString("category") ?? "general",
                                     purpose: try fields.optionalString("purpose") ?? ""))
+                lineNumbers.append(line.number)
             }
         }
         let name = directory.map { ($0 as NSString).lastPathComponent }
             ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try ProbeSet(name: name, probes: probes, sha256: input.sha256, path: file, directory: directory)
+        return try ProbeSet(name: name, probes: probes, sha256: input.sha256, path: file, directory: directory,
+                            lines: lineNumbers)
     }
 
     /// Finds a set by name or path: a path that exists is used as given; otherwise `<root>/<name>` for
