@@ -1,5 +1,5 @@
 """Lineage verdict research driver.
-    python verdict_research.py [table|nested|probes|proj|calib|all]
+    python verdict_research.py [all|table|nested|probes|calib|proj]   (all = everything except proj)
 Data: AlpacaEval model outputs (tatsu-lab/alpaca_eval; Li, Zhang, Dubois et al., 2023), licence CC BY-NC 4.0.
 Deterministic (seeded). Features cached under /tmp/lineage_research (first run ~3 min, char block dominates).
 """
@@ -206,6 +206,6 @@ if __name__ == "__main__":
         probe_study()
     if what in ("calib", "all"):
         calib()
-    if what in ("proj", "all"):
+    if what == "proj":  # ~9 min, run separately
         proj_study()
     print(f"done in {time.time() - t0:.0f}s")
