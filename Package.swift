@@ -22,7 +22,8 @@ let package = Package(
             dependencies: [
                 "CLinearAlgebra",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            resources: [.copy("Embedding/Resources/ngram-v1.lnm"), .copy("Embedding/Resources/ngram-v1.lnm.sha256")]
         ),
         .executableTarget(
             name: "lineage",

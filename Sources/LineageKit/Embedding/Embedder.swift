@@ -1,0 +1,144 @@
+import Foundation
+
+/// Turns answers into unit vectors with an `EmbeddingModel`.
+///
+/// Per answer and family: term frequencies of the hashed features, weighted `(1 + ln tf) · idf` (sublinear
+/// TF-IDF, Salton & Buckley 1988), projected by `SparseProjection` into the family's columns, the block
+/// scaled to length `√(w_f / Σ w)`; then the whole row is L2-normalised. With every block present the
+/// cosine of two rows is `Σ_f w_f cos_f / Σ_f w_f`, the research pipeline's combination. An answer with
+/// no features (empty text) gives a zero row.
+///
+/// Work is split into fixed chunks of answers spread over `threads` workers; every row is computed by one
+/// worker in a fixed order, so the result is bit-identical for any thread count.
+public struct Embedder: Sendable {
+    public let model: EmbeddingModel
+    /// Worker threads (default: the active processor count).
+    public var threads: Int
+    /// Answers per chunk of work; fixed, so that chunking never depends on the thread count.
+    static let chunkSize = 32
+
+    public init(model: EmbeddingModel, threads: Int? = nil) {
+        self.model = model
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// One L2-normalised row per text (a zero row for a text without features).
+    public func embed(_ texts: [String]) -> Matrix {
+        var out = Matrix(rows: texts.count, columns: model.dimensions)
+        embed(texts, into: &out.values)
+        return out
+    }
+
+    /// Embeds one aligned recording: probes × dimensions, samples of a probe averaged then renormalised.
+    public func embed(_ recording: AlignedRecording) -> EmbeddedRecording {
+        let probes = recording.answers.count
+        let dims = model.dimensions
+        var matrix = Matrix(rows: probes, columns: dims)
+        if recording.answers.allSatisfy({ $0.count <= 1 }) {
+            // One sample a probe (the usual case): embed straight into the probe rows.
+            let texts = recording.answers.map { $0.first ?? "" }
+            embed(texts, into: &matrix.values)
+        } else {
+            let texts = recording.answers.flatMap { $0 }
+            let flat = embed(texts)
+            var row = 0
+            for p in 0..<probes {
+                let samples = recording.answers[p].count
+                guard samples > 0 else { continue }
+                for s in 0..<samples {
+                    for d in 0..<dims { matrix.values[p * dims + d] += flat.values[(row + s) * dims + d] }
+                }
+                row += samples
+                Self.normalizeRow(&matrix.values, offset: p * dims, count: dims)
+            }
+        }
+        var answered = [Bool](repeating: false, count: probes)
+        for p in 0..<probes {
+            answered[p] = matrix.values[(p * dims)..<((p + 1) * dims)].contains { $0 != 0 }
+        }
+        return EmbeddedRecording(model: recording.model, source: recording.source, sha256: recording.sha256,
+                                 embeddings: matrix, answered: answered, familyColumns: model.familyColumns,
+                                 modelVersion: model.version, modelSHA256: model.sha256)
+    }
+
+    /// Writes `texts.count` rows into `values` (already zero, `texts.count × dimensions`).
+    func embed(_ texts: [String], into values: inout [Float]) {
+        let dims = model.dimensions
+        precondition(values.count == texts.count * dims)
+        guard !texts.isEmpty, dims > 0 else { return }
+        let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
+        let workers = min(threads, chunks)
+        let model = self.model
+        values.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let base = buffer.baseAddress!
+            let work: @Sendable (Int) -> Void = { worker in
+                let counter = FeatureCounter(model: model)
+                let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
+                var chunk = worker
+                while chunk < chunks {
+                    let start = chunk * Self.chunkSize
+                    for i in start..<min(texts.count, start + Self.chunkSize) {
+                        Self.embedOne(texts[i], counter: counter, projection: projection, model: model,
+                                      row: base + i * dims)
+                    }
+                    chunk += workers
+                }
+            }
+            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
+        }
+    }
+
+    static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
+                         model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
+        guard !text.isEmpty else { return }
+        counter.count(text)
+        defer { counter.reset() }
+        let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
+        guard totalWeight > 0 else { return }
+        let touched = counter.touched
+        let counts = counter.counts
+        let idf = model.idf
+        idf.withUnsafeBufferPointer { idf in
+            for (layout, range) in counter.segments where layout.weight > 0 && !range.isEmpty {
+                let block = row + layout.columnOffset
+                let dims = layout.dimensions
+                for k in range {
+                    let bucket = touched[k]
+                    let tf = counts[Int(bucket)]
+                    let value = (tf == 1 ? 1 : 1 + logf(Float(tf))) * idf[Int(bucket)]
+                    projection.forEachEntry(bucket: bucket, dims: dims) { column, sign in
+                        block[column] += sign * value
+                    }
+                }
+                var norm: Float = 0
+                for d in 0..<dims { norm += block[d] * block[d] }
+                guard norm > 0 else { continue }
+                let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
+                for d in 0..<dims { block[d] *= scale }
+            }
+        }
+        var norm: Float = 0
+        for d in 0..<model.dimensions { norm += row[d] * row[d] }
+        guard norm > 0 else { return }
+        let scale = 1 / norm.squareRoot()
+        for d in 0..<model.dimensions { row[d] *= scale }
+    }
+
+    static func normalizeRow(_ values: inout [Float], offset: Int, count: Int) {
+        var norm: Float = 0
+        for d in offset..<(offset + count) { norm += values[d] * values[d] }
+        guard norm > 0 else { return }
+        let scale = 1 / norm.squareRoot()
+        for d in offset..<(offset + count) { values[d] *= scale }
+    }
+
+    /// The given columns of `matrix`, each row renormalised (zero rows stay zero).
+    static func columnsNormalized(_ matrix: Matrix, _ columns: Range<Int>) -> Matrix {
+        var out = Matrix(rows: matrix.rows, columns: columns.count)
+        for r in 0..<matrix.rows {
+            for (k, c) in columns.enumerated() { out.values[r * columns.count + k] = matrix.values[r * matrix.columns + c] }
+            normalizeRow(&out.values, offset: r * columns.count, count: columns.count)
+        }
+        return out
+    }
+}

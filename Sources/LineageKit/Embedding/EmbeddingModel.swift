@@ -1,0 +1,209 @@
+import Foundation
+
+/// The n-gram embedding model: how text becomes a unit vector. Everything it does is in its file, so a
+/// result can name the model by SHA-256 and be replayed.
+///
+/// File format (`.lnm`, little-endian, version 1):
+/// ```
+/// magic "LINEAGEM" · u32 format version (1) · u32 name length · name (UTF-8, e.g. "ngram-v1")
+/// u64 projection seed · u32 flags (bit 0: lowercase char/word text) · u32 projection non-zeros per bucket
+/// u32 documents the IDF was fitted on · u32 total buckets · u32 dimensions · u32 family count
+/// per family: u32 id · u64 hash seed · u32 bucket offset · u32 bucket count · u32 column offset
+///             u32 dimensions · f32 weight · u32 min n · u32 max n
+/// f32 IDF × total buckets
+/// ```
+/// The projection matrix is not stored: it is regenerated from the seed (see `SparseProjection`).
+public struct EmbeddingModel: Sendable {
+    public static let magic = Array("LINEAGEM".utf8)
+    public static let formatVersion: UInt32 = 1
+    /// The resource name of the model shipped with Lineage.
+    public static let bundledName = "ngram-v1"
+
+    public var name: String
+    public var projectionSeed: UInt64
+    public var lowercase: Bool
+    public var projectionNonzeros: Int
+    /// Number of answers the IDF was fitted on (0 for an unfitted model, whose IDF is all ones).
+    public var documents: Int
+    public var families: [FamilyLayout]
+    /// One inverse document frequency per bucket: `ln((1 + N) / (1 + df)) + 1` (the smoothed IDF of
+    /// scikit-learn's `TfidfTransformer`, as the research pipeline used).
+    public var idf: [Float]
+    /// SHA-256 of the file bytes (of `serialized()` for a model built in memory).
+    public private(set) var sha256: String
+
+    public var version: String { name }
+    public var dimensions: Int { families.map { $0.columnOffset + $0.dimensions }.max() ?? 0 }
+    public var bucketCount: Int { idf.count }
+
+    /// The layout of `family`, if the model uses it (a family with no columns is off).
+    public func layout(_ family: FeatureFamily) -> FamilyLayout? {
+        families.first { $0.family == family && $0.dimensions > 0 }
+    }
+
+    /// The embedding columns of each family the model uses.
+    public var familyColumns: [FeatureFamily: Range<Int>] {
+        Dictionary(uniqueKeysWithValues: families.filter { $0.dimensions > 0 }.map { ($0.family, $0.columns) })
+    }
+
+    public init(name: String, projectionSeed: UInt64, lowercase: Bool, projectionNonzeros: Int, documents: Int,
+                families: [FamilyLayout], idf: [Float]) {
+        self.name = name
+        self.projectionSeed = projectionSeed
+        self.lowercase = lowercase
+        self.projectionNonzeros = projectionNonzeros
+        self.documents = documents
+        self.families = families
+        self.idf = idf
+        self.sha256 = ""
+        self.sha256 = SHA256Digest.hex(of: serialized())
+    }
+
+    /// The model shipped with Lineage (`Embedding/Resources/ngram-v1.lnm`).
+    public static func bundled() throws(EmbeddingModelError) -> EmbeddingModel {
+        guard let path = bundledPath() else {
+            throw EmbeddingModelError(path: "\(bundledName).lnm",
+                                      "the bundled model file was not found next to the executable; pass --model PATH")
+        }
+        return try EmbeddingModel(contentsOf: path)
+    }
+
+    /// Where the bundled file is: the SwiftPM resource bundle beside the executable, else the source tree.
+    /// (Looked up by hand rather than through `Bundle.module`, whose accessor stops the process when the
+    /// bundle is missing.)
+    public static func bundledPath() -> String? {
+        let file = "\(bundledName).lnm"
+        var candidates: [String] = []
+        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+        for directory in [Bundle.main.bundlePath, executable] {
+            for bundle in ["Lineage_LineageKit.resources", "Lineage_LineageKit.bundle"] {
+                candidates.append("\(directory)/\(bundle)/\(file)")
+                candidates.append("\(directory)/\(bundle)/Contents/Resources/\(file)")
+            }
+        }
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Resources/\(file)").path)
+        return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
+    }
+
+    /// Loads and checks a model file.
+    public init(contentsOf path: String) throws(EmbeddingModelError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw EmbeddingModelError(path: path, "cannot read: \(error.localizedDescription)")
+        }
+        try self.init(data: data, path: path)
+    }
+
+    public init(data: Data, path: String = "<memory>") throws(EmbeddingModelError) {
+        var reader = ByteReader(bytes: [UInt8](data), path: path)
+        guard try reader.bytes(8) == Self.magic else {
+            throw EmbeddingModelError(path: path, "not a Lineage embedding model (bad magic)")
+        }
+        let format = try reader.u32()
+        guard format == Self.formatVersion else {
+            throw EmbeddingModelError(path: path, "model format \(format) is not supported (this build reads \(Self.formatVersion))")
+        }
+        let nameLength = Int(try reader.u32())
+        guard nameLength <= 256 else { throw EmbeddingModelError(path: path, "model name too long") }
+        name = String(decoding: try reader.bytes(nameLength), as: UTF8.self)
+        projectionSeed = try reader.u64()
+        lowercase = (try reader.u32()) & 1 == 1
+        projectionNonzeros = Int(try reader.u32())
+        documents = Int(try reader.u32())
+        let buckets = Int(try reader.u32())
+        let dims = Int(try reader.u32())
+        let familyCount = Int(try reader.u32())
+        guard (1...8).contains(projectionNonzeros), familyCount <= 16, buckets <= 1 << 28, dims <= 1 << 16 else {
+            throw EmbeddingModelError(path: path, "implausible header (non-zeros \(projectionNonzeros), \(familyCount) families, \(buckets) buckets, \(dims) dims)")
+        }
+        var layouts: [FamilyLayout] = []
+        for _ in 0..<familyCount {
+            let id = try reader.u32()
+            guard let family = FeatureFamily(rawValue: id) else {
+                throw EmbeddingModelError(path: path, "unknown feature family \(id)")
+            }
+            let layout = FamilyLayout(family: family, seed: try reader.u64(), bucketOffset: Int(try reader.u32()),
+                                      bucketCount: Int(try reader.u32()), columnOffset: Int(try reader.u32()),
+                                      dimensions: Int(try reader.u32()), weight: try reader.f32(),
+                                      minN: Int(try reader.u32()), maxN: Int(try reader.u32()))
+            guard layout.bucketCount > 0, layout.bucketOffset + layout.bucketCount <= buckets,
+                  layout.columnOffset + layout.dimensions <= dims, layout.weight >= 0, layout.weight.isFinite,
+                  layout.minN >= 1, layout.minN <= layout.maxN, layout.maxN <= 16 else {
+                throw EmbeddingModelError(path: path, "family \(family) has an inconsistent layout")
+            }
+            layouts.append(layout)
+        }
+        families = layouts
+        var table = [Float](repeating: 0, count: buckets)
+        for i in 0..<buckets { table[i] = try reader.f32() }
+        idf = table
+        guard reader.atEnd else { throw EmbeddingModelError(path: path, "trailing bytes after the IDF table") }
+        sha256 = SHA256Digest.hex(of: data)
+    }
+
+    /// The file bytes of this model.
+    public func serialized() -> Data {
+        var out: [UInt8] = Self.magic
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
+        func f32(_ v: Float) { u32(v.bitPattern) }
+        u32(Self.formatVersion)
+        let nameBytes = Array(name.utf8)
+        u32(UInt32(nameBytes.count))
+        out.append(contentsOf: nameBytes)
+        u64(projectionSeed)
+        u32(lowercase ? 1 : 0)
+        u32(UInt32(projectionNonzeros))
+        u32(UInt32(documents))
+        u32(UInt32(idf.count))
+        u32(UInt32(dimensions))
+        u32(UInt32(families.count))
+        for f in families {
+            u32(f.family.rawValue); u64(f.seed); u32(UInt32(f.bucketOffset)); u32(UInt32(f.bucketCount))
+            u32(UInt32(f.columnOffset)); u32(UInt32(f.dimensions)); f32(f.weight); u32(UInt32(f.minN)); u32(UInt32(f.maxN))
+        }
+        out.reserveCapacity(out.count + idf.count * 4)
+        for v in idf { f32(v) }
+        return Data(out)
+    }
+
+    /// The same model with a new IDF table (fitted by `IDFFitter`).
+    public func withIDF(_ table: [Float], documents: Int) -> EmbeddingModel {
+        EmbeddingModel(name: name, projectionSeed: projectionSeed, lowercase: lowercase,
+                       projectionNonzeros: projectionNonzeros, documents: documents, families: families, idf: table)
+    }
+}
+
+/// Little-endian reads with bounds checks that become model errors.
+private struct ByteReader {
+    let bytes: [UInt8]
+    let path: String
+    var offset = 0
+
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func bytes(_ count: Int) throws(EmbeddingModelError) -> [UInt8] {
+        guard count >= 0, offset + count <= bytes.count else {
+            throw EmbeddingModelError(path: path, "file is truncated at byte \(offset)")
+        }
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
+    }
+
+    mutating func u32() throws(EmbeddingModelError) -> UInt32 {
+        guard offset + 4 <= bytes.count else { throw EmbeddingModelError(path: path, "file is truncated at byte \(offset)") }
+        var v: UInt32 = 0
+        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
+        offset += 4
+        return v
+    }
+
+    mutating func u64() throws(EmbeddingModelError) -> UInt64 {
+        let low = UInt64(try u32())
+        return low | UInt64(try u32()) << 32
+    }
+
+    mutating func f32() throws(EmbeddingModelError) -> Float { Float(bitPattern: try u32()) }
+}

@@ -1,0 +1,64 @@
+/// The three kinds of feature an answer is described by, each hashed into its own bucket range and
+/// projected into its own block of embedding columns.
+public enum FeatureFamily: UInt32, CaseIterable, Sendable, Codable, CustomStringConvertible {
+    /// Character n-grams (the model says which n; v1: 3–5) of the normalised text, line breaks included.
+    case characters = 1
+    /// Word unigrams and bigrams; a word is a run of letters, digits or `_`, every other visible
+    /// character is a token of its own, and a line break is a token.
+    case words = 2
+    /// Habit tokens: first and last word, how each line opens, markdown use, stock phrases, length and
+    /// shape buckets (see `StyleTokenizer`).
+    case style = 3
+
+    public var description: String {
+        switch self {
+        case .characters: "char"
+        case .words: "word"
+        case .style: "style"
+        }
+    }
+
+    public init?(name: String) {
+        guard let family = Self.allCases.first(where: { $0.description == name }) else { return nil }
+        self = family
+    }
+}
+
+/// Where one family lives in the model: its buckets (IDF rows), its embedding columns, its weight.
+public struct FamilyLayout: Sendable, Equatable {
+    public var family: FeatureFamily
+    /// Seed of the family's hash, so the same string in two families lands in unrelated buckets.
+    public var seed: UInt64
+    public var bucketOffset: Int
+    public var bucketCount: Int
+    public var columnOffset: Int
+    public var dimensions: Int
+    /// Share of the combined cosine: with every block unit length, `cos = Σ w_b cos_b / Σ w_b`.
+    public var weight: Float
+    /// Smallest and largest n (characters for `.characters`, words for `.words`; unused for `.style`).
+    public var minN: Int
+    public var maxN: Int
+
+    public init(family: FeatureFamily, seed: UInt64, bucketOffset: Int, bucketCount: Int, columnOffset: Int,
+                dimensions: Int, weight: Float, minN: Int, maxN: Int) {
+        self.family = family
+        self.seed = seed
+        self.bucketOffset = bucketOffset
+        self.bucketCount = bucketCount
+        self.columnOffset = columnOffset
+        self.dimensions = dimensions
+        self.weight = weight
+        self.minN = minN
+        self.maxN = maxN
+    }
+
+    public var columns: Range<Int> { columnOffset..<(columnOffset + dimensions) }
+    public var buckets: Range<Int> { bucketOffset..<(bucketOffset + bucketCount) }
+
+    /// The bucket of a finalised hash: multiply-shift on the top 32 bits (Lemire 2019), no modulo bias
+    /// worth naming and no power-of-two restriction.
+    @inline(__always)
+    func bucket(_ hash: UInt64) -> UInt32 {
+        UInt32(truncatingIfNeeded: ((hash >> 32) &* UInt64(bucketCount)) >> 32) &+ UInt32(truncatingIfNeeded: bucketOffset)
+    }
+}

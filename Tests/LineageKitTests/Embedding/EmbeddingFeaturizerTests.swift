@@ -1,0 +1,57 @@
+import Testing
+@testable import LineageKit
+
+@Suite("Embedding: featurizer")
+struct EmbeddingFeaturizerTests {
+    static func model(_ families: [ModelRecipe.Family], lowercase: Bool = true) throws -> EmbeddingModel {
+        try ModelRecipe(name: "test", projectionSeed: 99, projectionNonzeros: 4, lowercase: lowercase,
+                        families: families, idfCorpus: "", probes: "").unfittedModel()
+    }
+
+    static let char = ModelRecipe.Family(family: "char", seed: 1, buckets: 1 << 16, dimensions: 64, weight: 1, minN: 3, maxN: 5)
+    static let word = ModelRecipe.Family(family: "word", seed: 2, buckets: 1 << 16, dimensions: 64, weight: 1, minN: 1, maxN: 2)
+    static let style = ModelRecipe.Family(family: "style", seed: 3, buckets: 1 << 12, dimensions: 32, weight: 1, minN: 1, maxN: 1)
+
+    func frequencies(_ text: String, _ model: EmbeddingModel) -> [UInt32] {
+        let counter = FeatureCounter(model: model)
+        counter.count(text)
+        return (0..<counter.touchedCount).map { counter.counts[Int(counter.touched[$0])] }.sorted()
+    }
+
+    @Test("character 3–5-grams of \"abcd\": abc, bcd, abcd")
+    func characterGrams() throws {
+        #expect(frequencies("abcd", try Self.model([Self.char])) == [1, 1, 1])
+        // "aaaa": aaa ×2, aaaa ×1.
+        #expect(frequencies("AAAA", try Self.model([Self.char])) == [1, 2])
+        // Two scalars of two bytes each are still only two characters: no 3-gram.
+        #expect(frequencies("éé", try Self.model([Self.char])) == [])
+    }
+
+    @Test("word 1–2-grams of \"The cat the cat\": the ×2, cat ×2, the cat ×2, cat the ×1")
+    func wordGrams() throws {
+        #expect(frequencies("The cat the cat", try Self.model([Self.word])) == [1, 2, 2, 2])
+        // Punctuation and a line break are tokens: "hi", "!", "\n", "yo" + 3 bigrams.
+        #expect(frequencies("hi!\nyo", try Self.model([Self.word])).count == 7)
+    }
+
+    @Test("style tokens of a short markdown answer, worked by hand")
+    func styleTokens() {
+        let answer = "Sure! Here are 3 tips:\n\n1. **Sleep** well\n- Drink water\n## Summary\nI hope this helps."
+        #expect(StyleTokenizer.tokens(of: answer) == [
+            "first:Sure", "last:.",
+            "line:w:sure", "line:0.", "md:bold", "line:-", "line:##", "md:header", "line:w:i",
+            "phrase:sure", "phrase:here are", "phrase:i hope this helps", "phrase:hope this helps",
+            "len:4", "lines:2", "listfrac:2",
+        ])
+    }
+
+    @Test("style tokens see tables, code fences, links and italics")
+    func styleMarkdown() {
+        let answer = "| a | b |\n```swift\nlet x = 1\n```\nSee [docs](http://x) and *this*."
+        let tokens = StyleTokenizer.tokens(of: answer)
+        #expect(tokens.contains("line:|") && tokens.contains("md:table"))
+        #expect(tokens.contains("line:```") && tokens.filter { $0 == "md:fence" }.count == 1)
+        #expect(tokens.contains("md:link") && tokens.contains("md:italic"))
+        #expect(!tokens.contains("phrase:first"))
+    }
+}
