@@ -33,7 +33,8 @@ public struct AlignedRecording: Sendable {
     public var sha256: String
     public var format: RecordingFormat
     public var notes: ReadingNotes
-    /// `answers[p]` holds probe `p`'s non-empty answers, one per sample, in sample order.
+    /// `answers[p]` holds probe `p`'s non-empty answers, one per sample, in sample order (all empty
+    /// when aligned from a stream without keeping texts).
     public var answers: [[String]]
     public var summary: AlignmentSummary
 
@@ -46,37 +47,90 @@ public enum Aligner {
     /// no id or an id the set does not know. The first record for a (probe, sample) wins; later ones
     /// are counted as duplicates and listed, never silently merged.
     public static func align(_ recording: Recording, to set: ProbeSet) -> AlignedRecording {
-        var samples = [[Int: String]](repeating: [:], count: set.probes.count)
-        var seen = [Bool](repeating: false, count: set.probes.count)
-        var duplicate = 0, conflicting = 0
-        var duplicateIDs: [String] = []
-        var unknown: [String] = []
-        for answer in recording.answers {
-            var index: Int? = nil
-            if let id = answer.probeID { index = set.index(ofID: id) }
-            if index == nil, let prompt = answer.prompt { index = set.index(ofPrompt: prompt) }
-            guard let p = index else {
-                let label = answer.probeID ?? String((answer.prompt ?? "").prefix(80))
-                unknown.append("line \(answer.line): \(label)")
-                continue
-            }
-            seen[p] = true
-            if let existing = samples[p][answer.sample] {
-                duplicate += 1
-                if existing != answer.output { conflicting += 1 }
-                duplicateIDs.append(set.probes[p].id)
-                continue
-            }
-            samples[p][answer.sample] = answer.output
+        var aligner = StreamingAligner(set: set, keepTexts: true)
+        for answer in recording.answers { aligner.add(answer) }
+        return aligner.finish(model: recording.model, source: recording.source, sha256: recording.sha256,
+                              format: recording.format, notes: recording.notes)
+    }
+
+    /// Reads and aligns a file in one streamed pass. With `keepTexts: false` no answer text is held
+    /// (the result's `answers` are all empty): memory is then one fingerprint per (probe, sample) plus
+    /// the longest line, whatever the file's size — what `lineage validate` needs.
+    public static func align(path: String, format: RecordingFormat? = nil, to set: ProbeSet,
+                             keepTexts: Bool = true) throws(InputError) -> AlignedRecording {
+        var aligner = StreamingAligner(set: set, keepTexts: keepTexts)
+        let header = try RecordingReader.forEachAnswer(path: path, format: format) { aligner.add($0) }
+        return aligner.finish(model: header.model, source: header.source, sha256: header.sha256,
+                              format: header.format, notes: header.notes)
+    }
+}
+
+/// Aligns answers one at a time as they stream from a reader, keeping per (probe, sample) only a
+/// fingerprint of the output (its length, a 64-bit hash and whether it is blank) for duplicate and
+/// conflict detection, and the text itself only when asked to.
+public struct StreamingAligner {
+    /// What is kept of one answer. Two outputs are taken to be equal when length and hash agree:
+    /// a false "equal" needs a 64-bit collision between texts of the same length.
+    struct Fingerprint: Equatable {
+        var length: Int
+        var hash: UInt64
+        var blank: Bool
+
+        init(_ text: String) {
+            // `Hasher` is seeded per process, which is enough: fingerprints are only compared within a run.
+            var hasher = Hasher()
+            var copy = text
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            length = copy.utf8.count
+            hash = UInt64(bitPattern: Int64(hasher.finalize()))
+            blank = text.allSatisfy(\.isWhitespace)
         }
+    }
+
+    public let set: ProbeSet
+    public let keepTexts: Bool
+    private var samples: [[Int: Fingerprint]]
+    private var texts: [[Int: String]]
+    private var duplicate = 0, conflicting = 0
+    private var duplicateIDs: [String] = []
+    private var unknown: [String] = []
+
+    public init(set: ProbeSet, keepTexts: Bool) {
+        self.set = set
+        self.keepTexts = keepTexts
+        samples = [[Int: Fingerprint]](repeating: [:], count: set.probes.count)
+        texts = [[Int: String]](repeating: [:], count: keepTexts ? set.probes.count : 0)
+    }
+
+    public mutating func add(_ answer: RecordedAnswer) {
+        var index: Int? = nil
+        if let id = answer.probeID { index = set.index(ofID: id) }
+        if index == nil, let prompt = answer.prompt { index = set.index(ofPrompt: prompt) }
+        guard let p = index else {
+            let label = answer.probeID ?? String((answer.prompt ?? "").prefix(80))
+            unknown.append("line \(answer.line): \(label)")
+            return
+        }
+        let print = Fingerprint(answer.output)
+        if let existing = samples[p][answer.sample] {
+            duplicate += 1
+            if existing != print { conflicting += 1 }
+            duplicateIDs.append(set.probes[p].id)
+            return
+        }
+        samples[p][answer.sample] = print
+        if keepTexts && !print.blank { texts[p][answer.sample] = answer.output }
+    }
+
+    public func finish(model: String, source: String, sha256: String, format: RecordingFormat,
+                       notes: ReadingNotes) -> AlignedRecording {
         var answers = [[String]](repeating: [], count: set.probes.count)
         var missingIDs: [String] = []
         var emptyIDs: [String] = []
         for p in set.probes.indices {
-            guard seen[p] else { missingIDs.append(set.probes[p].id); continue }
-            answers[p] = samples[p].sorted(by: { $0.key < $1.key }).map(\.value)
-                .filter { !$0.allSatisfy(\.isWhitespace) }
-            if answers[p].isEmpty { emptyIDs.append(set.probes[p].id) }
+            guard !samples[p].isEmpty else { missingIDs.append(set.probes[p].id); continue }
+            if !samples[p].values.contains(where: { !$0.blank }) { emptyIDs.append(set.probes[p].id); continue }
+            if keepTexts { answers[p] = texts[p].sorted(by: { $0.key < $1.key }).map(\.value) }
         }
         let summary = AlignmentSummary(
             probes: set.probes.count,
@@ -84,7 +138,7 @@ public enum Aligner {
             missing: missingIDs.count, empty: emptyIDs.count,
             duplicate: duplicate, conflicting: conflicting, unknown: unknown.count,
             missingIDs: missingIDs, emptyIDs: emptyIDs, duplicateIDs: duplicateIDs, unknownRecords: unknown)
-        return AlignedRecording(model: recording.model, source: recording.source, sha256: recording.sha256,
-                                format: recording.format, notes: recording.notes, answers: answers, summary: summary)
+        return AlignedRecording(model: model, source: source, sha256: sha256,
+                                format: format, notes: notes, answers: answers, summary: summary)
     }
 }

@@ -1,87 +1,105 @@
 /// Reads CSV (RFC 4180: quoted fields may hold commas, quotes and line breaks) whose header names a
 /// probe column (`probe`, `probe_id`, `id`) or a prompt column (`prompt`, `instruction`), and an
 /// output column (`output`, `response`, `answer`, `completion`); `model` and `sample` are optional.
+/// Rows are assembled line by line as the file streams past.
 enum CSVRecordingReader {
     static let probeColumns = ["probe", "probe_id", "id"]
     static let promptColumns = ["prompt", "instruction"]
     static let outputColumns = ["output", "response", "answer", "completion"]
 
-    static func read(_ file: InputFile, notes: inout ReadingNotes) throws(InputError) -> ([RecordedAnswer], String?) {
-        var answers: [RecordedAnswer] = []
+    /// The columns the header names.
+    private struct Columns {
+        var count: Int
+        var probe: Int?
+        var prompt: Int?
+        var output: Int
+        var model: Int?
+        var sample: Int?
+    }
+
+    static func read(_ file: InputFile, notes: inout ReadingNotes,
+                     _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
-        var crlf = 0
-        try file.withContent { (bytes) throws(InputError) in
-            var rows = CSVRowIterator(bytes: bytes, file: file)
-            guard let header = try rows.next() else {
-                throw InputError(.empty, at: file.location(), "the CSV file has no header")
+        var rows = CSVRowAssembler(file: file)
+        var columns: Columns?
+        func take(_ row: (line: Int, fields: [String])) throws {
+            guard let c = columns else {
+                columns = try header(row, file: file)
+                return
             }
-            let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            func column(_ candidates: [String]) -> Int? { names.firstIndex(where: candidates.contains) }
-            let probeColumn = column(probeColumns)
-            let promptColumn = column(promptColumns)
-            guard let outputColumn = column(outputColumns) else {
-                throw InputError(.missingField, at: file.location(line: header.line),
-                                 "the header names no output column (one of \(outputColumns.joined(separator: ", ")))")
+            if row.fields.count == 1 && row.fields[0].isEmpty { return }
+            guard row.fields.count == c.count else {
+                throw InputError(.malformedCSV, at: file.location(line: row.line),
+                                 "row has \(row.fields.count) fields, the header has \(c.count)")
             }
-            guard probeColumn != nil || promptColumn != nil else {
-                throw InputError(.missingField, at: file.location(line: header.line),
-                                 "the header names no probe column (one of \((probeColumns + promptColumns).joined(separator: ", ")))")
-            }
-            let modelColumn = column(["model", "generator"])
-            let sampleColumn = column(["sample"])
-            while let row = try rows.next() {
-                if row.fields.count == 1 && row.fields[0].isEmpty { continue }
-                guard row.fields.count == names.count else {
-                    throw InputError(.malformedCSV, at: file.location(line: row.line),
-                                     "row has \(row.fields.count) fields, the header has \(names.count)")
+            var sample = 0
+            if let s = c.sample, !row.fields[s].isEmpty {
+                guard let value = Int(row.fields[s]), value >= 0 else {
+                    throw InputError(.wrongType, at: file.location(line: row.line),
+                                     "column \"sample\" must be a whole number ≥ 0, found \"\(row.fields[s])\"")
                 }
-                var sample = 0
-                if let sampleColumn, !row.fields[sampleColumn].isEmpty {
-                    guard let value = Int(row.fields[sampleColumn]), value >= 0 else {
-                        throw InputError(.wrongType, at: file.location(line: row.line),
-                                         "column \"sample\" must be a whole number ≥ 0, found \"\(row.fields[sampleColumn])\"")
-                    }
-                    sample = value
-                }
-                let probe = probeColumn.map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
-                let prompt = promptColumn.map { row.fields[$0] }
-                if let modelColumn { try model.add(row.fields[modelColumn], file: file, line: row.line) }
-                answers.append(RecordedAnswer(probeID: probe, prompt: prompt, sample: sample,
-                                              output: row.fields[outputColumn], line: row.line))
+                sample = value
             }
-            crlf = rows.carriageReturns
+            let probe = c.probe.map { row.fields[$0] }.flatMap { $0.isEmpty ? nil : $0 }
+            let prompt = c.prompt.map { row.fields[$0] }
+            if let m = c.model { try model.add(row.fields[m], file: file, line: row.line) }
+            try emit(RecordedAnswer(probeID: probe, prompt: prompt, sample: sample, output: row.fields[c.output], line: row.line))
         }
-        notes.crlfLines = crlf
-        return (answers, model.name)
+        let facts = try file.forEachLine { number, bytes, carriageReturn in
+            if let row = try rows.feed(bytes, line: number, carriageReturn: carriageReturn) { try take(row) }
+        }
+        if let row = try rows.finish() { try take(row) }
+        if columns == nil {
+            throw InputError(.empty, at: file.location(), "the CSV file has no header")
+        }
+        notes.crlfLines = rows.carriageReturns
+        return (model.name, facts)
+    }
+
+    private static func header(_ row: (line: Int, fields: [String]), file: InputFile) throws(InputError) -> Columns {
+        let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        func column(_ candidates: [String]) -> Int? { names.firstIndex(where: candidates.contains) }
+        guard let output = column(outputColumns) else {
+            throw InputError(.missingField, at: file.location(line: row.line),
+                             "the header names no output column (one of \(outputColumns.joined(separator: ", ")))")
+        }
+        let probe = column(probeColumns), prompt = column(promptColumns)
+        guard probe != nil || prompt != nil else {
+            throw InputError(.missingField, at: file.location(line: row.line),
+                             "the header names no probe column (one of \((probeColumns + promptColumns).joined(separator: ", ")))")
+        }
+        return Columns(count: names.count, probe: probe, prompt: prompt, output: output,
+                       model: column(["model", "generator"]), sample: column(["sample"]))
     }
 }
 
-/// Splits CSV bytes into rows of fields, reporting the line each row starts on.
-struct CSVRowIterator {
-    let bytes: UnsafeBufferPointer<UInt8>
+/// Assembles CSV rows from lines: a quoted field may run over several lines.
+struct CSVRowAssembler {
     let file: InputFile
-    private var offset = 0
-    private var line = 1
+    private var fields: [String] = []
+    private var field: [UInt8] = []
+    private var quoted = false
+    private var startLine = 0
+    private var inRow = false
     private(set) var carriageReturns = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, file: InputFile) {
-        self.bytes = bytes
-        self.file = file
+    init(file: InputFile) { self.file = file }
+
+    private mutating func finishField(line: Int) throws(InputError) {
+        guard let text = String(validating: field, as: UTF8.self) else {
+            throw InputError(.invalidUTF8, at: file.location(line: line), "invalid UTF-8 in a CSV field")
+        }
+        fields.append(text)
+        field.removeAll(keepingCapacity: true)
     }
 
-    mutating func next() throws(InputError) -> (line: Int, fields: [String])? {
-        guard offset < bytes.count else { return nil }
-        let startLine = line
-        var fields: [String] = []
-        var field: [UInt8] = []
-        var quoted = false
-        func finish(_ field: inout [UInt8]) throws(InputError) -> String {
-            defer { field.removeAll(keepingCapacity: true) }
-            guard let text = String(validating: field, as: UTF8.self) else {
-                throw InputError(.invalidUTF8, at: file.location(line: line), "invalid UTF-8 in a CSV field")
-            }
-            return text
+    /// Feeds one line; returns a row when the line completes one.
+    mutating func feed(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, carriageReturn: Bool) throws(InputError) -> (line: Int, fields: [String])? {
+        if !inRow {
+            inRow = true
+            startLine = line
         }
+        var offset = 0
         while offset < bytes.count {
             let byte = bytes[offset]
             offset += 1
@@ -94,7 +112,6 @@ struct CSVRowIterator {
                         quoted = false
                     }
                 } else {
-                    if byte == 0x0A { line += 1 }
                     field.append(byte)
                 }
                 continue
@@ -106,21 +123,29 @@ struct CSVRowIterator {
                 }
                 quoted = true
             case UInt8(ascii: ","):
-                fields.append(try finish(&field))
-            case 0x0D where offset < bytes.count && bytes[offset] == 0x0A:
-                carriageReturns += 1
-            case 0x0A:
-                line += 1
-                fields.append(try finish(&field))
-                return (startLine, fields)
+                try finishField(line: line)
             default:
                 field.append(byte)
             }
         }
         if quoted {
+            // The line break belongs to the quoted field.
+            if carriageReturn { field.append(0x0D) }
+            field.append(0x0A)
+            return nil
+        }
+        if carriageReturn { carriageReturns += 1 }
+        try finishField(line: line)
+        defer { fields = []; inRow = false }
+        return (startLine, fields)
+    }
+
+    /// Ends the input: an open quoted field is an error.
+    mutating func finish() throws(InputError) -> (line: Int, fields: [String])? {
+        guard inRow else { return nil }
+        guard !quoted else {
             throw InputError(.malformedCSV, at: file.location(line: startLine), "unterminated quoted field")
         }
-        fields.append(try finish(&field))
-        return (startLine, fields)
+        return nil
     }
 }

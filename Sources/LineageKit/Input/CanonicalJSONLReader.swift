@@ -1,46 +1,42 @@
 /// Reads Lineage's own format: one JSON object a line, `{"probe", "model", "output"}` plus optional
-/// `prompt`, `sample` and free metadata. Each line is parsed on its own, so memory stays bounded by
-/// the longest line and an error names its line.
+/// `prompt`, `sample` and free metadata. Each line is parsed on its own as it streams past, so memory
+/// stays bounded by the longest line and an error names its line.
 enum CanonicalJSONLReader {
-    static func read(_ file: InputFile, notes: inout ReadingNotes) throws(InputError) -> ([RecordedAnswer], String?) {
-        var answers: [RecordedAnswer] = []
+    static func read(_ file: InputFile, notes: inout ReadingNotes,
+                     _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
         var crlf = 0
         var blank = 0
-        try file.withContent { (bytes) throws(InputError) in
-            var lines = LineIterator(bytes)
-            while let line = lines.next() {
-                if line.bytes.isBlank { blank += 1; continue }
-                let value: JSONValue
-                do throws(JSONParser.Failure) { value = try JSONParser.parse(line.bytes, firstLine: line.number) } catch {
-                    throw file.error(error)
-                }
-                guard case .object = value else {
-                    throw InputError(.wrongType, at: file.location(line: line.number),
-                                     "each line must be a JSON object, found \(value.typeName)")
-                }
-                if value["custom_id"] != nil {
-                    throw InputError(.mixedFormats, at: file.location(line: line.number),
-                                     "an OpenAI Batch record in a canonical JSONL file; one file must hold one format")
-                }
-                let fields = FieldReader(file: file, line: line.number, record: value)
-                var probe = try fields.optionalIdentifier("probe")
-                if probe == nil { probe = try fields.optionalIdentifier("id") }
-                let prompt = try fields.optionalString("prompt")
-                guard probe != nil || prompt != nil else {
-                    throw InputError(.missingField, at: file.location(line: line.number),
-                                     "missing field \"probe\" (or \"prompt\" to align by text)")
-                }
-                let output = try fields.requiredString("output")
-                try model.add(fields.optionalString("model"), file: file, line: line.number)
-                answers.append(RecordedAnswer(probeID: probe, prompt: prompt,
-                                              sample: try fields.optionalSample("sample"),
-                                              output: output, line: line.number))
+        let facts = try file.forEachLine { number, bytes, carriageReturn in
+            if carriageReturn { crlf += 1 }
+            if bytes.isBlank { blank += 1; return }
+            let value: JSONValue
+            do throws(JSONParser.Failure) { value = try JSONParser.parse(bytes, firstLine: number) } catch {
+                throw file.error(error)
             }
-            crlf = lines.carriageReturns
+            guard case .object = value else {
+                throw InputError(.wrongType, at: file.location(line: number),
+                                 "each line must be a JSON object, found \(value.typeName)")
+            }
+            if value["custom_id"] != nil {
+                throw InputError(.mixedFormats, at: file.location(line: number),
+                                 "an OpenAI Batch record in a canonical JSONL file; one file must hold one format")
+            }
+            let fields = FieldReader(file: file, line: number, record: value)
+            var probe = try fields.optionalIdentifier("probe")
+            if probe == nil { probe = try fields.optionalIdentifier("id") }
+            let prompt = try fields.optionalString("prompt")
+            guard probe != nil || prompt != nil else {
+                throw InputError(.missingField, at: file.location(line: number),
+                                 "missing field \"probe\" (or \"prompt\" to align by text)")
+            }
+            let output = try fields.requiredString("output")
+            try model.add(fields.optionalString("model"), file: file, line: number)
+            try emit(RecordedAnswer(probeID: probe, prompt: prompt, sample: try fields.optionalSample("sample"),
+                                    output: output, line: number))
         }
         notes.crlfLines = crlf
         notes.blankLines = blank
-        return (answers, model.name)
+        return (model.name, facts)
     }
 }

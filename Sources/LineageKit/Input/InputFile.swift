@@ -1,18 +1,22 @@
 import Foundation
 
-/// The bytes of one input file, memory-mapped, with its hash and the encoding facts a reader needs.
+/// One input file, read as a stream of chunks through `FileHandle`, with its hash taken from the
+/// same bytes that are parsed, so the manifest names exactly what was read.
 ///
-/// Mapping rather than reading keeps a large recording out of the heap; the SHA-256 is taken from
-/// the same bytes that are parsed, so the manifest names exactly what was read.
+/// Chunked reads rather than a memory map: a mapped file truncated by another process raises
+/// SIGBUS in the reader, while a short read is an error this type can name. Memory stays bounded
+/// by the chunk size plus the longest line (JSONL, CSV) or record a reader needs whole.
 struct InputFile {
     let path: String
-    let data: Data
-    let sha256: String
-    /// True when the file began with a UTF-8 byte-order mark, which readers skip (and say so).
-    let hasByteOrderMark: Bool
+    /// Content given in memory (tests, fuzzing) instead of read from `path`.
+    private let contents: [UInt8]?
+    /// Bytes per read; small values exercise the chunk-boundary logic in tests and fuzzing.
+    var chunkSize = 1 << 20
 
+    /// Checks that `path` names a readable regular file; nothing is read until a stream starts.
     init(path: String) throws(InputError) {
         self.path = path
+        self.contents = nil
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw InputError(.unreadable, at: SourceLocation(path: path), "no such file")
@@ -20,25 +24,159 @@ struct InputFile {
         guard !isDirectory.boolValue else {
             throw InputError(.unreadable, at: SourceLocation(path: path), "is a directory, expected a file")
         }
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "cannot read: \(error.localizedDescription)")
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw InputError(.unreadable, at: SourceLocation(path: path), "permission denied")
         }
-        sha256 = SHA256Digest.hex(of: data)
-        hasByteOrderMark = data.count >= 3 && data.prefix(3).elementsEqual([0xEF, 0xBB, 0xBF])
     }
 
-    /// Calls `body` with the file's content after any byte-order mark.
-    func withContent<R>(_ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> R) throws(InputError) -> R {
-        let skip = hasByteOrderMark ? 3 : 0
-        let result: Result<R, InputError> = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            let all = raw.bindMemory(to: UInt8.self)
-            return Result { () throws(InputError) -> R in
-                try body(UnsafeBufferPointer(rebasing: all[min(skip, all.count)...]))
+    /// A file whose content is given: errors still name `path`.
+    init(path: String, contents: [UInt8], chunkSize: Int = 1 << 20) {
+        self.path = path
+        self.contents = contents
+        self.chunkSize = max(1, chunkSize)
+    }
+
+    /// What one full pass over the file established.
+    struct Facts {
+        var sha256: String
+        /// True when the file began with a UTF-8 byte-order mark, which readers skip (and say so).
+        var byteOrderMark: Bool
+        var size: Int
+    }
+
+    /// Hands `body` the file's content after any byte-order mark, chunk by chunk, and returns the
+    /// facts of the whole file. A file that cannot be read, or that shrinks or grows while it is
+    /// read, is an `InputError`; errors `body` throws pass through unchanged.
+    func streamChunks(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws -> Facts {
+        var hasher = SHA256Digest.Hasher()
+        var total = 0
+        var bom = false
+        // The first three bytes are held back until it is known whether they are a byte-order mark.
+        var head: [UInt8]? = []
+        func feed(_ raw: UnsafeRawBufferPointer) throws {
+            hasher.update(raw)
+            total += raw.count
+            let bytes = raw.bindMemory(to: UInt8.self)
+            guard var held = head else {
+                if !bytes.isEmpty { try body(bytes) }
+                return
+            }
+            let needed = min(3 - held.count, bytes.count)
+            held.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<needed]))
+            guard held.count == 3 else { head = held; return }
+            head = nil
+            try release(held)
+            if needed < bytes.count { try body(UnsafeBufferPointer(rebasing: bytes[needed...])) }
+        }
+        func release(_ held: [UInt8]) throws {
+            if held == [0xEF, 0xBB, 0xBF] { bom = true; return }
+            if !held.isEmpty { try held.withUnsafeBufferPointer { try body($0) } }
+        }
+        func end() throws {
+            if let held = head { head = nil; try release(held) }
+        }
+        if let contents {
+            var offset = 0
+            try contents.withUnsafeBytes { (all) throws in
+                while offset < all.count {
+                    let end = min(all.count, offset + chunkSize)
+                    try feed(UnsafeRawBufferPointer(rebasing: all[offset..<end]))
+                    offset = end
+                }
+            }
+            try end()
+            return Facts(sha256: hasher.finalize(), byteOrderMark: bom, size: total)
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(.unreadable, at: location(), "cannot open the file for reading")
+        }
+        defer { try? handle.close() }
+        let expected = Self.size(of: handle)
+        while true {
+            let chunk: Data?
+            do { chunk = try handle.read(upToCount: chunkSize) } catch {
+                throw InputError(.unreadable, at: location(), "read failed after \(total) bytes: \(error.localizedDescription)")
+            }
+            guard let chunk, !chunk.isEmpty else { break }
+            try chunk.withUnsafeBytes { (raw) throws in try feed(raw) }
+        }
+        try end()
+        if let expected, expected != total {
+            throw InputError(.unreadable, at: location(),
+                             "the file changed while it was read (\(expected) bytes when opened, \(total) read)")
+        }
+        return Facts(sha256: hasher.finalize(), byteOrderMark: bom, size: total)
+    }
+
+    /// The size of an open regular file, or nil when it has none (a pipe).
+    private static func size(of handle: FileHandle) -> Int? {
+        var info = stat()
+        guard fstat(handle.fileDescriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
+    /// Calls `body` with each line (1-based number, content without its `\n` or a trailing `\r`,
+    /// and whether that `\r` was there), holding at most one line beyond the current chunk.
+    func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>, Bool) throws -> Void) throws -> Facts {
+        var carry: [UInt8] = []
+        var number = 0
+        func emit(_ line: UnsafeBufferPointer<UInt8>) throws {
+            number += 1
+            if let last = line.last, last == 0x0D {
+                try body(number, UnsafeBufferPointer(rebasing: line.dropLast()), true)
+            } else {
+                try body(number, line, false)
             }
         }
-        return try result.get()
+        let facts = try streamChunks { chunk in
+            guard let base = chunk.baseAddress else { return }
+            var start = 0
+            while start < chunk.count {
+                guard let found = memchr(base + start, 0x0A, chunk.count - start) else { break }
+                let newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if carry.isEmpty {
+                    try emit(UnsafeBufferPointer(rebasing: chunk[start..<newline]))
+                } else {
+                    carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<newline]))
+                    try carry.withUnsafeBufferPointer { try emit($0) }
+                    carry = []
+                }
+                start = newline + 1
+            }
+            if start < chunk.count { carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start...])) }
+        }
+        if !carry.isEmpty { try carry.withUnsafeBufferPointer { try emit($0) } }
+        return facts
+    }
+
+    /// The whole content after any byte-order mark, for a format that must be parsed as one value
+    /// (an AlpacaEval JSON array): memory is the file's size.
+    func readAll() throws -> ([UInt8], Facts) {
+        var all: [UInt8] = []
+        let facts = try streamChunks { all.append(contentsOf: $0) }
+        return (all, facts)
+    }
+
+    /// Up to `limit` bytes from the start, after any byte-order mark: enough to recognise the format.
+    func prefix(_ limit: Int) throws(InputError) -> [UInt8] {
+        if let contents {
+            let skip = contents.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+            return Array(contents.dropFirst(skip).prefix(limit))
+        }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw InputError(.unreadable, at: location(), "cannot open the file for reading")
+        }
+        defer { try? handle.close() }
+        var bytes: [UInt8] = []
+        do {
+            while bytes.count < limit + 3, let chunk = try handle.read(upToCount: limit + 3 - bytes.count), !chunk.isEmpty {
+                bytes.append(contentsOf: chunk)
+            }
+        } catch {
+            throw InputError(.unreadable, at: location(), "read failed: \(error.localizedDescription)")
+        }
+        let skip = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return Array(bytes.dropFirst(skip).prefix(limit))
     }
 
     func location(line: Int? = nil, column: Int? = nil) -> SourceLocation {

@@ -135,6 +135,7 @@ struct JSONParser {
         offset += 1  // opening quote
         var scratch: [UInt8] = []
         var segmentStart = offset
+        offset = nextSpecialByte(from: offset)
         while true {
             guard offset < bytes.count else { throw failure("unterminated string") }
             let byte = bytes[offset]
@@ -189,14 +190,37 @@ struct JSONParser {
                     throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
                 }
                 segmentStart = offset
+                offset = nextSpecialByte(from: offset)
                 continue
             }
             if byte < 0x20 {
                 throw failure(byte == 0x0A ? "unterminated string (line break inside a string)"
                                            : "control character \(describe(byte)) inside a string must be escaped")
             }
-            offset += 1
+            offset = nextSpecialByte(from: offset + 1)
         }
+    }
+
+    /// The index of the first byte at or after `start` that ends a plain run of string text (a quote,
+    /// a backslash or a control character), or the end of input. Eight bytes at a time (SWAR), so that
+    /// a long answer is scanned at memory speed even in a debug build.
+    private func nextSpecialByte(from start: Int) -> Int {
+        guard let base = bytes.baseAddress else { return start }
+        var i = start
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+            let hit = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if hit & highs != 0 { break }
+            i += 8
+        }
+        while i < bytes.count {
+            let byte = base[i]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return i }
+            i += 1
+        }
+        return i
     }
 
     private mutating func parseHex4() throws(Failure) -> UInt32 {

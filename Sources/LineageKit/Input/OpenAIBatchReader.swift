@@ -2,51 +2,48 @@
 /// `response.body.choices[0].message.content`. A failed request (an `error`, or a non-200 status)
 /// carries no answer: it is counted in the notes, and its probe shows as missing.
 enum OpenAIBatchReader {
-    static func read(_ file: InputFile, notes: inout ReadingNotes) throws(InputError) -> ([RecordedAnswer], String?) {
-        var answers: [RecordedAnswer] = []
+    static func read(_ file: InputFile, notes: inout ReadingNotes,
+                     _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
         var failed: [String] = []
         var crlf = 0
         var blank = 0
-        try file.withContent { (bytes) throws(InputError) in
-            var lines = LineIterator(bytes)
-            while let line = lines.next() {
-                if line.bytes.isBlank { blank += 1; continue }
-                let value: JSONValue
-                do throws(JSONParser.Failure) { value = try JSONParser.parse(line.bytes, firstLine: line.number) } catch {
-                    throw file.error(error)
-                }
-                let fields = FieldReader(file: file, line: line.number, record: value)
-                guard case .object = value else {
-                    throw InputError(.wrongType, at: file.location(line: line.number),
-                                     "each line must be a JSON object, found \(value.typeName)")
-                }
-                guard value["custom_id"] != nil else {
-                    throw InputError(.mixedFormats, at: file.location(line: line.number),
-                                     "missing \"custom_id\": not an OpenAI Batch output record (one file must hold one format)")
-                }
-                let id = try fields.requiredString("custom_id")
-                let response = value["response"] ?? .null
-                let status: Double? = if case let .number(code) = response["status_code"] ?? .null { code } else { nil }
-                if response == .null || (value["error"] ?? .null) != .null || (status != nil && status != 200) {
-                    failed.append(id)
-                    continue
-                }
-                guard let body = response["body"], case let .array(choices) = body["choices"] ?? .null,
-                      let first = choices.first, let message = first["message"] else {
-                    throw InputError(.missingField, at: file.location(line: line.number),
-                                     "missing field \"response.body.choices[0].message\"")
-                }
-                let content = try fields.requiredString("content", in: message,
-                                                        path: "response.body.choices[0].message.content")
-                if case let .string(name) = body["model"] ?? .null { try model.add(name, file: file, line: line.number) }
-                answers.append(RecordedAnswer(probeID: id, prompt: nil, output: content, line: line.number))
+        let facts = try file.forEachLine { number, bytes, carriageReturn in
+            if carriageReturn { crlf += 1 }
+            if bytes.isBlank { blank += 1; return }
+            let value: JSONValue
+            do throws(JSONParser.Failure) { value = try JSONParser.parse(bytes, firstLine: number) } catch {
+                throw file.error(error)
             }
-            crlf = lines.carriageReturns
+            let fields = FieldReader(file: file, line: number, record: value)
+            guard case .object = value else {
+                throw InputError(.wrongType, at: file.location(line: number),
+                                 "each line must be a JSON object, found \(value.typeName)")
+            }
+            guard value["custom_id"] != nil else {
+                throw InputError(.mixedFormats, at: file.location(line: number),
+                                 "missing \"custom_id\": not an OpenAI Batch output record (one file must hold one format)")
+            }
+            let id = try fields.requiredString("custom_id")
+            let response = value["response"] ?? .null
+            let status: Double? = if case let .number(code) = response["status_code"] ?? .null { code } else { nil }
+            if response == .null || (value["error"] ?? .null) != .null || (status != nil && status != 200) {
+                failed.append(id)
+                return
+            }
+            guard let body = response["body"], case let .array(choices) = body["choices"] ?? .null,
+                  let first = choices.first, let message = first["message"] else {
+                throw InputError(.missingField, at: file.location(line: number),
+                                 "missing field \"response.body.choices[0].message\"")
+            }
+            let content = try fields.requiredString("content", in: message,
+                                                    path: "response.body.choices[0].message.content")
+            if case let .string(name) = body["model"] ?? .null { try model.add(name, file: file, line: number) }
+            try emit(RecordedAnswer(probeID: id, prompt: nil, output: content, line: number))
         }
         notes.crlfLines = crlf
         notes.blankLines = blank
         notes.failedRequests = failed
-        return (answers, model.name)
+        return (model.name, facts)
     }
 }

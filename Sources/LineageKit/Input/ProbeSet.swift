@@ -65,28 +65,32 @@ public struct ProbeSet: Sendable {
         let input = try InputFile(path: file)
         var probes: [Probe] = []
         var lineNumbers: [Int] = []
-        try input.withContent { (bytes) throws(InputError) in
-            var lines = LineIterator(bytes)
-            while let line = lines.next() {
-                if line.bytes.isBlank { continue }
+        let facts: InputFile.Facts
+        do {
+            facts = try input.forEachLine { number, bytes, _ in
+                if bytes.isBlank { return }
                 let value: JSONValue
-                do throws(JSONParser.Failure) { value = try JSONParser.parse(line.bytes, firstLine: line.number) } catch {
+                do throws(JSONParser.Failure) { value = try JSONParser.parse(bytes, firstLine: number) } catch {
                     throw input.error(error)
                 }
-                let fields = FieldReader(file: input, line: line.number, record: value)
+                let fields = FieldReader(file: input, line: number, record: value)
                 guard let id = try fields.optionalIdentifier("id") else {
-                    throw InputError(.missingField, at: input.location(line: line.number), "missing field \"id\"")
+                    throw InputError(.missingField, at: input.location(line: number), "missing field \"id\"")
                 }
                 let prompt = try fields.requiredString("prompt")
                 probes.append(Probe(id: id, prompt: prompt,
                                     category: try fields.optionalString("category") ?? "general",
                                     purpose: try fields.optionalString("purpose") ?? ""))
-                lineNumbers.append(line.number)
+                lineNumbers.append(number)
             }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(.unreadable, at: input.location(), "\(error)")
         }
         let name = directory.map { ($0 as NSString).lastPathComponent }
             ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
-        return try ProbeSet(name: name, probes: probes, sha256: input.sha256, path: file, directory: directory,
+        return try ProbeSet(name: name, probes: probes, sha256: facts.sha256, path: file, directory: directory,
                             lines: lineNumbers)
     }
 

@@ -1,31 +1,72 @@
 import Foundation
 
-/// Reads a recording file in any supported format into a `Recording`.
+/// What reading a whole recording established, apart from its answers.
+public struct RecordingHeader: Sendable, Equatable {
+    public var model: String
+    public var source: String
+    public var format: RecordingFormat
+    public var sha256: String
+    public var notes: ReadingNotes
+    /// Answers handed to the consumer.
+    public var answers: Int
+}
+
+/// Reads a recording file in any supported format.
 public enum RecordingReader {
+    /// Reads every answer into a `Recording` (built on `forEachAnswer`).
     /// - Parameters:
     ///   - format: forces a format; `nil` detects it.
     public static func read(path: String, format: RecordingFormat? = nil) throws(InputError) -> Recording {
-        let file = try InputFile(path: path)
-        guard !file.data.isEmpty else {
-            throw InputError(.empty, at: file.location(), "the file is empty")
-        }
-        var chosen: RecordingFormat
+        var answers: [RecordedAnswer] = []
+        let header = try forEachAnswer(path: path, format: format) { answers.append($0) }
+        return Recording(model: header.model, source: path, format: header.format,
+                         sha256: header.sha256, answers: answers, notes: header.notes)
+    }
+
+    /// Streams a recording: `body` gets each answer as it is read, in file order, so that a consumer
+    /// can embed or align answer by answer without holding the texts. Memory is bounded by the
+    /// longest line (JSONL, OpenAI Batch, CSV row) or the file (an AlpacaEval array).
+    ///
+    /// The file is checked as it streams: `body` may have seen answers before a later line fails, so a
+    /// consumer must discard what it built when this throws.
+    public static func forEachAnswer(path: String, format: RecordingFormat? = nil,
+                                     _ body: (RecordedAnswer) -> Void) throws(InputError) -> RecordingHeader {
+        try forEachAnswer(InputFile(path: path), format: format, body)
+    }
+
+    static func forEachAnswer(_ file: InputFile, format: RecordingFormat?,
+                              _ body: (RecordedAnswer) -> Void) throws(InputError) -> RecordingHeader {
+        let chosen: RecordingFormat
         if let format { chosen = format } else { chosen = try RecordingFormat.detect(file: file) }
         var notes = ReadingNotes()
-        notes.byteOrderMark = file.hasByteOrderMark
-        var answers: [RecordedAnswer]
-        var model: String?
-        switch chosen {
-        case .canonical: (answers, model) = try CanonicalJSONLReader.read(file, notes: &notes)
-        case .openAIBatch: (answers, model) = try OpenAIBatchReader.read(file, notes: &notes)
-        case .alpacaEval: (answers, model) = try AlpacaEvalReader.read(file)
-        case .csv: (answers, model) = try CSVRecordingReader.read(file, notes: &notes)
+        var count = 0
+        func emit(_ answer: RecordedAnswer) {
+            count += 1
+            body(answer)
         }
-        if answers.isEmpty && notes.failedRequests.isEmpty {
+        let model: String?
+        let facts: InputFile.Facts
+        do {
+            switch chosen {
+            case .canonical: (model, facts) = try CanonicalJSONLReader.read(file, notes: &notes, emit)
+            case .openAIBatch: (model, facts) = try OpenAIBatchReader.read(file, notes: &notes, emit)
+            case .alpacaEval: (model, facts) = try AlpacaEvalReader.read(file, emit)
+            case .csv: (model, facts) = try CSVRecordingReader.read(file, notes: &notes, emit)
+            }
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw InputError(.unreadable, at: file.location(), "\(error)")
+        }
+        notes.byteOrderMark = facts.byteOrderMark
+        if facts.size == 0 {
+            throw InputError(.empty, at: file.location(), "the file is empty")
+        }
+        if count == 0 && notes.failedRequests.isEmpty {
             throw InputError(.empty, at: file.location(), "the file holds no answers")
         }
-        return Recording(model: model ?? modelName(fromPath: path), source: path, format: chosen,
-                         sha256: file.sha256, answers: answers, notes: notes)
+        return RecordingHeader(model: model ?? modelName(fromPath: file.path), source: file.path, format: chosen,
+                               sha256: facts.sha256, notes: notes, answers: count)
     }
 
     /// The model name a file stands for when its records name none: the file name without extensions.

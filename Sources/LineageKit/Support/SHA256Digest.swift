@@ -29,4 +29,17 @@ public enum SHA256Digest {
             return byte < 16 ? "0" + text : text
         }.joined()
     }
+
+    /// SHA-256 fed piece by piece: a streamed file is hashed from the same bytes that are parsed.
+    struct Hasher {
+        private var state = SHA256()
+        init() {}
+        mutating func update(_ bytes: UnsafeRawBufferPointer) { state.update(bufferPointer: bytes) }
+        func finalize() -> String {
+            state.finalize().map { byte in
+                let text = String(byte, radix: 16)
+                return byte < 16 ? "0" + text : text
+            }.joined()
+        }
+    }
 }
