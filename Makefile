@@ -41,3 +41,25 @@ demo: release
 
 clean:
 	rm -rf .build Results/demo
+
+## fuzz: libFuzzer + ASan over each reader (not in CI). FUZZ_TIME seconds per reader; crashes land in .build-fuzz/.
+FUZZ_READERS ?= json jsonl alpaca batch csv probeset detect
+FUZZ_TIME ?= 600
+FUZZ_DIR := .build-fuzz
+FUZZ_SOURCES = $(filter-out Sources/LineageKit/Input/ProbeSetCatalog.swift,$(wildcard Sources/LineageKit/Input/*.swift)) Fuzz/SHA256Stub.swift Fuzz/FuzzMain.swift
+fuzz:
+	@mkdir -p $(FUZZ_DIR)
+	@for r in $(FUZZ_READERS); do \
+	  flag=FUZZ_$$(echo $$r | tr a-z A-Z); \
+	  swiftc -sanitize=fuzzer,address -parse-as-library -O -g -D $$flag $(FUZZ_SOURCES) -o $(FUZZ_DIR)/fuzz-$$r \
+	    > $(FUZZ_DIR)/build-$$r.log 2>&1 || { grep -A3 "error:" $(FUZZ_DIR)/build-$$r.log; exit 1; }; \
+	  mkdir -p $(FUZZ_DIR)/corpus-$$r; \
+	  for f in Tests/Fixtures/probes.jsonl Tests/Fixtures/recordings/* Tests/Fixtures/probesets/* Tests/Fixtures/regressions/*; do \
+	    [ -f "$$f" ] && cp "$$f" "$(FUZZ_DIR)/corpus-$$r/$$(echo $$f | tr / _)"; \
+	  done; \
+	  echo "fuzzing $$r for $(FUZZ_TIME)s"; \
+	  $(FUZZ_DIR)/fuzz-$$r $(FUZZ_DIR)/corpus-$$r -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
+	    -timeout=20 -artifact_prefix=$(FUZZ_DIR)/crash-$$r- -print_final_stats=1 > $(FUZZ_DIR)/fuzz-$$r.log 2>&1; \
+	  status=$$?; grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_DIR)/fuzz-$$r.log | sed "s/^/$$r: /"; \
+	  if [ $$status -ne 0 ]; then echo "$$r: fuzzer stopped with status $$status; see $(FUZZ_DIR)/fuzz-$$r.log"; exit 1; fi; \
+	done
