@@ -1,0 +1,207 @@
+import Foundation
+
+/// Turns an attribution result and its exhibits into the report's content, in the order a reader
+/// needs it: the question, the answer, how it was reached, how often this configuration errs, the
+/// plots, the numbers, the evidence a person can check, the inputs, and the limits.
+enum AttributionReport {
+    static let plotFiles = (perProbe: "per-probe.svg", ranking: "ranking.svg", tippett: "tippett.svg")
+
+    /// - Parameter calibrationPairs: the labelled pairs of the calibration file (the result carries only its reference).
+    static func document(result: AttributionResult, analysis: ReportAnalysis, compare: Bool,
+                         calibrationPairs: [CalibratedPair]) -> (ReportDocument, [(String, String)]) {
+        let student = result.student.model
+        let candidates = result.ranking.map(\.model)
+        var doc = ReportDocument(title: compare
+            ? "Is \(student) distilled from \(candidates.first ?? "?")?"
+            : "Which of \(candidates.count) candidate teachers, if any, was \(student) distilled from?")
+        let calibrated = result.calibration.errorRates.pairs > 0
+        let ranking = result.ranking
+
+        // 1. The question.
+        doc.blocks.append(.heading("The question"))
+        doc.blocks.append(.paragraph(compare
+            ? "Were the answers of \(student) learned from answers of \(candidates.first ?? "?") (distillation), or are the two only as alike as any two unrelated models? Judged from their recorded answers to the \(result.probeSet.probes) fixed prompts of probe set \(result.probeSet.name), against a panel of \(result.panel.count) other models."
+            : "Was \(student) distilled from one of these candidates: \(candidates.sorted().joined(separator: ", "))? Judged from their recorded answers to the \(result.probeSet.probes) fixed prompts of probe set \(result.probeSet.name), each candidate against a panel of \(result.panel.count) other models."))
+
+        // 2. The answer.
+        doc.blocks.append(.heading("The answer"))
+        if let best = ranking.first {
+            let lr = pow(10, best.log10LikelihoodRatio)
+            let headline: String
+            switch best.verdict {
+            case .distilled: headline = "\(student) looks distilled from \(best.model)."
+            case .notDistilled: headline = compare ? "\(student) does not look distilled from \(best.model)." : "\(student) does not look distilled from any of the candidates."
+            case .inconclusive: headline = compare ? "Inconclusive: the data do not decide whether \(student) was distilled from \(best.model)." : "Inconclusive: \(best.model) ranks first, but the evidence does not decide."
+            }
+            let detail = "log10 LR = \(Markup.number(best.log10LikelihoodRatio)) (LR \(lrText(lr)) : 1) — \(best.verbal). Score \(Markup.number(best.score)) panel sd [95% CI \(Markup.number(best.statistics.scoreInterval.low)), \(Markup.number(best.statistics.scoreInterval.high))]; p = \(Markup.pValue(best.pValue)), Holm-adjusted p = \(Markup.pValue(best.pValueHolm))." + (calibrated ? "" : " No calibration was available, so the likelihood ratio is 1 by construction and no verdict but 'inconclusive' is possible.")
+            doc.blocks.append(.answer(verdict: best.verdict, headline: headline, detail: detail))
+            doc.blocks.append(.paragraph("Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, result.options.decisionLog10LR))) and Holm-adjusted p ≤ \(result.options.alpha); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, result.options.decisionLog10LR))); anything between is 'inconclusive'."))
+        }
+        if ranking.count > 1 || !compare {
+            doc.blocks.append(.table(header: ["rank", "candidate", "score", "95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict"],
+                                     rows: ranking.map { a in
+                [String(a.rank), a.model, Markup.number(a.score),
+                 "[\(Markup.number(a.statistics.scoreInterval.low)), \(Markup.number(a.statistics.scoreInterval.high))]",
+                 Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), a.verdict.rawValue]
+            }))
+        }
+
+        // 3. The method.
+        doc.blocks.append(.heading("How this was decided"))
+        doc.blocks.append(.paragraph("Every answer is turned into a vector of its word and character n-grams (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions), and two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. Similarity alone misleads: every model shares topic, length and phrasing habits with many others. So the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: score = (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. A calibration on labelled pairs of known distilled and independent models maps the score to a likelihood ratio: how much more probable this score is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted. See docs/METHOD.md and scripts/research/FINDINGS.md."))
+
+        // 4. Known error rates.
+        doc.blocks.append(.heading("How often this configuration errs"))
+        let rates = result.calibration.errorRates
+        if calibrated {
+            doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student."))
+            doc.blocks.append(.table(header: ["measure", "value", "meaning"], rows: [
+                ["AUC", Markup.number(rates.auc, 3), "chance that a distilled pair outscores an independent one (1 = perfect)"],
+                ["EER", Markup.number(rates.equalErrorRate, 3), "error rate where false 'distilled' and missed distillation are equally frequent"],
+                ["Cllr", Markup.number(rates.cllr, 3), "cost of the likelihood ratios in bits (0 perfect, 1 uninformative); Cllr_min \(Markup.number(rates.cllrMin, 3))"],
+                ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs)", "independent pairs that got the verdict 'distilled'"],
+                ["missed", "\(rates.missedDistilled) of \(rates.distilledPairs)", "distilled pairs that did not get 'distilled'"],
+                ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
+                ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
+            ]))
+        } else {
+            doc.blocks.append(.paragraph("Unknown. No calibration file was found for this probe set, panel and embedding model, so no error rate has been measured and the likelihood ratios are set to 1. Run `make calibrate` (or `lineage calibrate`) on labelled pairs first."))
+        }
+
+        // 5. Plots.
+        doc.blocks.append(.heading("Plots"))
+        var files: [(String, String)] = []
+        if let best = ranking.first {
+            let svg = ReportPlots.perProbe(best.statistics.perProbe, student: student, candidate: best.model)
+            files.append((plotFiles.perProbe, svg))
+            doc.blocks.append(.figure(file: plotFiles.perProbe, svg: svg, caption: "Per probe, how much closer \(student)'s answer is to \(best.model)'s than to the panel: the candidate's cosine minus the panel's mean (blue) and minus the closest panel model's (red), each sorted. A distilled student's curves lie mostly above zero."))
+        }
+        let rankingSVG = ReportPlots.ranking(result, panelScores: analysis.panelScores)
+        files.append((plotFiles.ranking, rankingSVG))
+        doc.blocks.append(.figure(file: plotFiles.ranking, svg: rankingSVG, caption: "Each candidate's score with its 95% bootstrap interval over probes; the grey strip holds the panel models' own scores, each computed against the rest of the panel — where unrelated models fall. The red dashed line is the score at which the likelihood ratio reaches the decision threshold."))
+        let current = ranking.prefix(3).map { ($0.model, $0.log10LikelihoodRatio) }
+        let tippettSVG = ReportPlots.tippett(calibrationPairs, current: calibrated ? Array(current) : [])
+        files.append((plotFiles.tippett, tippettSVG))
+        doc.blocks.append(.figure(file: plotFiles.tippett, svg: tippettSVG, caption: "Tippett plot: for each log10 LR on the x axis, the share of labelled distilled pairs (red) and independent pairs (blue, dashed) with at least that likelihood ratio, out of sample. Well-separated curves mean the likelihood ratios can be trusted; vertical lines mark this case's candidates."))
+
+        // 6. Divergence statistics.
+        doc.blocks.append(.heading("Divergence statistics"))
+        doc.blocks.append(.table(header: ["candidate", "mean cosine", "panel mean", "panel sd", "score [95% CI]", "t-test p", "rank p", "MMD²", "MMD p", "Jensen–Shannon (bits)", "probes closest"],
+                                 rows: ranking.map { a in
+            let s = a.statistics, i = s.impostor
+            return [a.model, Markup.number(i.meanCosine, 4), Markup.number(i.panelMean, 4), Markup.number(i.panelSD, 4),
+                    "\(Markup.number(a.score)) [\(Markup.number(s.scoreInterval.low)), \(Markup.number(s.scoreInterval.high))]",
+                    Markup.pValue(i.pValue), Markup.pValue(i.rankPValue), Markup.number(s.mmd.mmdSquared, 4),
+                    Markup.pValue(s.mmd.pValue), Markup.number(s.jensenShannon, 4),
+                    "\(i.probesClosestToCandidate) of \(i.probesCompared)"]
+        }))
+        doc.blocks.append(.paragraph("Mean cosine: the candidate's mean per-probe similarity to the student; panel mean/sd: the same over the panel. t-test p: prediction-interval t test of the candidate as a new draw from the panel; rank p: the candidate's rank among the panel, (1 + #panel models at least as close)/(1 + panel size), which can never be below 1/(panel size + 1). MMD²: kernel maximum mean discrepancy between the two models' answer embeddings with a paired permutation p-value (small = alike). Jensen–Shannon: divergence of the two models' word n-gram distributions (0 = identical, 1 = disjoint). Probes closest: probes on which the candidate is closer to the student than every panel model."))
+
+        // 7. Evidence exhibits.
+        let exhibit = analysis.exhibitCandidate
+        doc.blocks.append(.heading("Evidence: phrases \(student) shares with \(exhibit)"))
+        if analysis.sharedPhrases.isEmpty {
+            doc.blocks.append(.paragraph("No phrase of 1–4 words appears in at least 3 answers of both models at twice or more the panel's rate."))
+        } else {
+            doc.blocks.append(.paragraph("Word phrases (1–4 words) found in answers of both \(student) and \(exhibit) far more often than in the panel's answers. Counts are answers (probes) containing the phrase; the ratio is the smaller of student/panel and candidate/panel rates (smoothed), as a power of two."))
+            doc.blocks.append(.table(header: ["phrase", "\(student)", "\(exhibit)", "panel mean", "panel models using it", "× panel rate"],
+                                     rows: analysis.sharedPhrases.map { p in
+                ["“\(p.phrase)”", String(p.studentProbes), String(p.candidateProbes), Markup.number(p.panelProbesMean, 1),
+                 "\(p.panelModelsUsing) of \(result.panel.count)", "\(Markup.number(pow(2, p.log2Ratio), 1))×"]
+            }))
+        }
+        doc.blocks.append(.heading("Evidence: the answers closest to \(exhibit)'s"))
+        doc.blocks.append(.paragraph("The probes where \(student)'s answer is closest to \(exhibit)'s relative to the panel (largest cosine to the candidate minus the best panel model's), with the prompt and the closest panel model's answer for comparison. Answers are shortened to 1,200 characters."))
+        doc.blocks.append(.excerpts(analysis.closestProbes.enumerated().map { k, probe in
+            ReportDocument.Excerpt(
+                title: "\(k + 1). probe \(probe.probe)", prompt: Markup.excerpt(probe.prompt, limit: 600),
+                note: "cosine to \(exhibit) \(Markup.number(probe.candidateCosine, 3)); best panel model (\(probe.nearestPanelModel)) \(Markup.number(probe.panelMaxCosine, 3)); panel mean \(Markup.number(probe.panelMeanCosine, 3))",
+                columns: [("\(student) (student)", Markup.excerpt(probe.student, limit: 1200)),
+                          ("\(exhibit) (candidate)", Markup.excerpt(probe.candidate, limit: 1200)),
+                          ("\(probe.nearestPanelModel) (closest panel model)", Markup.excerpt(probe.nearestPanelAnswer, limit: 1200))])
+        }))
+
+        // 8. Identity claims.
+        doc.blocks.append(.heading("Identity claims in the answers"))
+        doc.blocks.append(.paragraph("Model and maker names found in the answers, and the answers where the model appears to speak of itself (a first-person phrase before the name in the same sentence). A student that calls itself by its teacher's name is a classic trace of distillation; mentions alone are weak evidence."))
+        var identityRows: [[String]] = []
+        var claims: [String] = []
+        for mentions in analysis.identity {
+            for family in mentions.families {
+                identityRows.append([mentions.model, family.label, "\(family.mentions) of \(mentions.answers)", String(family.selfClaims)])
+                for example in family.examples { claims.append("\(mentions.model) (\(family.label)): “\(example)”") }
+            }
+        }
+        if identityRows.isEmpty {
+            doc.blocks.append(.paragraph("No model or maker names were found."))
+        } else {
+            doc.blocks.append(.table(header: ["model", "family named", "answers naming it", "self-claims"], rows: identityRows))
+            if !claims.isEmpty { doc.blocks.append(.bullets(claims)) }
+        }
+
+        // 9. Alignment of the inputs.
+        doc.blocks.append(.heading("Inputs and their alignment to the probe set"))
+        let inputs = [("student", result.student)] + result.candidates.map { ("candidate", $0) } + result.panel.map { ("panel", $0) }
+        doc.blocks.append(.table(header: ["role", "model", "file", "format", "aligned", "missing", "empty", "duplicates", "unknown", "reading notes", "sha256"],
+                                 rows: inputs.map { role, input in
+            let a = input.probes
+            return [role, input.model, input.source, input.format, "\(a.aligned)/\(a.probes)", String(a.missing), String(a.empty),
+                    a.duplicate > 0 ? "\(a.duplicate) (\(a.conflicting) conflicting)" : "0", String(a.unknown),
+                    notes(input.notes), String(input.sha256.prefix(12))]
+        }))
+        if !result.panelExcluded.isEmpty {
+            doc.blocks.append(.paragraph("Left out of the panel because they are the student or a candidate: \(result.panelExcluded.joined(separator: ", "))."))
+        }
+        doc.blocks.append(.paragraph("Probe set \(result.probeSet.name) (\(result.probeSet.probes) probes, sha256 \(result.probeSet.sha256.prefix(12))); embedding model \(result.embeddingModel.version) (sha256 \(result.embeddingModel.sha256.prefix(12))); calibration \(calibrated ? "\(result.calibration.path) (sha256 \(result.calibration.sha256.prefix(12)))" : "none"); seed \(result.options.seed), \(result.options.bootstrapResamples) bootstrap resamples, \(result.options.permutations) permutations. manifest.json lists every input's and output's SHA-256; `lineage verify` re-runs it."))
+
+        // 10. Limitations.
+        doc.blocks.append(.heading("Limitations"))
+        doc.blocks.append(.bullets(limitations(result, analysis: analysis, calibrated: calibrated)))
+        return (doc, files)
+    }
+
+    static func limitations(_ result: AttributionResult, analysis: ReportAnalysis, calibrated: Bool) -> [String] {
+        var items = [
+            "Similarity of answers is evidence of shared training data or style, not proof of distillation: a student fine-tuned on data written by a third model that also influenced the candidate looks the same, and a model trained on public text the candidate wrote (e.g. web pages of its answers) can be close without being a distilled student.",
+            "The likelihood ratio is only as good as the labelled pairs it was calibrated on; it assumes the case at hand is like them (similar probe set, similar kinds of model).",
+            "The panel defines 'unrelated': if panel models were themselves distilled from the candidate, the candidate looks less special and the score drops.",
+        ]
+        if !calibrated {
+            items.append("This run is uncalibrated: likelihood ratios are 1, verdicts are 'inconclusive', and the error rate is unknown.")
+        } else if result.calibration.errorRates.pairs < 50 {
+            items.append("The calibration rests on only \(result.calibration.errorRates.pairs) labelled pairs (\(result.calibration.errorRates.distilledPairs) distilled): its likelihood ratios are bounded accordingly and its error rates are uncertain.")
+        }
+        if result.panel.count < 15 {
+            items.append("The panel has only \(result.panel.count) models: its mean and sd, and so the score, are imprecise, and the rank p-value cannot go below \(Markup.number(1 / Double(result.panel.count + 1), 3)).")
+        }
+        let aligned = result.ranking.first?.statistics.impostor.probesCompared ?? 0
+        if aligned < 200 {
+            items.append("Only \(aligned) probes could be compared for the top candidate; intervals are wide with few probes.")
+        }
+        let incomplete = ([result.student] + result.candidates).filter { $0.probes.missing + $0.probes.empty > 0 }
+        if !incomplete.isEmpty {
+            items.append("Some answers are missing or empty: " + incomplete.map { "\($0.model) \($0.probes.missing + $0.probes.empty)" }.joined(separator: ", ") + " probes; those probes are skipped pairwise.")
+        }
+        if let best = result.ranking.first, best.verdict == .distilled, result.ranking.count > 1,
+           result.ranking[1].statistics.scoreInterval.high >= best.statistics.scoreInterval.low {
+            items.append("The intervals of the first two candidates overlap: \(result.ranking[1].model) could be the teacher instead of \(best.model), or both models may share a source.")
+        }
+        return items
+    }
+
+    static func lrText(_ lr: Double) -> String {
+        guard lr.isFinite else { return "n/a" }
+        if lr >= 100 { return String(format: "%.0f", lr) }
+        if lr >= 1 { return String(format: "%.3g", lr) }
+        return "1/" + String(format: "%.3g", 1 / lr)
+    }
+
+    static func notes(_ notes: ReadingNotes) -> String {
+        var parts: [String] = []
+        if notes.byteOrderMark { parts.append("BOM skipped") }
+        if notes.crlfLines > 0 { parts.append("\(notes.crlfLines) CRLF lines") }
+        if notes.blankLines > 0 { parts.append("\(notes.blankLines) blank lines") }
+        if !notes.failedRequests.isEmpty { parts.append("\(notes.failedRequests.count) failed requests") }
+        return parts.isEmpty ? "—" : parts.joined(separator: "; ")
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// `manifest.json`: what produced a result folder and the SHA-256 of every byte that went in and came
+/// out, so that `lineage verify` can re-run it and show that it reproduces. No timestamps: the same
+/// inputs and options give the same manifest.
+public struct Manifest: Sendable, Codable, Equatable {
+    public struct Tool: Sendable, Codable, Equatable {
+        public var name: String
+        public var version: String
+    }
+
+    public struct InputFile: Sendable, Codable, Equatable {
+        /// student, candidate, recording, panel, probe-set, embedding-model, calibration.
+        public var role: String
+        /// As given (relative to the working directory) and as resolved.
+        public var path: String
+        public var resolved: String
+        public var sha256: String
+    }
+
+    public struct OutputFile: Sendable, Codable, Equatable {
+        /// File name inside the result folder.
+        public var file: String
+        public var sha256: String
+        public var bytes: Int
+    }
+
+    public static let fileName = "manifest.json"
+
+    public var tool: Tool
+    public var invocation: ReportInvocation
+    public var inputs: [InputFile]
+    public var outputs: [OutputFile]
+
+    /// Hashes every input of an invocation (before the run, so that what was hashed is what was read).
+    static func inputs(of invocation: ReportInvocation) throws(ReportError) -> [InputFile] {
+        var files: [InputFile] = []
+        for (role, path) in invocation.inputFiles {
+            let resolved = resolvedPath(path, in: invocation.workingDirectory)
+            let hash: String
+            do { hash = try SHA256Digest.hex(ofFile: resolved) } catch {
+                throw ReportError("cannot hash the \(role) file \(path): \(error)")
+            }
+            files.append(InputFile(role: role, path: path, resolved: resolved, sha256: hash))
+        }
+        return files
+    }
+
+    public static func load(directory: String) throws(ReportError) -> Manifest {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ReportError("cannot read \(path): \(error.localizedDescription)")
+        }
+        do { return try JSONDecoder().decode(Manifest.self, from: data) } catch {
+            throw ReportError("\(path) is not a Lineage manifest: \(error)")
+        }
+    }
+
+    /// Inputs whose bytes are no longer what the manifest recorded: one line each, naming the file.
+    public func changedInputs() -> [String] {
+        inputs.compactMap { input in
+            guard FileManager.default.fileExists(atPath: input.resolved) else {
+                return "missing \(input.role) file: \(input.path) (\(input.resolved))"
+            }
+            guard let hash = try? SHA256Digest.hex(ofFile: input.resolved) else {
+                return "unreadable \(input.role) file: \(input.path) (\(input.resolved))"
+            }
+            return hash == input.sha256 ? nil
+                : "changed \(input.role) file: \(input.path) (sha256 \(hash.prefix(16))…, manifest \(input.sha256.prefix(16))…)"
+        }
+    }
+
+    /// Outputs of a re-run (in `rerun`) or of the result folder (`original`) that differ from the
+    /// manifest, one line each naming the file.
+    public func differingOutputs(original: String, rerun: String) -> [String] {
+        var problems: [String] = []
+        for output in outputs {
+            let fresh = (rerun as NSString).appendingPathComponent(output.file)
+            let kept = (original as NSString).appendingPathComponent(output.file)
+            let freshHash = try? SHA256Digest.hex(ofFile: fresh)
+            let keptHash = try? SHA256Digest.hex(ofFile: kept)
+            if freshHash == nil {
+                problems.append("not produced by the re-run: \(output.file)")
+            } else if freshHash != output.sha256 {
+                problems.append("differs on re-run: \(output.file)")
+            }
+            if keptHash == nil {
+                problems.append("missing from the result folder: \(output.file)")
+            } else if keptHash != output.sha256 {
+                problems.append("edited since it was written: \(output.file)")
+            }
+        }
+        let listed = Set(outputs.map(\.file))
+        let produced = (try? FileManager.default.contentsOfDirectory(atPath: rerun)) ?? []
+        for extra in produced.sorted() where extra != Self.fileName && !listed.contains(extra) && !extra.hasPrefix(".") {
+            problems.append("produced by the re-run but not in the manifest: \(extra)")
+        }
+        return problems
+    }
+}

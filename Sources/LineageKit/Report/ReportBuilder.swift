@@ -1,0 +1,106 @@
+import Foundation
+
+/// Runs a compare/attribute invocation and writes its result folder: `report.json`, `report.md`,
+/// `report.html`, the plots as `.svg`, and `manifest.json` with the SHA-256 of every input and output.
+public enum ReportBuilder {
+    public static let jsonFile = "report.json"
+    public static let markdownFile = "report.md"
+    public static let htmlFile = "report.html"
+
+    /// What a run produced.
+    public struct Outcome: Sendable {
+        public var result: AttributionResult
+        public var analysis: ReportAnalysis
+        public var manifest: Manifest
+        public var directory: String
+        public var htmlPath: String { (directory as NSString).appendingPathComponent(ReportBuilder.htmlFile) }
+    }
+
+    /// Hashes the inputs, runs the attribution, computes the exhibits and writes the folder.
+    /// Relative paths in `invocation` are read relative to the process's current directory, which the
+    /// caller sets to `invocation.workingDirectory`.
+    public static func run(_ invocation: ReportInvocation, into directory: String,
+                           progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+        guard invocation.subcommand == "compare" || invocation.subcommand == "attribute",
+              let student = invocation.student, !invocation.candidates.isEmpty else {
+            throw ReportError("a report needs the compare or attribute subcommand, a student and at least one candidate")
+        }
+        progress?("hashing \(invocation.inputFiles.count) input files")
+        let inputs = try Manifest.inputs(of: invocation)
+        let set = try ProbeSet.load(path: invocation.probeSetPath)
+        let model = try EmbeddingModel(contentsOf: invocation.modelPath)
+        let calibration = try invocation.calibrationPath.map { try Calibration.load(path: $0) } ?? .uncalibrated
+        let format = try invocation.inputFormat.map { name -> RecordingFormat in
+            guard let format = RecordingFormat(rawValue: name) else { throw ReportError("unknown input format \(name)") }
+            return format
+        }
+        let request = AttributionRequest(student: student, candidates: invocation.candidates, panel: invocation.panelFiles,
+                                         probeSet: set, inputFormat: format, model: model, calibration: calibration,
+                                         options: invocation.options)
+        let run = try Attribution.runKeepingInputs(request, progress: progress)
+        let analysis = ReportAnalysis.compute(run: run, model: model, probeSet: set, progress: progress)
+        let compare = invocation.subcommand == "compare"
+        progress?("writing the report")
+        let (document, plots) = AttributionReport.document(result: run.result, analysis: analysis, compare: compare,
+                                                            calibrationPairs: calibration.pairs)
+        let json: Data = compare
+            ? try JSONOutput.data(ReportJSON(comparison: Comparison(run.result), analysis: analysis))
+            : try JSONOutput.data(ReportJSON(attribution: run.result, analysis: analysis))
+        var files: [(String, Data)] = [(jsonFile, json), (markdownFile, Data(document.markdown().utf8)),
+                                       (htmlFile, Data(document.html().utf8))]
+        files += plots.map { ($0.0, Data($0.1.utf8)) }
+        let manifest = try write(files, invocation: invocation, inputs: inputs, into: directory)
+        return Outcome(result: run.result, analysis: analysis, manifest: manifest, directory: directory)
+    }
+
+    /// Writes output files, then the manifest listing their hashes (shared with the matrix report).
+    static func write(_ files: [(String, Data)], invocation: ReportInvocation, inputs: [Manifest.InputFile],
+                      into directory: String) throws(ReportError) -> Manifest {
+        try ReportFileWriter.createDirectory(directory)
+        var outputs: [Manifest.OutputFile] = []
+        for (name, data) in files {
+            try ReportFileWriter.write(data, to: (directory as NSString).appendingPathComponent(name))
+            outputs.append(Manifest.OutputFile(file: name, sha256: SHA256Digest.hex(of: data), bytes: data.count))
+        }
+        let manifest = Manifest(tool: .init(name: ToolInfo.name, version: ToolInfo.version), invocation: invocation,
+                                inputs: inputs, outputs: outputs.sorted { $0.file < $1.file })
+        let data: Data
+        do { data = try JSONOutput.data(manifest) } catch { throw ReportError("cannot encode the manifest: \(error)") }
+        try ReportFileWriter.write(data, to: (directory as NSString).appendingPathComponent(Manifest.fileName))
+        return manifest
+    }
+}
+
+/// `report.json`: the `compare --json` or `attribute --json` document, plus the report's exhibits.
+struct ReportJSON: Encodable {
+    var comparison: Comparison?
+    var attribution: AttributionResult?
+    var analysis: ReportAnalysis
+
+    init(comparison: Comparison, analysis: ReportAnalysis) {
+        self.comparison = comparison
+        self.analysis = analysis
+    }
+
+    init(attribution: AttributionResult, analysis: ReportAnalysis) {
+        self.attribution = attribution
+        self.analysis = analysis
+    }
+
+    enum CodingKeys: String, CodingKey { case student, ranking, details, exhibits, teacher, probes, score
+        case log10LikelihoodRatio = "log10_likelihood_ratio", verbal, pValue = "p_value", verdict, statistics }
+
+    /// The same keys as the command's `--json` output, with `exhibits` added.
+    func encode(to encoder: Encoder) throws {
+        if let comparison {
+            try comparison.encode(to: encoder)
+        } else if let attribution {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(attribution.student.model, forKey: .student)
+            try container.encode(attribution.ranking, forKey: .ranking)
+            try container.encode(attribution, forKey: .details)
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(analysis, forKey: .exhibits)
+    }
+}
