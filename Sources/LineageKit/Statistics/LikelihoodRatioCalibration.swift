@@ -25,7 +25,10 @@ public struct LikelihoodRatioCalibration: Sendable, Codable, Equatable {
         case independentPairs = "independent_pairs"
     }
 
-    public static let ridge = 1e-2
+    public static let ridge = 1e-4
+
+    /// The range of log10 LRs this map can state.
+    public var bounds: ClosedRange<Double> { lowerBound...max(lowerBound, upperBound) }
 
     public func log10LikelihoodRatio(_ score: Double) -> Double {
         guard score.isFinite else { return 0 }

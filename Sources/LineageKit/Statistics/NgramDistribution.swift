@@ -1,0 +1,49 @@
+import Foundation
+
+/// A model's pooled distribution over hashed word n-grams (unigrams and bigrams), for the
+/// Jensen–Shannon divergence between two models' vocabularies (Lin 1991).
+///
+/// Words rather than characters: a word n-gram is a unit a reader recognises, and there are few
+/// enough of them that the distribution is held densely over the word family's buckets.
+struct NgramDistribution: Sendable {
+    /// Sorted bucket ids and their probabilities.
+    let buckets: [UInt32]
+    let probabilities: [Double]
+
+    init(recording: AlignedRecording, model: EmbeddingModel) {
+        let counter = FeatureCounter(model: model)
+        var totals: [UInt32: Double] = [:]
+        for answers in recording.answers {
+            for answer in answers {
+                counter.count(answer)
+                for segment in counter.segments where segment.layout.family == .words {
+                    for k in segment.range {
+                        totals[counter.touched[k], default: 0] += Double(counter.frequencies[k])
+                    }
+                }
+            }
+        }
+        let sorted = totals.sorted { $0.key < $1.key }
+        let sum = sorted.reduce(0) { $0 + $1.value }
+        buckets = sorted.map(\.key)
+        probabilities = sorted.map { sum > 0 ? $0.value / sum : 0 }
+    }
+
+    /// JS(P, Q) = ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = (P + Q)/2, in bits: 0 for equal distributions,
+    /// 1 for disjoint ones.
+    func jensenShannon(_ other: NgramDistribution) -> Double {
+        var i = 0, j = 0
+        var total = 0.0
+        func term(_ p: Double, _ m: Double) -> Double { p > 0 ? p * log2(p / m) : 0 }
+        while i < buckets.count || j < other.buckets.count {
+            let a = i < buckets.count ? buckets[i] : UInt32.max
+            let b = j < other.buckets.count ? other.buckets[j] : UInt32.max
+            var p = 0.0, q = 0.0
+            if a <= b { p = probabilities[i]; i += 1 }
+            if b <= a { q = other.probabilities[j]; j += 1 }
+            let m = (p + q) / 2
+            total += 0.5 * term(p, m) + 0.5 * term(q, m)
+        }
+        return total
+    }
+}

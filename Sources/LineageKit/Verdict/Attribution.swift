@@ -1,0 +1,117 @@
+import Foundation
+
+/// What an attribution run reads.
+public struct AttributionRequest: Sendable {
+    public var student: String
+    public var candidates: [String]
+    /// Panel recording files; the student and candidates are removed from it automatically.
+    public var panel: [String]
+    public var probeSet: ProbeSet
+    public var inputFormat: RecordingFormat?
+    public var model: EmbeddingModel
+    public var calibration: Calibration
+    public var options: AttributionOptions
+
+    public init(student: String, candidates: [String], panel: [String], probeSet: ProbeSet,
+                inputFormat: RecordingFormat? = nil, model: EmbeddingModel, calibration: Calibration,
+                options: AttributionOptions = AttributionOptions()) {
+        self.student = student
+        self.candidates = candidates
+        self.panel = panel
+        self.probeSet = probeSet
+        self.inputFormat = inputFormat
+        self.model = model
+        self.calibration = calibration
+        self.options = options
+    }
+}
+
+/// Errors of an attribution run that are not about one input file.
+public struct AttributionError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+}
+
+/// Scores a student against candidate teachers, each judged against the panel.
+public enum Attribution {
+    /// The smallest panel that makes a standard deviation meaningful.
+    public static let minimumPanel = 5
+
+    public static func run(_ request: AttributionRequest,
+                           progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionResult {
+        try runKeepingInputs(request, progress: progress).result
+    }
+
+    /// Runs, and also returns the aligned recordings, which the report's evidence exhibits quote.
+    public static func runKeepingInputs(_ request: AttributionRequest,
+                                        progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionRun {
+        let set = request.probeSet
+        func load(_ path: String) throws -> AlignedRecording {
+            Aligner.align(try RecordingReader.read(path: path, format: request.inputFormat), to: set)
+        }
+        progress?("reading the student and \(request.candidates.count) candidate(s)")
+        let student = try load(request.student)
+        let candidates = try request.candidates.map(load)
+        var seenNames: Set<String> = [student.model]
+        for candidate in candidates {
+            guard seenNames.insert(candidate.model).inserted else {
+                throw AttributionError(description: "model \"\(candidate.model)\" (\(candidate.source)) is given twice among the student and candidates")
+            }
+        }
+        let protectedNames = Set([student.model] + candidates.map(\.model))
+        let protectedHashes = Set([student.sha256] + candidates.map(\.sha256))
+        var panel: [AlignedRecording] = []
+        var excluded: [String] = []
+        for (k, path) in request.panel.enumerated() {
+            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
+            let recording = try load(path)
+            if protectedNames.contains(recording.model) || protectedHashes.contains(recording.sha256) {
+                excluded.append(recording.model)
+                continue
+            }
+            panel.append(recording)
+        }
+        guard panel.count >= minimumPanel else {
+            throw AttributionError(description: "the panel has \(panel.count) models once the student and candidates are left out; at least \(minimumPanel) are needed")
+        }
+        progress?("embedding \(2 + candidates.count + panel.count - 1) recordings")
+        let all = [student] + candidates + panel
+        let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model))
+        let panelIndices = Array((1 + candidates.count)..<all.count)
+        progress?("scoring \(candidates.count) candidate(s)")
+        var assessments: [CandidateAssessment] = []
+        for (k, candidate) in candidates.enumerated() {
+            let statistics = context.statistics(student: 0, candidate: 1 + k, panel: panelIndices,
+                                                options: request.options, seed: request.options.seed &+ UInt64(k) &* 7919)
+            let log10LR = request.calibration.map.log10LikelihoodRatio(statistics.impostor.score)
+            assessments.append(CandidateAssessment(
+                model: candidate.model, source: candidate.source, rank: 0, score: statistics.impostor.score,
+                log10LikelihoodRatio: log10LR, verbal: VerbalScale.phrase(log10LR: log10LR),
+                pValue: statistics.impostor.pValue, pValueHolm: 1, verdict: .inconclusive, statistics: statistics))
+        }
+        let adjusted = MultipleTesting.holm(assessments.map(\.pValue))
+        for k in assessments.indices {
+            assessments[k].pValueHolm = adjusted[k]
+            assessments[k].verdict = Verdict.decide(log10LR: assessments[k].log10LikelihoodRatio,
+                                                    adjustedPValue: adjusted[k], options: request.options,
+                                                    bounds: request.calibration.map.bounds)
+        }
+        assessments.sort { ($0.score, $1.model) > ($1.score, $0.model) }
+        for k in assessments.indices { assessments[k].rank = k + 1 }
+        let result = AttributionResult(
+            student: ModelInput(student), candidates: candidates.map(ModelInput.init),
+            panel: panel.map(ModelInput.init), panelExcluded: excluded, ranking: assessments,
+            probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
+            embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
+                                               dimensions: request.model.dimensions),
+            calibration: request.calibration.reference, options: request.options)
+        return AttributionRun(result: result, student: student, candidates: candidates, panel: panel)
+    }
+}
+
+/// An attribution's result with the aligned recordings it was computed from.
+public struct AttributionRun: Sendable {
+    public var result: AttributionResult
+    public var student: AlignedRecording
+    public var candidates: [AlignedRecording]
+    public var panel: [AlignedRecording]
+}

@@ -1,0 +1,39 @@
+/// Every choice that changes an attribution's numbers; all of it goes into the manifest.
+public struct AttributionOptions: Sendable, Codable, Equatable {
+    /// Seed of every resampling (bootstrap, permutations).
+    public var seed: UInt64 = 20_251_122
+    public var bootstrapResamples: Int = 1000
+    public var permutations: Int = 200
+    /// Family-wise significance level for the Holm-adjusted p-values.
+    public var alpha: Double = 0.05
+    /// |log10 LR| below this is `inconclusive`: 1 is "moderate support" on the ENFSI scale (LR 10).
+    public var decisionLog10LR: Double = 1
+
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case seed, bootstrapResamples = "bootstrap_resamples", permutations, alpha
+        case decisionLog10LR = "decision_log10_lr"
+    }
+}
+
+/// The three answers Lineage gives.
+public enum Verdict: String, Sendable, Codable {
+    case distilled
+    case notDistilled = "not-distilled"
+    case inconclusive
+
+    /// `distilled` needs a likelihood ratio of at least 10^threshold for distillation *and* a
+    /// Holm-adjusted p-value under alpha against the panel; `not-distilled` needs an LR of at most
+    /// 10^−threshold; anything between is inconclusive, which is an answer, not a failure.
+    /// A calibration fitted on few pairs cannot state LRs beyond its bounds; where a bound is nearer
+    /// to 1 than the threshold, reaching the bound is the strongest support it can give, and counts.
+    public static func decide(log10LR: Double, adjustedPValue: Double, options: AttributionOptions,
+                              bounds: ClosedRange<Double> = -Double.infinity...Double.infinity) -> Verdict {
+        let upper = min(options.decisionLog10LR, bounds.upperBound)
+        let lower = max(-options.decisionLog10LR, bounds.lowerBound)
+        if upper > 0, log10LR >= upper, adjustedPValue <= options.alpha { return .distilled }
+        if lower < 0, log10LR <= lower { return .notDistilled }
+        return .inconclusive
+    }
+}

@@ -1,0 +1,105 @@
+/// A model as it entered a run: its name, the file it came from, and how it aligned.
+public struct ModelInput: Sendable, Codable, Equatable {
+    public var model: String
+    public var source: String
+    public var sha256: String
+    public var format: String
+    public var probes: AlignmentSummary
+    public var notes: ReadingNotes
+
+    init(_ recording: AlignedRecording) {
+        model = recording.model
+        source = recording.source
+        sha256 = recording.sha256
+        format = recording.format.rawValue
+        probes = recording.summary
+        notes = recording.notes
+    }
+}
+
+/// The supporting statistics of one student–candidate pair.
+public struct PairStatistics: Sendable, Codable, Equatable {
+    public var impostor: ImpostorScore
+    public var scoreInterval: ClosedInterval
+    public var mmd: MaximumMeanDiscrepancy
+    /// Jensen–Shannon divergence (bits) of the two models' pooled n-gram distributions.
+    public var jensenShannon: Double
+    /// The candidate's per-probe cosine to the student, and the panel's per-probe mean and quantiles,
+    /// in probe order (NaN where not comparable) — the data of the per-probe plot.
+    public var perProbe: PerProbeSimilarity
+
+    enum CodingKeys: String, CodingKey {
+        case impostor, scoreInterval = "score_interval", mmd, jensenShannon = "jensen_shannon_bits"
+        case perProbe = "per_probe"
+    }
+}
+
+public struct PerProbeSimilarity: Sendable, Codable, Equatable {
+    public var candidate: [Double?]
+    public var panelMean: [Double?]
+    public var panelMax: [Double?]
+
+    enum CodingKeys: String, CodingKey { case candidate, panelMean = "panel_mean", panelMax = "panel_max" }
+}
+
+/// One candidate teacher's assessment.
+public struct CandidateAssessment: Sendable, Codable, Equatable {
+    public var model: String
+    public var source: String
+    public var rank: Int
+    public var score: Double
+    public var log10LikelihoodRatio: Double
+    public var verbal: String
+    public var pValue: Double
+    public var pValueHolm: Double
+    public var verdict: Verdict
+    public var statistics: PairStatistics
+
+    enum CodingKeys: String, CodingKey {
+        case model, source, rank, score, log10LikelihoodRatio = "log10_likelihood_ratio", verbal
+        case pValue = "p_value", pValueHolm = "p_value_holm", verdict, statistics
+    }
+}
+
+/// Everything an attribution run found: the student, the candidates best first, and what they were
+/// judged against.
+public struct AttributionResult: Sendable, Codable, Equatable {
+    public var student: ModelInput
+    public var candidates: [ModelInput]
+    public var panel: [ModelInput]
+    /// Panel recordings left out because they are the student or a candidate (same name or bytes).
+    public var panelExcluded: [String]
+    public var ranking: [CandidateAssessment]
+    public var probeSet: ProbeSetReference
+    public var embeddingModel: EmbeddingReference
+    public var calibration: CalibrationReference
+    public var options: AttributionOptions
+
+    enum CodingKeys: String, CodingKey {
+        case student, candidates, panel, panelExcluded = "panel_excluded", ranking
+        case probeSet = "probe_set", embeddingModel = "embedding_model", calibration, options
+    }
+}
+
+public struct ProbeSetReference: Sendable, Codable, Equatable {
+    public var name: String
+    public var path: String
+    public var sha256: String
+    public var probes: Int
+}
+
+public struct EmbeddingReference: Sendable, Codable, Equatable {
+    public var version: String
+    public var sha256: String
+    public var dimensions: Int
+}
+
+public struct CalibrationReference: Sendable, Codable, Equatable {
+    public var path: String
+    public var sha256: String
+    public var map: LikelihoodRatioCalibration
+    /// The leave-one-student-out error rates of this configuration on its labelled pairs.
+    public var errorRates: CalibrationMetrics
+
+    enum CodingKeys: String, CodingKey { case path, sha256, map, errorRates = "error_rates" }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+
+/// Options shared by `compare`, `attribute` and `calibrate`: what to judge against and how.
+struct AnalysisOptions: ParsableArguments {
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "A folder of panel recordings (default: the probe set's bundled panel/). Models that are the student or a candidate are left out.")
+    var panel: String?
+
+    @Option(help: "Embedding model file (default: the bundled model).")
+    var model: String?
+
+    @Option(help: "Calibration file (default: the probe set's calibration.json).")
+    var calibration: String?
+
+    @Option(help: "Seed of every resampling.")
+    var seed: UInt64 = AttributionOptions().seed
+
+    @Option(help: "Bootstrap resamples over probes for the score's interval.")
+    var bootstrap: Int = AttributionOptions().bootstrapResamples
+
+    @Option(help: "Permutations for the MMD test.")
+    var permutations: Int = AttributionOptions().permutations
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    var attributionOptions: AttributionOptions {
+        var options = AttributionOptions()
+        options.seed = seed
+        options.bootstrapResamples = bootstrap
+        options.permutations = permutations
+        return options
+    }
+
+    func probeSet() throws -> ProbeSet { try ProbeSet.resolve(input.probes) }
+
+    func embeddingModel() throws -> EmbeddingModel {
+        if let model { return try EmbeddingModel(contentsOf: model) }
+        return try EmbeddingModel.bundled()
+    }
+
+    func loadCalibration(for set: ProbeSet) throws -> Calibration {
+        if let calibration { return try Calibration.load(path: calibration) }
+        if let directory = set.directory {
+            let path = (directory as NSString).appendingPathComponent("calibration.json")
+            if FileManager.default.fileExists(atPath: path) { return try Calibration.load(path: path) }
+        }
+        printError("warning: probe set \(set.name) has no calibration.json: likelihood ratios are 1 and verdicts inconclusive (run `lineage calibrate`)")
+        return .uncalibrated
+    }
+
+    func panelFiles(for set: ProbeSet) throws -> [String] {
+        let folder: String
+        if let panel { folder = panel } else if let directory = set.directory {
+            folder = (directory as NSString).appendingPathComponent("panel")
+        } else {
+            throw ValidationError("probe set \(set.name) has no panel folder; give --panel DIR")
+        }
+        return try recordingFiles(in: folder)
+    }
+
+    var progress: (@Sendable (String) -> Void)? {
+        ProgressLine.make(quiet: quiet)
+    }
+}
+
+/// The recording files of a folder, sorted by name so that runs do not depend on directory order.
+func recordingFiles(in folder: String) throws -> [String] {
+    let names: [String]
+    do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
+        throw ValidationError("cannot list the folder \(folder): \(error.localizedDescription)")
+    }
+    return names.filter { name in
+        let lower = name.lowercased()
+        return (lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") || lower.hasSuffix(".csv")) && lower != "pairs.json"
+    }.sorted().map { (folder as NSString).appendingPathComponent($0) }
+}

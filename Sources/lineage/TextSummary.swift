@@ -1,0 +1,37 @@
+import Foundation
+import LineageKit
+
+/// The human-readable summaries the commands print when `--json` is not given.
+enum TextSummary {
+    static func attribution(_ result: AttributionResult) -> String {
+        var lines: [String] = []
+        let s = result.student
+        lines.append("student \(s.model) (\(s.source)): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
+        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
+        lines.append("")
+        lines.append(pad("rank", 5) + pad("candidate", 28) + pad("score", 8) + pad("95% CI", 16) + pad("log10 LR", 10) + pad("p (Holm)", 10) + "verdict")
+        for a in result.ranking {
+            let ci = a.statistics.scoreInterval
+            lines.append(pad("\(a.rank)", 5) + pad(a.model, 28) + pad(fmt(a.score), 8)
+                         + pad("[\(fmt(ci.low)), \(fmt(ci.high))]", 16) + pad(fmt(a.log10LikelihoodRatio), 10)
+                         + pad(String(format: "%.2g", a.pValueHolm), 10) + a.verdict.rawValue)
+        }
+        if let best = result.ranking.first {
+            lines.append("")
+            lines.append("\(best.model): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
+        }
+        let rates = result.calibration.errorRates
+        if rates.pairs > 0 {
+            lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs): AUC \(fmt(rates.auc)), EER \(fmt(rates.equalErrorRate)), Cllr \(fmt(rates.cllr)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs)")
+        } else {
+            lines.append("no calibration: likelihood ratios are 1 and verdicts inconclusive")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }
+
+    static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}

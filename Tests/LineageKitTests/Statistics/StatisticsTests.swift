@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+@testable import LineageKit
+
+@Suite("Statistics")
+struct StatisticsTests {
+    @Test func holmMatchesHandWorkedExample() {
+        // p = (0.01, 0.04, 0.03, 0.005): sorted 0.005·4=0.02, 0.01·3=0.03, 0.03·2=0.06, 0.04·1=0.04→0.06.
+        let adjusted = MultipleTesting.holm([0.01, 0.04, 0.03, 0.005])
+        #expect(zip(adjusted, [0.03, 0.06, 0.06, 0.02]).allSatisfy { abs($0 - $1) < 1e-12 })
+    }
+
+    @Test func aucCountsTiesAsHalf() {
+        #expect(DiscriminationMetrics.auc(scores: [3, 2, 1, 0], labels: [true, true, false, false]) == 1)
+        #expect(DiscriminationMetrics.auc(scores: [1, 1], labels: [true, false]) == 0.5)
+        #expect(abs(DiscriminationMetrics.auc(scores: [3, 1, 2, 0], labels: [true, true, false, false]) - 0.75) < 1e-12)
+    }
+
+    @Test func cllrIsOneForUninformativeAndSmallForGoodRatios() {
+        let labels = [true, true, false, false]
+        #expect(abs(DiscriminationMetrics.cllr(log10LR: [0, 0, 0, 0], labels: labels) - 1) < 1e-12)
+        #expect(DiscriminationMetrics.cllr(log10LR: [3, 3, -3, -3], labels: labels) < 0.01)
+        #expect(DiscriminationMetrics.cllr(log10LR: [-3, -3, 3, 3], labels: labels) > 5)
+        // Perfectly separated scores: Cllr_min is 0.
+        #expect(DiscriminationMetrics.cllrMin(scores: [5, 4, 1, 0], labels: labels) < 1e-6)
+    }
+
+    @Test func equalErrorRateOfSeparatedAndOverlappingScores() {
+        #expect(DiscriminationMetrics.equalErrorRate(scores: [5, 4, 1, 0], labels: [true, true, false, false]) == 0)
+        let eer = DiscriminationMetrics.equalErrorRate(scores: [4, 1, 3, 0], labels: [true, true, false, false])
+        #expect(eer > 0.2 && eer < 0.8)
+    }
+
+    @Test func isotonicRegressionIsMonotone() {
+        let fitted = IsotonicRegression.fit(scores: [1, 2, 3, 4, 5], labels: [false, true, false, true, true])
+        #expect(fitted == [0, 0.5, 0.5, 1, 1])
+    }
+
+    @Test func likelihoodRatioMapIsIncreasingAndBounded() {
+        let scores: [Double] = [-1, -0.5, 0, 0.3, 1.5, 2, 3, 4]
+        let labels = [false, false, false, false, true, false, true, true]
+        let map = LikelihoodRatioCalibration.fit(scores: scores, labels: labels)
+        #expect(map.slope > 0)
+        #expect(map.log10LikelihoodRatio(4) > map.log10LikelihoodRatio(0))
+        #expect(map.log10LikelihoodRatio(1e6) == map.upperBound)
+        #expect(abs(map.upperBound - log10(6)) < 1e-12)  // 5 independent pairs: at most 6:1
+        #expect(map.log10LikelihoodRatio(-1e6) == map.lowerBound)
+    }
+
+    @Test func studentTUpperTailMatchesTables() {
+        // t = 2.228, 10 df: two-sided 0.05 → upper tail 0.025.
+        #expect(abs(StudentT.upperTail(2.228, degrees: 10) - 0.025) < 2e-4)
+        #expect(abs(StudentT.upperTail(0, degrees: 5) - 0.5) < 1e-12)
+        #expect(abs(StudentT.upperTail(-1.5, degrees: 7) - (1 - StudentT.upperTail(1.5, degrees: 7))) < 1e-12)
+    }
+
+    @Test func signFlipDetectsShiftAndIsDeterministic() {
+        var generator = SeededGenerator(seed: 1)
+        let shifted = (0..<200).map { _ in generator.unit() - 0.3 }
+        let centred = (0..<200).map { _ in generator.unit() - 0.5 }
+        #expect(ResamplingTests.signFlipPValue(shifted, resamples: 500, seed: 2) < 0.01)
+        #expect(ResamplingTests.signFlipPValue(centred, resamples: 500, seed: 2) > 0.01)
+        #expect(ResamplingTests.signFlipPValue(centred, resamples: 500, seed: 2)
+                == ResamplingTests.signFlipPValue(centred, resamples: 500, seed: 2))
+    }
+
+    @Test func bootstrapIntervalCoversTheMean() {
+        let values = (0..<100).map { Double($0) }
+        let interval = ResamplingTests.bootstrapMeanInterval(values, resamples: 500, seed: 3)
+        #expect(interval.low < 49.5 && interval.high > 49.5 && interval.high - interval.low < 20)
+    }
+
+    @Test func seededGeneratorIsStable() {
+        var generator = SeededGenerator(seed: 0)
+        // SplitMix64 reference outputs for seed 0.
+        #expect(generator.next() == 0xE220_A839_7B1D_CDAF)
+        #expect(generator.next() == 0x6E78_9E6A_A1B9_65F4)
+        var bounded = SeededGenerator(seed: 9)
+        #expect((0..<1000).allSatisfy { _ in bounded.index(below: 7) < 7 })
+    }
+}
+
+@Suite("Impostor score and MMD")
+struct ImpostorScoreTests {
+    /// Models as noisy copies of base directions: the student copies the teacher's direction.
+    static func embeddings(probes: Int, dims: Int, seed: UInt64) -> [Matrix] {
+        var generator = SeededGenerator(seed: seed)
+        func gaussian() -> Float {
+            let u = max(generator.unit(), 1e-12), v = generator.unit()
+            return Float((-2 * log(u)).squareRoot() * cos(2 * .pi * v))
+        }
+        let common = (0..<(probes * dims)).map { _ in gaussian() }
+        let teacherOwn = (0..<(probes * dims)).map { _ in gaussian() }
+        func model(_ own: Float, teacher: Float) -> Matrix {
+            var values = [Float](repeating: 0, count: probes * dims)
+            for i in values.indices { values[i] = common[i] + teacher * teacherOwn[i] + own * gaussian() }
+            for p in 0..<probes {
+                let row = values[(p * dims)..<((p + 1) * dims)]
+                let norm = row.reduce(0) { $0 + $1 * $1 }.squareRoot()
+                for k in 0..<dims { values[p * dims + k] /= norm }
+            }
+            return Matrix(rows: probes, columns: dims, values: values)
+        }
+        // 0: student, 1: teacher, 2: unrelated candidate, 3...: panel
+        return [model(1, teacher: 1), model(1, teacher: 1), model(1, teacher: 0)] + (0..<10).map { _ in model(1, teacher: 0) }
+    }
+
+    @Test func teacherScoresAboveUnrelatedCandidate() {
+        let embeddings = Self.embeddings(probes: 60, dims: 16, seed: 5)
+        let answered = embeddings.map { _ in [Bool](repeating: true, count: 60) }
+        let tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+        let panel = Array(3..<embeddings.count)
+        let teacher = ImpostorScore.compute(tensor, student: 0, candidate: 1, panel: panel)
+        let unrelated = ImpostorScore.compute(tensor, student: 0, candidate: 2, panel: panel)
+        #expect(teacher.score > 3)
+        #expect(abs(unrelated.score) < 3)
+        #expect(teacher.pValue < 0.01)
+        #expect(teacher.rankPValue == 1.0 / 11)
+        #expect(teacher.probesClosestToCandidate > 30)
+        let interval = ImpostorScore.bootstrapInterval(tensor, student: 0, candidate: 1, panel: panel, resamples: 50, seed: 1)
+        #expect(interval.low < teacher.score && teacher.score < interval.high)
+    }
+
+    @Test func tensorMatchesDirectDotProducts() {
+        let embeddings = Self.embeddings(probes: 5, dims: 8, seed: 6)
+        var answered = embeddings.map { _ in [Bool](repeating: true, count: 5) }
+        answered[1][2] = false
+        let tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+        let direct = zip(embeddings[0].row(3), embeddings[1].row(3)).reduce(Float(0)) { $0 + $1.0 * $1.1 }
+        #expect(abs(tensor.cosine(0, 1, probe: 3) - direct) < 1e-5)
+        #expect(tensor.comparableProbes(0, 1) == [0, 1, 3, 4])
+    }
+
+    @Test func mmdSeparatesDifferentDistributionsOnly() {
+        let embeddings = Self.embeddings(probes: 40, dims: 16, seed: 7)
+        let all = Array(0..<40)
+        let same = MaximumMeanDiscrepancy.compute(embeddings[3], embeddings[4], comparable: all, permutations: 100, seed: 1)
+        let shifted = Matrix(rows: 40, columns: 16, values: embeddings[3].values.enumerated().map { $0.offset % 16 == 0 ? 1 : $0.element * 0.2 })
+        let different = MaximumMeanDiscrepancy.compute(embeddings[3], shifted, comparable: all, permutations: 100, seed: 1)
+        #expect(same.pValue > 0.05)
+        #expect(different.pValue < 0.05)
+        #expect(different.mmdSquared > same.mmdSquared)
+    }
+}
