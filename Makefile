@@ -37,7 +37,35 @@ test: deps
 demo: release
 	$(RELEASE_BIN) doctor
 	$(RELEASE_BIN) validate Probes/alpaca-eval/recordings/*.jsonl
-	@echo "demo results: Results/demo/"
+	$(RELEASE_BIN) attribute --student $(DEMO_RECORDINGS)/vicuna-13b.jsonl \
+	  $(foreach c,$(DEMO_CANDIDATES),--candidate $(DEMO_RECORDINGS)/$(c).jsonl) --out Results/demo
+	$(RELEASE_BIN) matrix $(DEMO_RECORDINGS)/*.jsonl --out Results/demo/matrix
+	@echo "demo results: Results/demo/report.html (report), Results/demo/matrix/tree.svg (lineage tree)"
+
+## report / matrix / calibrate: result folders with report, plots and manifest (`lineage verify DIR` re-runs them).
+## make report STUDENT=… TEACHER=… NAME=…   or   make report STUDENT=… CANDIDATES="a b" [PANEL=dir] NAME=…
+## (a bare model name means Probes/alpaca-eval/recordings/<name>.jsonl)
+DEMO_RECORDINGS := Probes/alpaca-eval/recordings
+# The 10 candidate teachers of Probes/alpaca-eval/recordings/pairs.json.
+DEMO_CANDIDATES := text_davinci_003 gpt-3.5-turbo-0301 gpt4_0314 gpt4_0613 claude-2 claude cohere gemini-pro llama-2-70b-chat-hf mistral-medium
+recording = $(if $(wildcard $(1)),$(1),$(DEMO_RECORDINGS)/$(1).jsonl)
+report: release
+	@test -n "$(STUDENT)" || { echo "usage: make report STUDENT=… (TEACHER=… | CANDIDATES=\"a b\") [PANEL=dir] NAME=…"; exit 1; }
+	@test -n "$(TEACHER)$(CANDIDATES)" || { echo "give TEACHER=<recording> or CANDIDATES=\"<recording> …\""; exit 1; }
+	$(RELEASE_BIN) $(if $(TEACHER),compare --teacher $(call recording,$(TEACHER)),attribute $(foreach c,$(CANDIDATES),--candidate $(call recording,$(c)))) \
+	  --student $(call recording,$(STUDENT)) $(if $(PANEL),--panel $(PANEL)) --out $(OUT)
+	@echo "report: $(OUT)/report.html (verify with: $(RELEASE_BIN) verify $(OUT))"
+
+MATRIX_OUT = $(if $(filter command line,$(origin NAME)),$(OUT),Results/matrix)
+matrix: release
+	@test -n "$(FILES)" || { echo "usage: make matrix FILES=\"a.jsonl b.jsonl …\" [NAME=…]"; exit 1; }
+	$(RELEASE_BIN) matrix $(foreach f,$(FILES),$(call recording,$(f))) --out $(MATRIX_OUT)
+	@echo "matrix: $(MATRIX_OUT)/heatmap.svg, $(MATRIX_OUT)/tree.svg, $(MATRIX_OUT)/tree.nwk"
+
+calibrate: release
+	$(RELEASE_BIN) calibrate --pairs $(DEMO_RECORDINGS)/pairs.json --recordings $(DEMO_RECORDINGS) \
+	  --write Probes/alpaca-eval/calibration.json
+	@echo "calibration: Probes/alpaca-eval/calibration.json"
 
 clean:
 	rm -rf .build Results/demo

@@ -22,7 +22,13 @@ struct MatrixCommand: ParsableCommand {
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
+    @OptionGroup var report: MatrixReportOptions
+
     func run() throws {
+        if let out = report.out {
+            try report.write(files: files, input: input, model: model, into: out)
+            return
+        }
         let set = try ProbeSet.resolve(input.probes)
         let embeddingModel = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
             ?? EmbeddingModel.bundled()

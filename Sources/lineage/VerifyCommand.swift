@@ -41,6 +41,8 @@ struct VerifyCommand: ParsableCommand {
         switch invocation.subcommand {
         case "compare", "attribute":
             _ = try ReportBuilder.run(invocation, into: scratch, progress: progress)
+        case "matrix":
+            _ = try MatrixReportBuilder.run(invocation, into: scratch, progress: progress)
         default:
             ProgressLine.finish(progress)
             printError("verify: the manifest's subcommand \"\(invocation.subcommand)\" cannot be re-run")

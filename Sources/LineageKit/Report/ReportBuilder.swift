@@ -59,14 +59,14 @@ public enum ReportBuilder {
         try ReportFileWriter.createDirectory(directory)
         var outputs: [Manifest.OutputFile] = []
         for (name, data) in files {
-            try ReportFileWriter.write(data, to: (directory as NSString).appendingPathComponent(name))
+            try ReportFileWriter.write(data, named: name, in: directory)
             outputs.append(Manifest.OutputFile(file: name, sha256: SHA256Digest.hex(of: data), bytes: data.count))
         }
         let manifest = Manifest(tool: .init(name: ToolInfo.name, version: ToolInfo.version), invocation: invocation,
                                 inputs: inputs, outputs: outputs.sorted { $0.file < $1.file })
         let data: Data
         do { data = try JSONOutput.data(manifest) } catch { throw ReportError("cannot encode the manifest: \(error)") }
-        try ReportFileWriter.write(data, to: (directory as NSString).appendingPathComponent(Manifest.fileName))
+        try ReportFileWriter.write(data, named: Manifest.fileName, in: directory)
         return manifest
     }
 }

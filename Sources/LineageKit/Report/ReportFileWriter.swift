@@ -1,24 +1,13 @@
 import Foundation
 
-/// Writes report files. Kept to one small function so that it can be swapped for the shared
-/// `Support/` atomic-write helper when that lands.
+/// Writes report files through the shared `OutputWriter` (atomic rename, containment in the folder).
 enum ReportFileWriter {
-    /// Writes to a temporary file in the same folder, then renames it over the target: a reader never
-    /// sees a half-written report, and an interrupted run leaves the previous file intact.
-    static func write(_ data: Data, to path: String) throws(ReportError) {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp")
+    /// Writes `name` inside `directory`, whole or not at all.
+    static func write(_ data: Data, named name: String, in directory: String) throws(ReportError) {
         do {
-            try data.write(to: temporary)
+            try OutputWriter.write(data, to: try OutputWriter.resolve(name, under: directory))
         } catch {
-            throw ReportError("cannot write \(path): \(error.localizedDescription)")
-        }
-        // rename(2) replaces the target atomically on POSIX file systems.
-        guard rename(temporary.path, url.path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(at: temporary)
-            throw ReportError("cannot write \(path): \(reason)")
+            throw ReportError("cannot write \(name) in \(directory): \(error.message)")
         }
     }
 

@@ -1,0 +1,235 @@
+import Foundation
+
+/// The many-model view: N×N mean-cosine and impostor-score matrices, a heatmap ordered by the lineage
+/// tree, and the tree itself (Newick and SVG) with bootstrap support over probes.
+public struct MatrixReport: Sendable {
+    public var models: [String]
+    public var sources: [String]
+    /// Mean per-probe cosine over the probes both answered (1 on the diagonal).
+    public var meanCosine: [[Double]]
+    /// Row model as student, column model as candidate, every other model as the panel (NaN on the
+    /// diagonal and where fewer than two panel models remain).
+    public var impostorScore: [[Double]]
+    public var probesCompared: [[Int]]
+    public var tree: LineageTree
+    public var resamples: Int
+    public var seed: UInt64
+
+    /// - Parameters: `tensor`: per-probe cosines of the models; resampling is over probes.
+    public static func compute(tensor: ProbeSimilarityTensor, models: [String], sources: [String],
+                               resamples: Int, seed: UInt64,
+                               progress: (@Sendable (String) -> Void)? = nil) -> MatrixReport {
+        let n = models.count
+        func means(_ subset: [Int]?) -> [[Double]] {
+            (0..<n).map { i in (0..<n).map { j in i == j ? 1 : tensor.meanCosine(i, j, over: subset) } }
+        }
+        func distances(_ m: [[Double]]) -> [[Double]] {
+            m.map { row in row.map { $0.isFinite ? 1 - $0 : 2 } }
+        }
+        let cosine = means(nil)
+        var score = [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
+        if n >= 4 {
+            for i in 0..<n {
+                for j in 0..<n where j != i {
+                    let panel = (0..<n).filter { $0 != i && $0 != j }
+                    score[i][j] = ImpostorScore.compute(tensor, student: i, candidate: j, panel: panel).score
+                }
+            }
+        }
+        let compared = (0..<n).map { i in (0..<n).map { j in tensor.comparableProbes(i, j).count } }
+        var tree = LineageTree.upgma(distances: distances(cosine), names: models)
+        var generator = SeededGenerator(seed: seed)
+        var trees: [LineageTree] = []
+        for r in 0..<max(0, resamples) {
+            if r % 10 == 0 { progress?("tree bootstrap: \(r)/\(resamples)") }
+            let subset = (0..<tensor.probes).map { _ in generator.index(below: max(tensor.probes, 1)) }
+            trees.append(LineageTree.upgma(distances: distances(means(subset)), names: models))
+        }
+        tree.setSupport(from: trees)
+        return MatrixReport(models: models, sources: sources, meanCosine: cosine, impostorScore: score,
+                            probesCompared: compared, tree: tree, resamples: resamples, seed: seed)
+    }
+
+    // MARK: Files
+
+    static func csv(_ models: [String], _ values: [[Double]], digits: Int) -> String {
+        func field(_ text: String) -> String {
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        }
+        var lines = ["model," + models.map(field).joined(separator: ",")]
+        for (i, row) in values.enumerated() {
+            lines.append(field(models[i]) + "," + row.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "" }.joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    struct Document: Encodable {
+        let models: [String]
+        let sources: [String]
+        let meanCosine: [[Double]]
+        let impostorScore: [[Double?]]
+        let probesCompared: [[Int]]
+        let newick: String
+        let leafOrder: [String]
+        let clades: [Clade]
+        let bootstrapResamples: Int
+        let seed: UInt64
+        let embeddingModel: EmbeddingReference
+
+        struct Clade: Encodable {
+            let models: [String]
+            let height: Double
+            let support: Double?
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case models, sources, meanCosine = "mean_cosine", impostorScore = "impostor_score"
+            case probesCompared = "probes_compared", newick, leafOrder = "leaf_order", clades
+            case bootstrapResamples = "bootstrap_resamples", seed, embeddingModel = "embedding_model"
+        }
+    }
+
+    func files(embedding: EmbeddingReference) throws -> [(String, Data)] {
+        let document = Document(
+            models: models, sources: sources, meanCosine: meanCosine,
+            impostorScore: impostorScore.map { $0.map { $0.isFinite ? $0 : nil } }, probesCompared: probesCompared,
+            newick: tree.newick(), leafOrder: tree.leafOrder.map { models[$0] },
+            clades: tree.nodes.filter { $0.leaf == nil }.map {
+                Document.Clade(models: $0.members.map { models[$0] }, height: $0.height, support: $0.support)
+            },
+            bootstrapResamples: resamples, seed: seed, embeddingModel: embedding)
+        return [
+            ("matrix.json", try JSONOutput.data(document)),
+            ("mean-cosine.csv", Data(Self.csv(models, meanCosine, digits: 6).utf8)),
+            ("impostor-score.csv", Data(Self.csv(models, impostorScore, digits: 4).utf8)),
+            ("heatmap.svg", Data(heatmap().utf8)),
+            ("tree.nwk", Data((tree.newick() + "\n").utf8)),
+            ("tree.svg", Data(dendrogram().utf8)),
+        ]
+    }
+
+    // MARK: Plots
+
+    /// Mean-cosine heatmap with rows and columns in the tree's leaf order, values written in the cells.
+    func heatmap() -> String {
+        let order = tree.leafOrder
+        let n = order.count
+        let cell = n <= 12 ? 44.0 : (n <= 24 ? 32.0 : 18.0)
+        let labelWidth = 8.0 * Double(min(28, models.map(\.count).max() ?? 4)) + 20
+        let left = labelWidth, top = labelWidth
+        var canvas = SVGCanvas(width: left + cell * Double(n) + 30, height: top + cell * Double(n) + 60)
+        canvas.text(12, 22, "Mean per-probe cosine, ordered by the lineage tree", size: 13, weight: "bold")
+        let offDiagonal = (0..<n).flatMap { i in (0..<n).filter { $0 != i }.map { meanCosine[order[i]][order[$0]] } }.filter(\.isFinite)
+        let low = offDiagonal.min() ?? 0, high = offDiagonal.max() ?? 1
+        func colour(_ value: Double) -> String {
+            guard value.isFinite else { return "#dddddd" }
+            let t = high > low ? min(1, max(0, (value - low) / (high - low))) : 0.5
+            // White to dark blue.
+            let r = Int((1 - t) * 255 + t * 16), g = Int((1 - t) * 255 + t * 62), b = Int((1 - t) * 255 + t * 138)
+            return String(format: "#%02x%02x%02x", r, g, b)
+        }
+        for (row, i) in order.enumerated() {
+            let name = Markup.excerpt(models[i], limit: 28)
+            canvas.text(left - 6, top + cell * (Double(row) + 0.5) + 4, name, size: 11, anchor: .end)
+            canvas.text(left + cell * (Double(row) + 0.5) + 4, top - 6, name, size: 11, anchor: .start, rotate: -60)
+            for (column, j) in order.enumerated() {
+                let value = meanCosine[i][j]
+                canvas.rect(left + cell * Double(column), top + cell * Double(row), cell, cell,
+                            fill: i == j ? "#f0f0f0" : colour(value),
+                            title: "\(models[i]) – \(models[j]): \(Markup.number(value, 3))")
+                if cell >= 30, i != j {
+                    let t = high > low ? (value - low) / (high - low) : 0.5
+                    canvas.text(left + cell * (Double(column) + 0.5), top + cell * (Double(row) + 0.5) + 3,
+                                String(format: "%.2f", value).replacingOccurrences(of: "0.", with: "."),
+                                size: 9, anchor: .middle, fill: t > 0.55 ? "#ffffff" : "#222222")
+                }
+            }
+        }
+        canvas.text(left, top + cell * Double(n) + 24,
+                    "colour: \(Markup.number(low, 3)) (white) to \(Markup.number(high, 3)) (dark blue), off-diagonal range", size: 11)
+        return canvas.document(title: "mean per-probe cosine heatmap")
+    }
+
+    /// Dendrogram: leaves on the right, root on the left, x = merge distance (1 − mean cosine), with
+    /// each internal branch's bootstrap support in percent.
+    func dendrogram() -> String {
+        let order = tree.leafOrder
+        let n = order.count
+        let row = 24.0
+        let labelWidth = 7.5 * Double(min(32, models.map(\.count).max() ?? 4)) + 20
+        let left = 30.0, top = 50.0
+        let plotWidth = 520.0
+        var canvas = SVGCanvas(width: left + plotWidth + labelWidth + 20, height: top + row * Double(n) + 60)
+        canvas.text(12, 22, "Lineage tree: average linkage (UPGMA) on 1 − mean cosine; branch labels: bootstrap support over probes (\(resamples) resamples)", size: 12, weight: "bold")
+        guard n > 0 else { return canvas.document(title: "lineage tree") }
+        let maxHeight = max(tree.nodes[tree.root].height, 1e-6)
+        let x = LinearScale(domain: (maxHeight * 1.05, 0), range: (left, left + plotWidth))
+        var yOf: [Int: Double] = [:]
+        for (k, leaf) in order.enumerated() { yOf[leaf] = top + row * (Double(k) + 0.5) }
+        func y(_ id: Int) -> Double {
+            let node = tree.nodes[id]
+            if let leaf = node.leaf { return yOf[leaf] ?? top }
+            let ys = node.children.map(y)
+            return ((ys.min() ?? top) + (ys.max() ?? top)) / 2
+        }
+        func draw(_ id: Int) {
+            let node = tree.nodes[id]
+            let ny = y(id)
+            if let leaf = node.leaf {
+                canvas.text(x(0) + 6, ny + 4, models[leaf], size: 11)
+                return
+            }
+            let ys = node.children.map(y)
+            canvas.line(x(node.height), ys.min() ?? ny, x(node.height), ys.max() ?? ny, stroke: "#333", width: 1.5)
+            for (child, cy) in zip(node.children, ys) {
+                canvas.line(x(node.height), cy, x(tree.nodes[child].height), cy, stroke: "#333", width: 1.5)
+                draw(child)
+            }
+            if let support = node.support {
+                let strong = support >= 0.7
+                canvas.text(x(node.height) - 3, ny - 4, String(format: "%.0f", support * 100), size: 10, anchor: .end,
+                            weight: strong ? "bold" : nil, fill: strong ? "#c0392b" : "#777777")
+            }
+        }
+        draw(tree.root)
+        let axisY = top + row * Double(n) + 10
+        canvas.line(left, axisY, left + plotWidth, axisY, stroke: "#333")
+        for tick in LinearScale(domain: (0, maxHeight * 1.05), range: (0, 1)).ticks(5) {
+            canvas.line(x(tick), axisY, x(tick), axisY + 4, stroke: "#333")
+            canvas.text(x(tick), axisY + 16, String(format: "%.3f", tick * 2), size: 10, anchor: .middle)
+        }
+        canvas.text(left + plotWidth / 2, axisY + 34, "distance at merge (1 − mean cosine)", size: 11, anchor: .middle)
+        return canvas.document(title: "lineage tree")
+    }
+}
+
+/// Runs a `matrix` invocation and writes its folder with a manifest (re-runnable by `lineage verify`).
+public enum MatrixReportBuilder {
+    public static let defaultResamples = 100
+
+    public static func run(_ invocation: ReportInvocation, into directory: String,
+                           progress: (@Sendable (String) -> Void)? = nil) throws -> MatrixReport {
+        guard invocation.subcommand == "matrix", invocation.files.count >= 2 else {
+            throw ReportError("a matrix report needs the matrix subcommand and at least two recordings")
+        }
+        progress?("hashing \(invocation.inputFiles.count) input files")
+        let inputs = try Manifest.inputs(of: invocation)
+        let set = try ProbeSet.load(path: invocation.probeSetPath)
+        let model = try EmbeddingModel(contentsOf: invocation.modelPath)
+        let format = try invocation.inputFormat.map { name -> RecordingFormat in
+            guard let format = RecordingFormat(rawValue: name) else { throw ReportError("unknown input format \(name)") }
+            return format
+        }
+        progress?("embedding \(invocation.files.count) recordings")
+        let embedded = try Embedder(model: model).embed(files: invocation.files, probeSet: set, format: format)
+        let tensor = ProbeSimilarityTensor(embeddings: embedded.map(\.embeddings), answered: embedded.map(\.answered))
+        let report = MatrixReport.compute(tensor: tensor, models: embedded.map(\.model), sources: embedded.map(\.source),
+                                          resamples: invocation.treeResamples ?? defaultResamples,
+                                          seed: invocation.options.seed, progress: progress)
+        let files = try report.files(embedding: EmbeddingReference(version: model.version, sha256: model.sha256,
+                                                                   dimensions: model.dimensions))
+        _ = try ReportBuilder.write(files, invocation: invocation, inputs: inputs, into: directory)
+        return report
+    }
+}

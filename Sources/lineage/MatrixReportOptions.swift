@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+
+/// `matrix --out DIR`: matrices as CSV and JSON, heatmap, lineage tree (Newick, SVG) and a manifest.
+struct MatrixReportOptions: ParsableArguments {
+    @Option(help: "Write a result folder here (matrices as CSV/JSON, heatmap.svg, tree.nwk, tree.svg, manifest.json).")
+    var out: String?
+
+    @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support (with --out).")
+    var treeBootstrap: Int = MatrixReportBuilder.defaultResamples
+
+    @Option(help: "Seed of the tree bootstrap (with --out).")
+    var seed: UInt64 = AttributionOptions().seed
+
+    @Flag(help: "No progress lines on stderr.")
+    var quiet = false
+
+    func write(files: [String], input: InputOptions, model: String?, into out: String) throws {
+        let set = try ProbeSet.resolve(input.probes)
+        guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
+            throw ValidationError("the bundled embedding model was not found; pass --model PATH")
+        }
+        var options = AttributionOptions()
+        options.seed = seed
+        let invocation = ReportInvocation(
+            subcommand: "matrix", arguments: ["lineage"] + CommandLine.arguments.dropFirst(),
+            workingDirectory: FileManager.default.currentDirectoryPath, files: files, probeSet: input.probes,
+            probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,
+            modelPath: modelPath, options: options, treeResamples: treeBootstrap)
+        let progress = ProgressLine.make(quiet: quiet)
+        let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress)
+        ProgressLine.finish(progress)
+        print(report.tree.newick())
+        print("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
+    }
+}
