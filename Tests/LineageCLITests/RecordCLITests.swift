@@ -37,7 +37,7 @@ struct RecordCLITests {
             }
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
         }
-        func stop() { if process.isRunning { process.terminate() } }
+        func stop() { process.terminate(); process.waitUntilExit() }
     }
 
     func makeProbes(_ count: Int, in dir: String) throws -> String {
@@ -46,11 +46,6 @@ struct RecordCLITests {
         let path = dir + "/probes.jsonl"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
-    }
-
-    /// Polls rather than `waitUntilExit`, which spins a run loop on Linux.
-    func wait(_ process: Process) {
-        while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
     }
 
     func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
@@ -86,7 +81,7 @@ struct RecordCLITests {
             written = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").filter { $0 == "\n" }.count
         }
         kill(first.processIdentifier, SIGKILL)
-        wait(first)
+        first.waitUntilExit()
         #expect(written >= 5 && written < 24, "killed after \(written) answers")
         // Leave a partly written line, as a kill during a write would.
         let handle = try #require(FileHandle(forWritingAtPath: out))
@@ -96,7 +91,7 @@ struct RecordCLITests {
 
         let (second, stderrPipe) = try launch(arguments, environment: environment)
         let stderr = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        wait(second)
+        second.waitUntilExit()
         #expect(second.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("partly written last line"))
         #expect(stderr.contains("resuming"))
@@ -126,7 +121,7 @@ struct RecordCLITests {
                                           "--out", dir + "/out.jsonl", "--api-key-env", "LINEAGE_TEST_WRONG_KEY"],
                                          environment: ["LINEAGE_TEST_WRONG_KEY": "sk-wrong-SECRET-55"])
         let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        wait(process)
+        process.waitUntilExit()
         #expect(process.terminationStatus != 0)
         #expect(stderr.contains("HTTP 401") && stderr.contains("127.0.0.1:\(server.port)"), "\(stderr)")
         #expect(!stderr.contains("sk-wrong-SECRET-55"))
