@@ -91,3 +91,13 @@ fuzz:
 	  status=$$?; grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_DIR)/fuzz-$$r.log | sed "s/^/$$r: /"; \
 	  if [ $$status -ne 0 ]; then echo "$$r: fuzzer stopped with status $$status; see $(FUZZ_DIR)/fuzz-$$r.log"; exit 1; fi; \
 	done
+
+## bench: featurize MB/s, similarity GFLOP/s vs sgemm peak, end-to-end matrix time, peak RSS, sklearn peer ratio.
+bench: release
+	BIN=$(RELEASE_BIN) scripts/bench/bench.sh
+
+## model: rebuild the bundled n-gram model from its recipe and check it against the committed SHA-256.
+MODEL_FILE := Sources/LineageKit/Embedding/Resources/ngram-v1.lnm
+model: release
+	@tmp=$$(mktemp -d) && $(RELEASE_BIN) model build --recipe scripts/model/ngram-v1.recipe.json --out $$tmp/ngram-v1.lnm && \
+	  (cd $$tmp && sha256sum -c - < $(CURDIR)/$(MODEL_FILE).sha256) && cp $$tmp/ngram-v1.lnm $(MODEL_FILE); s=$$?; rm -rf $$tmp; exit $$s

@@ -92,20 +92,17 @@ public struct Embedder: Sendable {
                          model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
         guard !text.isEmpty else { return }
         counter.count(text)
-        defer { counter.reset() }
         let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
         guard totalWeight > 0 else { return }
-        let touched = counter.touched
-        let counts = counter.counts
-        let idf = model.idf
-        idf.withUnsafeBufferPointer { idf in
+        let idfBase = model.idfBase, idfStep = model.idfStep
+        model.quantizedIDF.withUnsafeBufferPointer { idf in
             for (layout, range) in counter.segments where layout.weight > 0 && !range.isEmpty {
                 let block = row + layout.columnOffset
                 let dims = layout.dimensions
+                let touched = counter.touched, frequencies = counter.frequencies
                 for k in range {
                     let bucket = touched[k]
-                    let tf = counts[Int(bucket)]
-                    let value = (tf == 1 ? 1 : 1 + logf(Float(tf))) * idf[Int(bucket)]
+                    let value = Self.sublinear(frequencies[k]) * (idfBase + Float(idf[Int(bucket)]) * idfStep)
                     projection.forEachEntry(bucket: bucket, dims: dims) { column, sign in
                         block[column] += sign * value
                     }
@@ -122,6 +119,14 @@ public struct Embedder: Sendable {
         guard norm > 0 else { return }
         let scale = 1 / norm.squareRoot()
         for d in 0..<model.dimensions { row[d] *= scale }
+    }
+
+    /// `1 + ln(tf)`, tabulated for small counts (computed in Double, so the table is the same everywhere).
+    static let sublinearTable: [Float] = (0..<256).map { $0 == 0 ? 0 : Float(1 + log(Double($0))) }
+
+    @inline(__always)
+    static func sublinear(_ tf: UInt32) -> Float {
+        tf < 256 ? sublinearTable[Int(tf)] : Float(1 + log(Double(tf)))
     }
 
     static func normalizeRow(_ values: inout [Float], offset: Int, count: Int) {

@@ -32,10 +32,9 @@ public struct IDFFitter {
                 var i = worker
                 while i < texts.count {
                     counter.count(texts[i])
-                    for k in 0..<counter.touchedCount { df[Int(counter.touched[k])] += 1 }
+                    for k in 0..<counter.distinctCount { df[Int(counter.touched[k])] += 1 }
                     i += workers
                 }
-                counter.reset()
             }
             if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }

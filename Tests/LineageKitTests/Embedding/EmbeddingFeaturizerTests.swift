@@ -15,7 +15,7 @@ struct EmbeddingFeaturizerTests {
     func frequencies(_ text: String, _ model: EmbeddingModel) -> [UInt32] {
         let counter = FeatureCounter(model: model)
         counter.count(text)
-        return (0..<counter.touchedCount).map { counter.counts[Int(counter.touched[$0])] }.sorted()
+        return (0..<counter.distinctCount).map { counter.frequencies[$0] }.sorted()
     }
 
     @Test("character 3–5-grams of \"abcd\": abc, bcd, abcd")
