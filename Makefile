@@ -88,7 +88,8 @@ fuzz:
 	  echo "fuzzing $$r for $(FUZZ_TIME)s"; \
 	  $(FUZZ_DIR)/fuzz-$$r $(FUZZ_DIR)/corpus-$$r -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
 	    -timeout=20 -artifact_prefix=$(FUZZ_DIR)/crash-$$r- -print_final_stats=1 > $(FUZZ_DIR)/fuzz-$$r.log 2>&1; \
-	  status=$$?; grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_DIR)/fuzz-$$r.log | sed "s/^/$$r: /"; \
+	  status=$$?; rm -f /dev/shm/lineage-fuzz-*; \
+	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_DIR)/fuzz-$$r.log | sed "s/^/$$r: /"; \
 	  if [ $$status -ne 0 ]; then echo "$$r: fuzzer stopped with status $$status; see $(FUZZ_DIR)/fuzz-$$r.log"; exit 1; fi; \
 	done
 

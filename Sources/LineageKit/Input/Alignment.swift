@@ -17,6 +17,8 @@ public struct AlignmentSummary: Sendable, Equatable, Codable {
     public var emptyIDs: [String]
     public var duplicateIDs: [String]
     /// The id, or the first 80 characters of the prompt, of each unknown record, with its line.
+    /// `duplicateIDs` and `unknownRecords` list at most `StreamingAligner.listLimit` entries each, so that
+    /// a huge file of strays cannot exhaust memory; `duplicate` and `unknown` always count them all.
     public var unknownRecords: [String]
 
     enum CodingKeys: String, CodingKey {
@@ -69,6 +71,9 @@ public enum Aligner {
 /// fingerprint of the output (its length, a 64-bit hash and whether it is blank) for duplicate and
 /// conflict detection, and the text itself only when asked to.
 public struct StreamingAligner {
+    /// The most duplicate ids and unknown records listed (all are counted).
+    public static let listLimit = 10_000
+
     /// What is kept of one answer. Two outputs are taken to be equal when length and hash agree:
     /// a false "equal" needs a 64-bit collision between texts of the same length.
     struct Fingerprint: Equatable {
@@ -94,6 +99,7 @@ public struct StreamingAligner {
     private var duplicate = 0, conflicting = 0
     private var duplicateIDs: [String] = []
     private var unknown: [String] = []
+    private var unknownCount = 0
 
     public init(set: ProbeSet, keepTexts: Bool) {
         self.set = set
@@ -108,14 +114,15 @@ public struct StreamingAligner {
         if index == nil, let prompt = answer.prompt { index = set.index(ofPrompt: prompt) }
         guard let p = index else {
             let label = answer.probeID ?? String((answer.prompt ?? "").prefix(80))
-            unknown.append("line \(answer.line): \(label)")
+            unknownCount += 1
+            if unknown.count < Self.listLimit { unknown.append("line \(answer.line): \(label)") }
             return
         }
         let print = Fingerprint(answer.output)
         if let existing = samples[p][answer.sample] {
             duplicate += 1
             if existing != print { conflicting += 1 }
-            duplicateIDs.append(set.probes[p].id)
+            if duplicateIDs.count < Self.listLimit { duplicateIDs.append(set.probes[p].id) }
             return
         }
         samples[p][answer.sample] = print
@@ -136,7 +143,7 @@ public struct StreamingAligner {
             probes: set.probes.count,
             aligned: set.probes.count - missingIDs.count - emptyIDs.count,
             missing: missingIDs.count, empty: emptyIDs.count,
-            duplicate: duplicate, conflicting: conflicting, unknown: unknown.count,
+            duplicate: duplicate, conflicting: conflicting, unknown: unknownCount,
             missingIDs: missingIDs, emptyIDs: emptyIDs, duplicateIDs: duplicateIDs, unknownRecords: unknown)
         return AlignedRecording(model: model, source: source, sha256: sha256,
                                 format: format, notes: notes, answers: answers, summary: summary)

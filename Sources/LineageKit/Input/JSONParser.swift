@@ -99,7 +99,9 @@ struct JSONParser {
         let start = word.utf8Start
         for i in 0..<count {
             guard offset + i < bytes.count, bytes[offset + i] == start[i] else {
-                throw failure("invalid literal, expected '\(word)'")
+                // One matching letter is a word that is not JSON ("this…"); more is a broken literal ("tru").
+                throw failure(i <= 1 ? "unexpected \(describe(bytes[offset])), expected a value (text must be quoted)"
+                                     : "invalid literal, expected '\(word)'")
             }
         }
         offset += count

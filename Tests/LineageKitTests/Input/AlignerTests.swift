@@ -96,3 +96,16 @@ import Testing
         }
     }
 }
+
+@Suite struct AlignerLimitTests {
+    @Test func strayListsAreCappedButCountedInFull() throws {
+        let set = try ProbeSet(name: "t", probes: [Probe(id: "p1", prompt: "a")], sha256: "", path: "t", directory: nil)
+        var aligner = StreamingAligner(set: set, keepTexts: false)
+        let n = StreamingAligner.listLimit + 5
+        for i in 0..<n { aligner.add(RecordedAnswer(probeID: "stray\(i)", prompt: nil, output: "x", line: i + 1)) }
+        for i in 0..<n { aligner.add(RecordedAnswer(probeID: "p1", prompt: nil, output: "y\(i == 0 ? "" : "z")", line: i + 1)) }
+        let s = aligner.finish(model: "m", source: "s", sha256: "", format: .canonical, notes: ReadingNotes()).summary
+        #expect(s.unknown == n && s.unknownRecords.count == StreamingAligner.listLimit)
+        #expect(s.duplicate == n - 1 && s.conflicting == n - 1 && s.duplicateIDs.count == StreamingAligner.listLimit)
+    }
+}
