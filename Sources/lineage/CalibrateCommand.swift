@@ -17,6 +17,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("write"), help: "Where to write the calibration file (default: print only).")
     var output: String?
 
+    @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study).")
+    var probeSample: Int?
+
     @OptionGroup var analysis: AnalysisOptions
 
     @Flag(help: "Print one JSON document on stdout.")
@@ -28,7 +31,7 @@ struct CalibrateCommand: ParsableCommand {
         let calibration = try Calibration.fit(pairs: try LabelledPairs.load(path: pairs), recordings: recordings,
                                               panel: try analysis.panelFiles(for: set), probeSet: set,
                                               model: try analysis.embeddingModel(), options: analysis.attributionOptions,
-                                              progress: progress)
+                                              probeSample: probeSample, progress: progress)
         ProgressLine.finish(progress)
         let data = try JSONOutput.data(calibration)
         if let output {

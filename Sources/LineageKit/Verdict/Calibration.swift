@@ -118,6 +118,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     ///   - recordings: a folder holding `<model>.jsonl` (or `.json`, `.csv`) for every model the pairs name.
     public static func fit(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                            model: EmbeddingModel, options: AttributionOptions = AttributionOptions(),
+                           probeSample: Int? = nil,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> Calibration {
         let names = Array(Set(labelled.pairs.flatMap { [$0.student, $0.teacher] })).sorted()
         var recordingsByName: [String: AlignedRecording] = [:]
@@ -144,9 +145,17 @@ public struct Calibration: Sendable, Codable, Equatable {
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let panelIndices = Array(names.count..<all.count)
         progress?("scoring \(labelled.pairs.count) labelled pairs")
+        // A seeded random subset of probes, for the probe-count study (how the error rates degrade).
+        var subset: [Int]? = nil
+        if let probeSample, probeSample < probeSet.probes.count {
+            var generator = SeededGenerator(seed: options.seed)
+            var order = Array(0..<probeSet.probes.count)
+            for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.index(below: i + 1)) }
+            subset = Array(order.prefix(max(1, probeSample))).sorted()
+        }
         let scored = labelled.pairs.compactMap { pair -> (LabelledPair, ImpostorScore)? in
             guard let s = index[pair.student], let t = index[pair.teacher] else { return nil }
-            return (pair, context.score(student: s, candidate: t, panel: panelIndices))
+            return (pair, ImpostorScore.compute(context.tensor, student: s, candidate: t, panel: panelIndices, over: subset))
         }
         let students = Array(Set(scored.map(\.0.student))).sorted()
         var results: [CalibratedPair] = []
