@@ -20,6 +20,9 @@ enum TextSummary {
             lines.append("")
             lines.append("\(best.model): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
         }
+        for mismatch in result.calibration.mismatches {
+            lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")
+        }
         let rates = result.calibration.errorRates
         if rates.pairs > 0 {
             lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs): AUC \(fmt(rates.auc)), EER \(fmt(rates.equalErrorRate)), Cllr \(fmt(rates.cllr)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs)")

@@ -103,7 +103,8 @@ public enum Attribution {
             probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
                                                dimensions: request.model.dimensions),
-            calibration: request.calibration.reference, options: request.options)
+            calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model)),
+            options: request.options)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel)
     }
 }

@@ -100,6 +100,9 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     public var map: LikelihoodRatioCalibration
     /// The leave-one-student-out error rates of this configuration on its labelled pairs.
     public var errorRates: CalibrationMetrics
+    /// How this run differs from the configuration the calibration was fitted on (probe set, embedding
+    /// model, panel); empty when it is the same. Where it differs, the stated error rates are not this run's.
+    public var mismatches: [String] = []
 
-    enum CodingKeys: String, CodingKey { case path, sha256, map, errorRates = "error_rates" }
+    enum CodingKeys: String, CodingKey { case path, sha256, map, errorRates = "error_rates", mismatches }
 }

@@ -89,6 +89,20 @@ public struct Calibration: Sendable, Codable, Equatable {
         CalibrationReference(path: path, sha256: sha256, map: map, errorRates: metrics)
     }
 
+    /// The reference for a run on `probeSet` with `model` against `panel`, naming every way the run's
+    /// configuration differs from the one this calibration was fitted on.
+    func reference(probeSet: ProbeSet, model: EmbeddingModel, panel: [String]) -> CalibrationReference {
+        var result = reference
+        guard metrics.pairs > 0 else { return result }
+        if probeSetSHA256 != probeSet.sha256 { result.mismatches.append("fitted on another probe set (sha256 \(probeSetSHA256.prefix(12)))") }
+        if embeddingModelSHA256 != model.sha256 { result.mismatches.append("fitted with another embedding model (sha256 \(embeddingModelSHA256.prefix(12)))") }
+        let missing = Set(self.panel).subtracting(panel), extra = Set(panel).subtracting(self.panel)
+        if !missing.isEmpty || !extra.isEmpty {
+            result.mismatches.append("fitted against another panel (\(missing.count) of its \(self.panel.count) models absent here, \(extra.count) models added)")
+        }
+        return result
+    }
+
     /// No calibration: every LR is 1 and every verdict inconclusive, and results say so.
     public static let uncalibrated = Calibration(
         map: LikelihoodRatioCalibration(intercept: 0, slope: 0, lowerBound: 0, upperBound: 0,
