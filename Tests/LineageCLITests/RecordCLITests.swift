@@ -28,6 +28,7 @@ struct RecordCLITests {
             process.environment = environment
             let pipe = Pipe()
             process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
             try process.run()
             var line = Data()
             while true {
@@ -37,7 +38,7 @@ struct RecordCLITests {
             }
             port = Int(String(decoding: line, as: UTF8.self)) ?? 0
         }
-        func stop() { process.terminate(); process.waitUntilExit() }
+        func stop() { kill(process.processIdentifier, SIGKILL) }
     }
 
     func makeProbes(_ count: Int, in dir: String) throws -> String {
@@ -46,6 +47,11 @@ struct RecordCLITests {
         let path = dir + "/probes.jsonl"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// Polls rather than `waitUntilExit`, which spins a run loop on Linux.
+    func wait(_ process: Process) {
+        while process.isRunning { Thread.sleep(forTimeInterval: 0.02) }
     }
 
     func launch(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe) {
@@ -81,7 +87,7 @@ struct RecordCLITests {
             written = ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").filter { $0 == "\n" }.count
         }
         kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
+        wait(first)
         #expect(written >= 5 && written < 24, "killed after \(written) answers")
         // Leave a partly written line, as a kill during a write would.
         let handle = try #require(FileHandle(forWritingAtPath: out))
@@ -91,7 +97,7 @@ struct RecordCLITests {
 
         let (second, stderrPipe) = try launch(arguments, environment: environment)
         let stderr = String(decoding: stderrPipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        second.waitUntilExit()
+        wait(second)
         #expect(second.terminationStatus == 0, "\(stderr)")
         #expect(stderr.contains("partly written last line"))
         #expect(stderr.contains("resuming"))
@@ -121,7 +127,7 @@ struct RecordCLITests {
                                           "--out", dir + "/out.jsonl", "--api-key-env", "LINEAGE_TEST_WRONG_KEY"],
                                          environment: ["LINEAGE_TEST_WRONG_KEY": "sk-wrong-SECRET-55"])
         let stderr = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        wait(process)
         #expect(process.terminationStatus != 0)
         #expect(stderr.contains("HTTP 401") && stderr.contains("127.0.0.1:\(server.port)"), "\(stderr)")
         #expect(!stderr.contains("sk-wrong-SECRET-55"))

@@ -1,4 +1,4 @@
-/// Reads OpenAI Batch API output: `custom_id` names the probe, the answer is
+/// Reads OpenAI Batch API output: `custom_id` names the probe (`<probe>#<n>` names sample n), the answer is
 /// `response.body.choices[0].message.content`. A failed request (an `error`, or a non-200 status)
 /// carries no answer: it is counted in the notes, and its probe shows as missing.
 enum OpenAIBatchReader {
@@ -39,11 +39,22 @@ enum OpenAIBatchReader {
             let content = try fields.requiredString("content", in: message,
                                                     path: "response.body.choices[0].message.content")
             if case let .string(name) = body["model"] ?? .null { try model.add(name, file: file, line: number) }
-            try emit(RecordedAnswer(probeID: id, prompt: nil, output: content, line: number))
+            let (probeID, sample) = splitSample(id)
+            try emit(RecordedAnswer(probeID: probeID, prompt: nil, sample: sample, output: content, line: number))
         }
         notes.crlfLines = crlf
         notes.blankLines = blank
         notes.failedRequests = failed
         return (model.name, facts)
+    }
+
+    /// `lineage batch-input` names sample `n` of a probe `<probe>#<n>`; an id without such a suffix is sample 0.
+    static func splitSample(_ customID: String) -> (String, Int) {
+        guard let hash = customID.lastIndex(of: "#"), hash != customID.startIndex else { return (customID, 0) }
+        let digits = customID[customID.index(after: hash)...]
+        guard !digits.isEmpty, digits.count < 10, digits.allSatisfy({ $0.isASCII && $0.isNumber }), let sample = Int(digits) else {
+            return (customID, 0)
+        }
+        return (String(customID[..<hash]), sample)
     }
 }

@@ -56,7 +56,7 @@ public struct ProbeSet: Sendable {
         prompt.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
-    /// Loads `probes.jsonl` (`id`, `prompt`, `category`, `purpose` a line), or a set's folder holding one.
+    /// Loads `probes.jsonl` (`id`, `prompt`, `category`, `purpose`, optional `system` a line), or a set's folder holding one.
     public static func load(path: String) throws(InputError) -> ProbeSet {
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -80,7 +80,8 @@ public struct ProbeSet: Sendable {
                 let prompt = try fields.requiredString("prompt")
                 probes.append(Probe(id: id, prompt: prompt,
                                     category: try fields.optionalString("category") ?? "general",
-                                    purpose: try fields.optionalString("purpose") ?? ""))
+                                    purpose: try fields.optionalString("purpose") ?? "",
+                                    system: try fields.optionalString("system")))
                 lineNumbers.append(number)
             }
         } catch let error as InputError {

@@ -1,0 +1,113 @@
+import Foundation
+
+/// The output file of `lineage record`, opened for appending after what earlier runs recorded.
+///
+/// Opening reads the existing lines: a damaged last line (no trailing newline, or not JSON — what a
+/// killed run leaves) is cut away; a damaged earlier line, or a line recorded for another model or
+/// with other request parameters, is refused. Each answer is then appended as one line with a single
+/// `write`, so that a crash loses at most the line being written.
+public actor ResumableRecordingFile {
+    public nonisolated let path: String
+    /// (probe, sample) pairs already in the file when it was opened.
+    public nonisolated let existing: Set<RecordKey>
+    /// Bytes of a damaged last line that opening removed (0: none).
+    public nonisolated let truncatedBytes: Int
+    private let handle: FileHandle
+    private let encoder: JSONEncoder
+
+    /// - Parameters:
+    ///   - model: the model name every line must carry.
+    ///   - request: the request parameters every line must carry.
+    public init(path: String, model: String, request: RequestParameters) throws(RecorderError) {
+        self.path = path
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: path) {
+            guard manager.createFile(atPath: path, contents: nil) else {
+                throw RecorderError(.io, "\(path): cannot create the output file")
+            }
+        }
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw RecorderError(.io, "\(path): cannot read: \(error.localizedDescription)")
+        }
+        let scan = try Self.scan(data, path: path, model: model, request: request)
+        existing = scan.keys
+        truncatedBytes = data.count - scan.validLength
+        guard let handle = FileHandle(forUpdatingAtPath: path) else {
+            throw RecorderError(.io, "\(path): cannot open for writing")
+        }
+        do {
+            if truncatedBytes > 0 { try handle.truncate(atOffset: UInt64(scan.validLength)) }
+            try handle.seekToEnd()
+        } catch {
+            throw RecorderError(.io, "\(path): cannot prepare for appending: \(error.localizedDescription)")
+        }
+        self.handle = handle
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        self.encoder = encoder
+    }
+
+    deinit { try? handle.close() }
+
+    struct Scan {
+        var keys: Set<RecordKey> = []
+        /// Length of the prefix made of whole, valid lines.
+        var validLength = 0
+    }
+
+    static func scan(_ data: Data, path: String, model: String, request: RequestParameters) throws(RecorderError) -> Scan {
+        var scan = Scan()
+        let decoder = JSONDecoder()
+        let bytes = [UInt8](data)
+        var start = 0
+        var lineNumber = 0
+        while start < bytes.count {
+            lineNumber += 1
+            let newline = bytes[start...].firstIndex(of: 0x0A)
+            let end = newline ?? bytes.count
+            let lineBytes = bytes[start..<end]
+            let isLast = newline == nil || end + 1 >= bytes.count
+            if newline == nil { break }  // no trailing newline: a partly written last line
+            if lineBytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                start = end + 1
+                scan.validLength = start
+                continue
+            }
+            let line: RecordedLine
+            do { line = try decoder.decode(RecordedLine.self, from: Data(lineBytes)) } catch {
+                if isLast { break }
+                throw RecorderError(.corruptFile, "\(path):\(lineNumber): not a recorded answer line; the file is damaged before its last line, refusing to resume into it")
+            }
+            if line.model != model {
+                throw RecorderError(.resumeMismatch, "\(path):\(lineNumber): the file was recorded for model \"\(line.model)\", not \"\(model)\"; refusing to resume (use another --out file)")
+            }
+            if line.request != request {
+                throw RecorderError(.resumeMismatch, "\(path):\(lineNumber): the file was recorded with other request parameters (\(describe(line.request)); now \(describe(request))); refusing to resume (use another --out file)")
+            }
+            scan.keys.insert(RecordKey(probe: line.probe, sample: line.sample))
+            start = end + 1
+            scan.validLength = start
+        }
+        return scan
+    }
+
+    static func describe(_ request: RequestParameters) -> String {
+        let temperature = request.temperature.map { "\($0)" } ?? "default"
+        let maxTokens = request.maxTokens.map { "\($0)" } ?? "default"
+        let system = request.systemPrompt.map { "\"\($0.prefix(40))\"" } ?? "none"
+        return "endpoint \(request.endpoint), temperature \(temperature), max tokens \(maxTokens), system prompt \(system)"
+    }
+
+    /// Appends one answer as one line.
+    public func append(_ line: RecordedLine) throws(RecorderError) {
+        var data: Data
+        do { data = try encoder.encode(line) } catch {
+            throw RecorderError(.io, "\(path): cannot encode an answer: \(error.localizedDescription)")
+        }
+        data.append(0x0A)
+        do { try handle.write(contentsOf: data) } catch {
+            throw RecorderError(.io, "\(path): write failed: \(error.localizedDescription)")
+        }
+    }
+}
