@@ -101,7 +101,7 @@ enum AttributionReport {
         let exhibit = analysis.exhibitCandidate
         doc.blocks.append(.heading("Evidence: phrases \(student) shares with \(exhibit)"))
         if analysis.sharedPhrases.isEmpty {
-            doc.blocks.append(.paragraph("No phrase of 1–4 words appears in at least 3 answers of both models at twice or more the panel's rate."))
+            doc.blocks.append(.paragraph("No phrase of 1–4 words appears in at least 3 answers (1% of the probes when more) of both models at twice or more the panel’s rate."))
         } else {
             doc.blocks.append(.paragraph("Word phrases (1–4 words) found in answers of both \(student) and \(exhibit) far more often than in the panel's answers. Counts are answers (probes) containing the phrase; the ratio is the smaller of student/panel and candidate/panel rates (smoothed), as a power of two."))
             doc.blocks.append(.table(header: ["phrase", "\(student)", "\(exhibit)", "panel mean", "panel models using it", "× panel rate"],
@@ -124,18 +124,24 @@ enum AttributionReport {
         // 8. Identity claims.
         doc.blocks.append(.heading("Identity claims in the answers"))
         doc.blocks.append(.paragraph("Model and maker names found in the answers, and the answers where the model appears to speak of itself (a first-person phrase before the name in the same sentence). A student that calls itself by its teacher's name is a classic trace of distillation; mentions alone are weak evidence."))
-        var identityRows: [[String]] = []
+        // One row per model, one column per family named anywhere: "answers naming it (self-claims)".
+        let named = ModelFamily.table.filter { family in analysis.identity.contains { $0.families.contains { $0.family == family.id } } }
         var claims: [String] = []
         for mentions in analysis.identity {
             for family in mentions.families {
-                identityRows.append([mentions.model, family.label, "\(family.mentions) of \(mentions.answers)", String(family.selfClaims)])
                 for example in family.examples { claims.append("\(mentions.model) (\(family.label)): “\(example)”") }
             }
         }
-        if identityRows.isEmpty {
+        if named.isEmpty {
             doc.blocks.append(.paragraph("No model or maker names were found."))
         } else {
-            doc.blocks.append(.table(header: ["model", "family named", "answers naming it", "self-claims"], rows: identityRows))
+            doc.blocks.append(.paragraph("Cells: answers naming the family, and in brackets those that are self-claims."))
+            doc.blocks.append(.table(header: ["model (answers)"] + named.map(\.label), rows: analysis.identity.map { mentions in
+                ["\(mentions.model) (\(mentions.answers))"] + named.map { family in
+                    guard let found = mentions.families.first(where: { $0.family == family.id }) else { return "" }
+                    return found.selfClaims > 0 ? "\(found.mentions) (\(found.selfClaims))" : "\(found.mentions)"
+                }
+            }))
             if !claims.isEmpty { doc.blocks.append(.bullets(claims)) }
         }
 

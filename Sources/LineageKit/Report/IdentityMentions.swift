@@ -24,9 +24,9 @@ public struct IdentityMentions: Sendable, Codable, Equatable {
     public var answers: Int
     public var families: [Family]
 
+    /// First-person openings only: "developed by Google" alone is usually about a product, not the speaker.
     static let firstPerson = ["i am ", "i'm ", "my name is ", "i was created by", "i was trained by",
-                              "i was developed by", "i was made by", "created by ", "trained by ", "developed by ",
-                              "as an ai", "as a language model", "i'm an ai", "i am an ai"]
+                              "i was developed by", "i was made by", "as an ai", "as a language model"]
 
     static func scan(_ recording: AlignedRecording) -> IdentityMentions {
         var families: [Family] = []

@@ -136,9 +136,9 @@ enum ReportPlots {
         }
         canvas.polyline(steps(distilled), stroke: accent, width: 2)
         canvas.polyline(steps(independent), stroke: blue, width: 2, dash: "6,3")
-        for (label, value) in current {
+        for (k, (label, value)) in current.enumerated() {
             canvas.line(x(value), top, x(value), bottom, stroke: "#000", width: 1.5, opacity: 0.6)
-            canvas.text(x(value) + 3, bottom - 6, label, size: 10)
+            canvas.text(x(value) + 3, bottom - 6 - 13 * Double(k), label, size: 10)
         }
         canvas.line(right - 230, top + 8, right - 206, top + 8, stroke: accent, width: 2)
         canvas.text(right - 200, top + 12, "distilled pairs (\(distilled.count))", size: 11)

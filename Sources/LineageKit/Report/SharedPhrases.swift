@@ -87,10 +87,12 @@ enum SharedPhraseFinder {
     }
 
     /// - Parameters:
-    ///   - minimumProbes: a phrase must appear in at least this many answers of the student and of the candidate.
+    ///   - minimumProbes: a phrase must appear in at least this many answers of the student and of the
+    ///     candidate (nil: 3, or 1% of the probes when that is more, so that a phrase is a habit, not a coincidence).
     static func find(student: AlignedRecording, candidate: AlignedRecording, panel: [AlignedRecording],
-                     maxN: Int = 4, minimumProbes: Int = 3, limit: Int = 20) -> [SharedPhrase] {
+                     maxN: Int = 4, minimumProbes: Int? = nil, limit: Int = 20) -> [SharedPhrase] {
         let probes = student.answers.count
+        let minimumProbes = minimumProbes ?? max(3, probes / 100)
         guard probes > 0, !panel.isEmpty else { return [] }
         var vocabulary: [Substring: UInt64] = [:]
         var texts: [UInt64: (String, Int)] = [:]
