@@ -29,8 +29,9 @@ struct BenchCommand: ParsableCommand {
         }
         for threads in [1, 2] {
             let f = EmbeddingBenchmark.featurize(texts, model: m, threads: threads)
-            print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s = %7.1f MB/s%@", threads, threads == 1 ? " " : "s",
-                         f.megabytes, f.seconds, f.megabytesPerSecond, threads == 1 ? " per core" : ""))
+            print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s wall = %7.1f MB/s; %6.2f CPU s = %7.1f MB/s per core",
+                         threads, threads == 1 ? " " : "s", f.megabytes, f.seconds, f.megabytesPerSecond,
+                         f.cpuSeconds, f.megabytesPerCPUSecond))
         }
         texts = []
         let embedded = try Embedder(model: m).embed(files: files, probeSet: set, format: input.inputFormat)

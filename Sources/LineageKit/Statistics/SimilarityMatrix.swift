@@ -21,7 +21,7 @@ public struct SimilarityMatrix: Sendable, Equatable {
     /// rows are copied side by side into an N × (block·D) matrix and `ssyrk` adds its Gram matrix into S
     /// (β = 1) — one level-3 call per block, half the flops of `sgemm` because S is symmetric. The counts
     /// of shared probes are the Gram matrix of the 0/1 answer masks (exact in Float32 below 2²⁴).
-    public static func meanProbeCosine(_ embedded: [EmbeddedRecording], probeBlock: Int = 128) throws(ShapeMismatch) -> SimilarityMatrix {
+    public static func meanProbeCosine(_ embedded: [EmbeddedRecording], probeBlock: Int = 32) throws(ShapeMismatch) -> SimilarityMatrix {
         let n = embedded.count
         guard let first = embedded.first else {
             return SimilarityMatrix(models: [], sources: [], meanCosine: Matrix(rows: 0, columns: 0), probesCompared: [])
