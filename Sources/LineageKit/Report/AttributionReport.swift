@@ -123,13 +123,15 @@ enum AttributionReport {
 
         // 8. Identity claims.
         doc.blocks.append(.heading("Identity claims in the answers"))
-        doc.blocks.append(.paragraph("Model and maker names found in the answers, and the answers where the model appears to speak of itself (a first-person phrase before the name in the same sentence). A student that calls itself by its teacher's name is a classic trace of distillation; mentions alone are weak evidence."))
+        doc.blocks.append(.paragraph("Model and maker names found in the answers, and the answers where the model speaks of itself (a first-person identity phrase such as “I am”, “as an AI developed by”, “je suis”, “我是” bound to the name in the same sentence). A student that calls itself by its teacher's name is a classic trace of distillation; mentions alone are weak evidence."))
         // One row per model, one column per family named anywhere: "answers naming it (self-claims)".
         let named = ModelFamily.table.filter { family in analysis.identity.contains { $0.families.contains { $0.family == family.id } } }
         var claims: [String] = []
         for mentions in analysis.identity {
             for family in mentions.families {
-                for example in family.examples { claims.append("\(mentions.model) (\(family.label)): “\(example)”") }
+                for example in family.examples where example.selfClaim {
+                    claims.append("\(mentions.model) (\(family.label), probe \(example.probe)): “\(example.excerpt)”")
+                }
             }
         }
         if named.isEmpty {
@@ -139,7 +141,7 @@ enum AttributionReport {
             doc.blocks.append(.table(header: ["model (answers)"] + named.map(\.label), rows: analysis.identity.map { mentions in
                 ["\(mentions.model) (\(mentions.answers))"] + named.map { family in
                     guard let found = mentions.families.first(where: { $0.family == family.id }) else { return "" }
-                    return found.selfClaims > 0 ? "\(found.mentions) (\(found.selfClaims))" : "\(found.mentions)"
+                    return found.selfClaims > 0 ? "\(found.naming) (\(found.selfClaims))" : "\(found.naming)"
                 }
             }))
             if !claims.isEmpty { doc.blocks.append(.bullets(claims)) }

@@ -8,7 +8,7 @@ public struct ReportAnalysis: Sendable, Codable, Equatable {
     public var exhibitCandidate: String
     public var sharedPhrases: [SharedPhrase]
     public var closestProbes: [ClosestProbe]
-    public var identity: [IdentityMentions]
+    public var identity: [IdentityClaims]
 
     enum CodingKeys: String, CodingKey {
         case panelScores = "panel_scores", exhibitCandidate = "exhibit_candidate", sharedPhrases = "shared_phrases"
@@ -36,7 +36,7 @@ public struct ReportAnalysis: Sendable, Codable, Equatable {
         let closest = ClosestProbeFinder.find(tensor: tensor, student: 0, candidate: topIndex, panel: panel,
                                               recordings: recordings, probeSet: probeSet)
         let phrases = SharedPhraseFinder.find(student: run.student, candidate: recordings[topIndex], panel: run.panel)
-        let identity = ([run.student] + run.candidates).map(IdentityMentions.scan)
+        let identity = ([run.student] + run.candidates).map { IdentityClaims.detect($0, probes: probeSet) }
         return ReportAnalysis(panelScores: panelScores, exhibitCandidate: top, sharedPhrases: phrases,
                               closestProbes: closest, identity: identity)
     }

@@ -28,14 +28,17 @@ struct SharedPhraseTests {
     }
 
     @Test("a first-person claim before a family name counts as a self-claim; a plain mention does not")
-    func identity() {
+    func identity() throws {
         let r = Self.recording("s", ["I am ChatGPT, a model trained by OpenAI.", "Google Maps is useful.", "Nothing here."])
-        let found = IdentityMentions.scan(r)
+        let set = try ProbeSet(name: "t", probes: (0..<3).map { Probe(id: "p\($0)", prompt: "q\($0)") },
+                               sha256: "", path: "t.jsonl", directory: nil)
+        let found = IdentityClaims.detect(r, probes: set)
         let openai = found.families.first { $0.family == "openai" }
-        #expect(openai?.mentions == 1)
+        #expect(openai?.naming == 1)
         #expect(openai?.selfClaims == 1)
+        #expect(openai?.examples.first?.probe == "p0")
         let google = found.families.first { $0.family == "google" }
-        #expect(google?.mentions == 1)
+        #expect(google?.naming == 1)
         #expect(google?.selfClaims == 0)
     }
 }
