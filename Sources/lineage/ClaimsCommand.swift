@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import LineageKit
+
+struct ClaimsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claims",
+        abstract: "List, per model, the model families its answers claim to be (\"I am ChatGPT\", \"as an AI trained by OpenAI\") and those they merely mention."
+    )
+
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+
+    func run() throws {
+        let set = try ProbeSet.resolve(input.probes)
+        var models: [IdentityClaims] = []
+        for file in files {
+            let aligned = try Aligner.align(path: file, format: input.inputFormat, to: set)
+            models.append(IdentityClaims.detect(aligned, probes: set))
+        }
+        if json {
+            print(try JSONOutput.string(ClaimsDocument(probeSet: set.name, probeSetSHA256: set.sha256, models: models)))
+            return
+        }
+        print("probe set \(set.name) (\(set.probes.count) probes); cells: answers claiming the family (answers merely mentioning it)")
+        let width = max(5, models.map(\.model.count).max() ?? 0)
+        print("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  answers  claims                          mentions")
+        for model in models {
+            let claimed = model.claimed.map { "\($0.family) \($0.selfClaims)" }.joined(separator: ", ")
+            let mentioned = model.families.filter { $0.mentions > 0 }
+                .sorted { ($0.mentions, $1.family) > ($1.mentions, $0.family) }
+                .map { "\($0.family) \($0.mentions)" }.joined(separator: ", ")
+            let claimsColumn = (claimed.isEmpty ? "-" : claimed).padding(toLength: 30, withPad: " ", startingAt: 0)
+            print(model.model.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+                  + String(model.answers).leftPadded(7) + "  " + claimsColumn + "  " + (mentioned.isEmpty ? "-" : mentioned))
+        }
+        let examples = models.flatMap { model in
+            model.claimed.flatMap { family in
+                family.examples.filter(\.selfClaim).map { "  \(model.model) [\(family.family), \($0.probe)]: \($0.excerpt)" }
+            }
+        }
+        if !examples.isEmpty {
+            print("\nself-claims (up to \(IdentityClaims.exampleLimit) per model and family):")
+            examples.forEach { print($0) }
+        }
+    }
+}
+
+struct ClaimsDocument: Encodable {
+    let probeSet: String
+    let probeSetSHA256: String
+    let models: [IdentityClaims]
+    enum CodingKeys: String, CodingKey { case probeSet = "probe_set", probeSetSHA256 = "probe_set_sha256", models }
+}
+
+private extension String {
+    func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
