@@ -162,7 +162,7 @@ public struct Recorder: Sendable {
     }
 
     private func run(probe: Probe, sample: Int, index: Int, file: ResumableRecordingFile, state: ProgressState) async -> JobOutcome {
-        var generator = SplitMix64(seed: configuration.retry.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        var generator = SeededGenerator(seed: configuration.retry.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         let messages = configuration.messages(for: probe)
         var attempt = 0
         while true {

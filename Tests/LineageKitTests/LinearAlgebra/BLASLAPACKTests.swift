@@ -3,20 +3,8 @@ import Testing
 
 /// The BLAS/LAPACK wrappers against naive loops on small seeded matrices, including non-square and empty shapes.
 @Suite struct BLASLAPACKTests {
-    /// SplitMix64: a fixed, platform-independent sequence so that every run tests the same matrices.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func random(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
-        var g = SeededGenerator(state: seed)
+        var g = SeededGenerator(seed: seed)  // fixed, platform-independent: every run tests the same matrices
         return Matrix(rows: rows, columns: columns,
                       values: (0..<(rows * columns)).map { _ in Float.random(in: -1...1, using: &g) })
     }

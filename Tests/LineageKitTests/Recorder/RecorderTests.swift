@@ -175,7 +175,7 @@ struct RecorderTests {
 struct RetryPolicyTests {
     @Test func fullJitterStaysUnderTheExponentialCeiling() {
         let policy = RetryPolicy(maxRetries: 10, base: 0.5, cap: 30)
-        var generator = SplitMix64(seed: 1)
+        var generator = SeededGenerator(seed: 1)
         for retry in 0..<10 {
             let ceiling = min(30, 0.5 * pow(2, Double(retry)))
             for _ in 0..<50 {
@@ -189,7 +189,7 @@ struct RetryPolicyTests {
 
     @Test func seededJitterIsReproducible() {
         let policy = RetryPolicy()
-        var a = SplitMix64(seed: 42), b = SplitMix64(seed: 42)
+        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
         #expect((0..<5).map { policy.delay(beforeRetry: $0, retryAfter: nil, using: &a) }
                 == (0..<5).map { policy.delay(beforeRetry: $0, retryAfter: nil, using: &b) })
     }
