@@ -15,15 +15,11 @@ public struct ReportAnalysis: Sendable, Codable, Equatable {
         case closestProbes = "closest_probes", identity
     }
 
-    /// Re-embeds the recordings of a run (the attribution does not hand out its tensor) and computes
-    /// the exhibits. Deterministic: no resampling.
+    /// Computes the exhibits from the run's similarity tensor. Deterministic: no resampling.
     static func compute(run: AttributionRun, model: EmbeddingModel, probeSet: ProbeSet,
                         progress: (@Sendable (String) -> Void)? = nil) -> ReportAnalysis {
         let recordings = [run.student] + run.candidates + run.panel
-        progress?("report: embedding \(recordings.count) recordings for the exhibits")
-        let embedder = Embedder(model: model)
-        let embedded = recordings.map { embedder.embed($0) }
-        let tensor = ProbeSimilarityTensor(embeddings: embedded.map(\.embeddings), answered: embedded.map(\.answered))
+        let tensor = run.tensor
         let panel = Array((1 + run.candidates.count)..<recordings.count)
         let panelScores = panel.map { m -> PanelModelScore in
             let rest = panel.filter { $0 != m }

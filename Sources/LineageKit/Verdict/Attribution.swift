@@ -75,7 +75,8 @@ public enum Attribution {
         }
         progress?("embedding \(2 + candidates.count + panel.count - 1) recordings")
         let all = [student] + candidates + panel
-        let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model))
+        let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model),
+                                     divergencesFor: Set(0...candidates.count))
         let panelIndices = Array((1 + candidates.count)..<all.count)
         progress?("scoring \(candidates.count) candidate(s)")
         var assessments: [CandidateAssessment] = []
@@ -105,7 +106,8 @@ public enum Attribution {
                                                dimensions: request.model.dimensions),
             calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model)),
             options: request.options)
-        return AttributionRun(result: result, student: student, candidates: candidates, panel: panel)
+        return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
+                              tensor: context.tensor)
     }
 }
 
@@ -115,4 +117,6 @@ public struct AttributionRun: Sendable {
     public var student: AlignedRecording
     public var candidates: [AlignedRecording]
     public var panel: [AlignedRecording]
+    /// Per-probe similarities of [student] + candidates + panel, in that order.
+    public var tensor: ProbeSimilarityTensor
 }

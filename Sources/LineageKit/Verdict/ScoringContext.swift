@@ -4,14 +4,24 @@ struct ScoringContext {
     let recordings: [AlignedRecording]
     let embeddings: [Matrix]
     let tensor: ProbeSimilarityTensor
-    let ngrams: [NgramDistribution]
+    /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
+    let ngrams: [NgramDistribution?]
 
-    init(recordings: [AlignedRecording], embedder: Embedder) {
+    /// - Parameter divergencesFor: the models whose n-gram distributions are needed (students and
+    ///   candidates; the panel only enters through similarities).
+    init(recordings: [AlignedRecording], embedder: Embedder, divergencesFor: Set<Int> = []) {
         self.recordings = recordings
         let embedded = recordings.map { embedder.embed($0) }
         embeddings = embedded.map(\.embeddings)
         tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: embedded.map(\.answered))
-        ngrams = recordings.map { NgramDistribution(recording: $0, model: embedder.model) }
+        ngrams = recordings.indices.map { divergencesFor.contains($0)
+            ? NgramDistribution(recording: recordings[$0], model: embedder.model) : nil }
+    }
+
+    /// Jensen–Shannon divergence of two models' word n-grams (NaN when either was not prepared).
+    func jensenShannon(_ a: Int, _ b: Int) -> Double {
+        guard let first = ngrams[a], let second = ngrams[b] else { return .nan }
+        return first.jensenShannon(second)
     }
 
     func score(student: Int, candidate: Int, panel: [Int]) -> ImpostorScore {
@@ -39,7 +49,7 @@ struct ScoringContext {
             panelMax.append(values.max())
         }
         return PairStatistics(impostor: impostor, scoreInterval: interval, mmd: mmd,
-                              jensenShannon: ngrams[student].jensenShannon(ngrams[candidate]),
+                              jensenShannon: jensenShannon(student, candidate),
                               perProbe: PerProbeSimilarity(candidate: candidateSeries, panelMean: panelMean,
                                                            panelMax: panelMax))
     }
