@@ -35,7 +35,14 @@ enum AttributionReport {
             }
             let detail = "log10 LR = \(Markup.number(best.log10LikelihoodRatio)) (LR \(lrText(lr)) : 1) — \(best.verbal). Score \(Markup.number(best.score)) panel sd [95% CI \(Markup.number(best.statistics.scoreInterval.low)), \(Markup.number(best.statistics.scoreInterval.high))]; p = \(Markup.pValue(best.pValue)), Holm-adjusted p = \(Markup.pValue(best.pValueHolm))." + (calibrated ? "" : " No calibration was available, so the likelihood ratio is 1 by construction and no verdict but 'inconclusive' is possible.")
             doc.blocks.append(.answer(verdict: best.verdict, headline: headline, detail: detail))
-            doc.blocks.append(.paragraph("Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, result.options.decisionLog10LR))) and Holm-adjusted p ≤ \(result.options.alpha); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, result.options.decisionLog10LR))); anything between is 'inconclusive'."))
+            let map = result.calibration.map
+            let upper = min(result.options.decisionLog10LR, map.upperBound)
+            let lower = max(-result.options.decisionLog10LR, map.lowerBound)
+            var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))) and Holm-adjusted p ≤ \(result.options.alpha); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between is 'inconclusive'."
+            if upper < result.options.decisionLog10LR || lower > -result.options.decisionLog10LR {
+                rule += " The calibration rests on \(map.distilledPairs) distilled and \(map.independentPairs) independent pairs, so it cannot state LRs beyond 1/\(lrText(pow(10, -map.lowerBound)))…\(lrText(pow(10, map.upperBound))); where that bound is nearer to 1 than 10, reaching it counts."
+            }
+            doc.blocks.append(.paragraph(rule))
         }
         if ranking.count > 1 || !compare {
             doc.blocks.append(.table(header: ["rank", "candidate", "score", "95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict"],
