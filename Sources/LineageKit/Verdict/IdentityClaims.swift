@@ -31,7 +31,8 @@ import Foundation
 /// - `私は` needs the name followed by `です`, `と申します`, `によって`/`により` or `が開発`/`が訓練`/`が作`
 ///   (so "私はChatGPTが好きです", "I like ChatGPT", is a mention);
 /// - a gap holding a negation ("not", "n't", "pas", "nicht", "no", "不", "ない") or a clause break
-///   (";", ", but", " but ", "however", "mais", "aber", "pero", "但") is never a claim: "As an AI
+///   or comparison (";", ", but", "however", "which", "similar to", "like", "than", "mais", "aber", "pero",
+///   "但") is never a claim: "As an AI
 ///   language model, I don't have opinions, but ChatGPT is…" and "I am not ChatGPT" are mentions;
 /// - a copula directly followed by a possessive ("I am ChatGPT's fan") is not a claim.
 ///
@@ -192,8 +193,12 @@ public struct IdentityClaims: Sendable, Codable, Equatable {
     /// Whole Latin words (and any word ending in "n't"), or CJK substrings.
     static let negations: [String] = ["not", "never", "no", "pas", "jamais", "nicht", "kein", "keine",
                                       "nunca", "不", "没", "ない", "ではありません"]
+    /// Clause breaks and comparisons: past one of these the name belongs to another subject
+    /// ("I'm a model trained by Mistral AI, similar to ChatGPT, which is a model from OpenAI").
     static let clauseBreaks: [String] = [";", ", but", " but ", "however", " mais ", " aber ", " pero ", " sino ",
-                                         "但", "但是", "，而", "けど", "が、"]
+                                         " which ", " similar to ", " such as ", " like ", " unlike ", " than ",
+                                         " whereas ", " while ", " compared to ", " comme ", " wie ", " como el ",
+                                         "但", "但是", "，而", "けど", "が、", "类似", "像"]
 
     // MARK: - Matching
 

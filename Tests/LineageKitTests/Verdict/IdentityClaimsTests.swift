@@ -37,6 +37,7 @@ struct IdentityClaimsTests {
         ("As an AI language model developed by OpenAI, I cannot browse the web.", "openai"),
         ("I am a large language model trained by OpenAI.", "openai"),
         ("I’m an AI assistant called Gemini.", "google"),
+        ("I'm a large language model trained by Mistral AI, similar to ChatGPT, which is a model from OpenAI.", "mistral"),
         // French
         ("Je suis Mistral, un assistant.", "mistral"),
         ("J'ai été entraîné par OpenAI.", "openai"),
@@ -66,6 +67,8 @@ struct IdentityClaimsTests {
         ("I am sure Claude can help.", "anthropic"),
         ("I was surprised by Google's results.", "google"),
         ("I am ChatGPT's biggest critic.", "openai"),
+        // mistral-medium, probe ae-424: the claim is Mistral's, OpenAI is only compared with.
+        ("I'm a large language model trained by Mistral AI, similar to ChatGPT, which is a model from OpenAI.", "openai"),
         ("Claude Monet painted water lilies. I am an artist.", "anthropic"),
         ("Je suis un utilisateur de ChatGPT.", "openai"),
         ("Ich bin kein Modell von OpenAI.", "openai"),
