@@ -95,23 +95,33 @@ public struct Embedder: Sendable {
         let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
         guard totalWeight > 0 else { return }
         let idfBase = model.idfBase, idfStep = model.idfStep
-        model.quantizedIDF.withUnsafeBufferPointer { idf in
-            for (layout, range) in counter.segments where layout.weight > 0 && !range.isEmpty {
-                let block = row + layout.columnOffset
-                let dims = layout.dimensions
-                let touched = counter.touched, frequencies = counter.frequencies
-                for k in range {
-                    let bucket = touched[k]
-                    let value = Self.sublinear(frequencies[k]) * (idfBase + Float(idf[Int(bucket)]) * idfStep)
-                    projection.forEachEntry(bucket: bucket, dims: dims) { column, sign in
-                        block[column] += sign * value
+        let touched = counter.touched, frequencies = counter.frequencies
+        // Tables as raw pointers for the loop: no lazy-global check or bounds check per feature.
+        sublinearTable.withUnsafeBufferPointer { sublinear in
+            model.quantizedIDF.withUnsafeBufferPointer { idf in
+                for (layout, range) in counter.segments where layout.weight > 0 && !range.isEmpty {
+                    let block = row + layout.columnOffset
+                    let dims = layout.dimensions
+                    // Two passes: the IDF lookups (random over a 1 MB table, mostly cache misses) in a loop of
+                    // independent loads, so many misses overlap; then the scatter into the block.
+                    let values = counter.weightBuffer(range.count), first = range.lowerBound
+                    for k in range {
+                        let tf = frequencies[k]
+                        let weight = tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))
+                        values[k - first] = weight * (idfBase + Float(idf[Int(touched[k])]) * idfStep)
                     }
+                    for k in range {
+                        let value = values[k - first]
+                        projection.forEachEntry(bucket: touched[k], dims: dims) { column, sign in
+                            block[column] += sign * value
+                        }
+                    }
+                    var norm: Float = 0
+                    for d in 0..<dims { norm += block[d] * block[d] }
+                    guard norm > 0 else { continue }
+                    let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
+                    for d in 0..<dims { block[d] *= scale }
                 }
-                var norm: Float = 0
-                for d in 0..<dims { norm += block[d] * block[d] }
-                guard norm > 0 else { continue }
-                let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
-                for d in 0..<dims { block[d] *= scale }
             }
         }
         var norm: Float = 0

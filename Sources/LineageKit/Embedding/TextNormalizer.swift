@@ -65,6 +65,36 @@ public struct TextNormalizer: Sendable {
         }
     }
 
+    /// The ASCII path of `normalize(_:into:)` written straight into raw memory, for the featurizer's hot
+    /// loop (no `Array` appends): folds `bytes` into `output` and returns the length, or `nil` as soon as a
+    /// byte is not ASCII (the caller then takes the Unicode path). `output` must hold `bytes.count` bytes:
+    /// the result is never longer than the input (each written separator stands for at least as many
+    /// spaces or line breaks). Same white-space state machine as `Writer`.
+    static func foldASCII(_ bytes: UnsafeBufferPointer<UInt8>, lowercase: Bool,
+                          into output: UnsafeMutablePointer<UInt8>) -> Int? {
+        var n = 0
+        var pendingSpace = false
+        var pendingNewlines = 0
+        for byte in bytes {
+            guard byte < 0x80 else { return nil }
+            let folded = foldASCII(byte, lowercase: lowercase)
+            if folded == 0x20 { pendingSpace = true; continue }
+            if folded == 0x0A { pendingNewlines += 1; pendingSpace = false; continue }
+            if n > 0 {
+                if pendingNewlines > 0 {
+                    output[n] = 0x0A; n += 1
+                    if pendingNewlines > 1 { output[n] = 0x0A; n += 1 }
+                } else if pendingSpace {
+                    output[n] = 0x20; n += 1
+                }
+            }
+            pendingSpace = false
+            pendingNewlines = 0
+            output[n] = folded; n += 1
+        }
+        return n
+    }
+
     /// Maps one ASCII byte: digits to `0`, horizontal white space to a space, letters lowered on request.
     @inline(__always)
     static func foldASCII(_ byte: UInt8, lowercase: Bool) -> UInt8 {
