@@ -5,19 +5,7 @@ enum CanonicalJSONLReader {
     static func read(_ file: InputFile, notes: inout ReadingNotes,
                      _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
-        var crlf = 0
-        var blank = 0
-        let facts = try file.forEachLine { number, bytes, carriageReturn in
-            if carriageReturn { crlf += 1 }
-            if bytes.isBlank { blank += 1; return }
-            let value: JSONValue
-            do throws(JSONParser.Failure) { value = try JSONParser.parse(bytes, firstLine: number) } catch {
-                throw file.error(error)
-            }
-            guard case .object = value else {
-                throw InputError(.wrongType, at: file.location(line: number),
-                                 "each line must be a JSON object, found \(value.typeName)")
-            }
+        let facts = try file.forEachJSONObjectLine(notes: &notes) { number, value in
             if value["custom_id"] != nil {
                 throw InputError(.mixedFormats, at: file.location(line: number),
                                  "an OpenAI Batch record in a canonical JSONL file; one file must hold one format")
@@ -35,8 +23,6 @@ enum CanonicalJSONLReader {
             try emit(RecordedAnswer(probeID: probe, prompt: prompt, sample: try fields.optionalSample("sample"),
                                     output: output, line: number))
         }
-        notes.crlfLines = crlf
-        notes.blankLines = blank
         return (model.name, facts)
     }
 }

@@ -6,20 +6,8 @@ enum OpenAIBatchReader {
                      _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
         var failed: [String] = []
-        var crlf = 0
-        var blank = 0
-        let facts = try file.forEachLine { number, bytes, carriageReturn in
-            if carriageReturn { crlf += 1 }
-            if bytes.isBlank { blank += 1; return }
-            let value: JSONValue
-            do throws(JSONParser.Failure) { value = try JSONParser.parse(bytes, firstLine: number) } catch {
-                throw file.error(error)
-            }
+        let facts = try file.forEachJSONObjectLine(notes: &notes) { number, value in
             let fields = FieldReader(file: file, line: number, record: value)
-            guard case .object = value else {
-                throw InputError(.wrongType, at: file.location(line: number),
-                                 "each line must be a JSON object, found \(value.typeName)")
-            }
             guard value["custom_id"] != nil else {
                 throw InputError(.mixedFormats, at: file.location(line: number),
                                  "missing \"custom_id\": not an OpenAI Batch output record (one file must hold one format)")
@@ -42,8 +30,6 @@ enum OpenAIBatchReader {
             let (probeID, sample) = splitSample(id)
             try emit(RecordedAnswer(probeID: probeID, prompt: nil, sample: sample, output: content, line: number))
         }
-        notes.crlfLines = crlf
-        notes.blankLines = blank
         notes.failedRequests = failed
         return (model.name, facts)
     }
