@@ -10,14 +10,9 @@ struct InputCLITests {
     static let fixtures = repository.appendingPathComponent("Tests/Fixtures").path
     static let recordings = repository.appendingPathComponent("Probes/alpaca-eval/recordings").path
 
-    /// The `lineage` binary beside the test bundle in the build products folder.
-    static var binary: URL {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [bundle.deletingLastPathComponent().appendingPathComponent("lineage"),
-                          bundle.appendingPathComponent("lineage"),
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lineage")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    /// The `lineage` binary beside the test bundle (found by `CLI.executable()`); a missing one makes
+    /// every run fail with the launch error.
+    static var binary: URL { URL(fileURLWithPath: (try? CLI.executable()) ?? "lineage-not-found") }
 
     struct Run {
         var status: Int32

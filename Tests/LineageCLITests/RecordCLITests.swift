@@ -7,14 +7,9 @@ struct RecordCLITests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// The `lineage` binary beside the test bundle in the build products folder.
-    static var binary: URL {
-        let bundle = Bundle.main.bundleURL
-        let candidates = [bundle.deletingLastPathComponent().appendingPathComponent("lineage"),
-                          bundle.appendingPathComponent("lineage"),
-                          URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lineage")]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
-    }
+    /// The `lineage` binary beside the test bundle (found by `CLI.executable()`); a missing one makes
+    /// every run fail with the launch error.
+    static var binary: URL { URL(fileURLWithPath: (try? CLI.executable()) ?? "lineage-not-found") }
 
     struct Server {
         let process = Process()
