@@ -5,8 +5,10 @@ import LineageKit
 enum CLI {
     struct Output {
         var status: Int32
-        var stdout: String
+        /// Standard output exactly as written, for byte-for-byte comparisons.
+        var stdoutBytes: Data
         var stderr: String
+        var stdout: String { String(decoding: stdoutBytes, as: UTF8.self) }
     }
 
     /// The `lineage` binary built alongside the tests (same scratch folder and configuration).
@@ -35,14 +37,20 @@ enum CLI {
 
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil) throws -> Output {
-        try run(executable: try executable(), arguments)
+        try run(executable: try executable(), arguments, in: directory)
     }
 
-    static func run(executable: String, _ arguments: [String], in directory: String? = nil) throws -> Output {
+    /// Runs `executable` with `arguments`, in `directory` when given, with `environment` added to this
+    /// process's environment.
+    static func run(executable: String, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String] = [:]) throws -> Output {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -51,7 +59,7 @@ enum CLI {
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Output(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        return Output(status: process.terminationStatus, stdoutBytes: stdout,
                       stderr: String(decoding: stderr, as: UTF8.self))
     }
 

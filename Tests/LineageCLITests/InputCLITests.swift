@@ -14,26 +14,8 @@ struct InputCLITests {
     /// every run fail with the launch error.
     static var binary: URL { URL(fileURLWithPath: (try? CLI.executable()) ?? "lineage-not-found") }
 
-    struct Run {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = repository
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CLI.Output {
+        try CLI.run(executable: binary.path, arguments, in: repository.path, environment: environment)
     }
 
     static func fixture(_ name: String) -> String { fixtures + "/recordings/" + name }
@@ -54,7 +36,7 @@ struct InputCLITests {
         let result = try Self.run(["validate", "--probes", Self.fixtures + "/probes.jsonl",
                                    Self.fixture("duplicate-conflicting.jsonl"), Self.fixture("missing-and-empty.jsonl")])
         #expect(result.status == 0)
-        let text = String(decoding: result.stdout, as: UTF8.self)
+        let text = result.stdout
         #expect(text.contains("aligned 3/3, missing 0, empty 0, duplicate 2, unknown 0 (1 conflicting)"))
         #expect(text.contains("aligned 1/3, missing 1, empty 1"))
     }
@@ -63,7 +45,7 @@ struct InputCLITests {
         let result = try Self.run(["validate", "--json", "--probes", Self.fixtures + "/probes.jsonl",
                                    Self.fixture("good.jsonl"), Self.fixture("truncated.jsonl")])
         #expect(result.status == 1)
-        #expect(String(decoding: result.stdout, as: UTF8.self).contains("truncated.jsonl:2:49: unterminated string"))
+        #expect(result.stdout.contains("truncated.jsonl:2:49: unterminated string"))
     }
 
     static let bundled = ["alpaca-7b.jsonl", "text_davinci_003.jsonl", "llama-2-70b-chat-hf.jsonl", "vicuna-7b-v1.5.jsonl"]
@@ -73,11 +55,11 @@ struct InputCLITests {
         let first = try Self.run(["validate", "--json"] + Self.bundled)
         let second = try Self.run(["validate", "--json"] + Self.bundled)
         #expect(first.status == 0)
-        #expect(first.stdout == second.stdout)
+        #expect(first.stdoutBytes == second.stdoutBytes)
         // validate reports files in command-line order: reversed input gives the same reports, reversed.
         let reversed = try Self.run(["validate", "--json"] + Self.bundled.reversed())
-        let a = try #require(JSONSerialization.jsonObject(with: first.stdout) as? [String: Any])
-        let b = try #require(JSONSerialization.jsonObject(with: reversed.stdout) as? [String: Any])
+        let a = try #require(JSONSerialization.jsonObject(with: first.stdoutBytes) as? [String: Any])
+        let b = try #require(JSONSerialization.jsonObject(with: reversed.stdoutBytes) as? [String: Any])
         let filesA = try #require(a["files"] as? [Any]), filesB = try #require(b["files"] as? [Any])
         #expect(try JSONSerialization.data(withJSONObject: filesA, options: .sortedKeys)
                 == JSONSerialization.data(withJSONObject: Array(filesB.reversed()), options: .sortedKeys))
@@ -92,13 +74,13 @@ struct InputCLITests {
         }
         let again = try Self.run(["matrix", "--json", "--threads", "1"] + files)
         let two = try Self.run(["matrix", "--json", "--threads", "2"] + files)
-        #expect(one.stdout == again.stdout, "repeated run")
-        #expect(one.stdout == two.stdout, "1 vs 2 threads")
+        #expect(one.stdoutBytes == again.stdoutBytes, "repeated run")
+        #expect(one.stdoutBytes == two.stdoutBytes, "1 vs 2 threads")
         // matrix keeps command-line order: after a shuffle, the matrix permuted back must be identical.
         let order = [1, 0]
         let shuffled = try Self.run(["matrix", "--json", "--threads", "2"] + order.map { files[$0] })
-        let a = try #require(JSONSerialization.jsonObject(with: one.stdout) as? [String: Any])
-        let b = try #require(JSONSerialization.jsonObject(with: shuffled.stdout) as? [String: Any])
+        let a = try #require(JSONSerialization.jsonObject(with: one.stdoutBytes) as? [String: Any])
+        let b = try #require(JSONSerialization.jsonObject(with: shuffled.stdoutBytes) as? [String: Any])
         let modelsA = try #require(a["models"] as? [String]), modelsB = try #require(b["models"] as? [String])
         #expect(modelsB == order.map { modelsA[$0] })
         let m = try #require(a["mean_cosine"] as? [[Double]]), s = try #require(b["mean_cosine"] as? [[Double]])
