@@ -24,16 +24,20 @@ struct MatrixCommand: ParsableCommand {
 
     @OptionGroup var report: MatrixReportOptions
 
+    @OptionGroup var cacheOptions: CacheOptions
+
     func run() throws {
+        let cache = cacheOptions.open()
         if let out = report.out {
-            try report.write(files: files, input: input, model: model, into: out)
+            try report.write(files: files, input: input, model: model, into: out, cache: cache)
             return
         }
         let set = try ProbeSet.resolve(input.probes)
         let embeddingModel = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
             ?? EmbeddingModel.bundled()
         let embedder = Embedder(model: embeddingModel, threads: threads)
-        let embedded = try embedder.embed(files: files, probeSet: set, format: input.inputFormat)
+        let embedded = try embedder.embed(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
+        cache?.printSummary()
         let matrix = try SimilarityMatrix.meanProbeCosine(embedded)
         if json {
             let n = matrix.models.count

@@ -16,7 +16,7 @@ struct MatrixReportOptions: ParsableArguments {
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
-    func write(files: [String], input: InputOptions, model: String?, into out: String) throws {
+    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
         let set = try ProbeSet.resolve(input.probes)
         guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
             throw ValidationError("the bundled embedding model was not found; pass --model PATH")
@@ -29,8 +29,9 @@ struct MatrixReportOptions: ParsableArguments {
             probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,
             modelPath: modelPath, options: options, treeResamples: treeBootstrap)
         let progress = ProgressLine.make(quiet: quiet)
-        let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress)
+        let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress, cache: cache?.cache)
         ProgressLine.finish(progress)
+        cache?.printSummary()
         print(report.tree.newick())
         print("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
     }

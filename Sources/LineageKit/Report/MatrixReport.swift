@@ -208,8 +208,11 @@ public struct MatrixReport: Sendable {
 public enum MatrixReportBuilder {
     public static let defaultResamples = 100
 
+    /// - Parameter cache: where embeddings of the recordings may come from (never part of the
+    ///   invocation: `verify` always recomputes them).
     public static func run(_ invocation: ReportInvocation, into directory: String,
-                           progress: (@Sendable (String) -> Void)? = nil) throws -> MatrixReport {
+                           progress: (@Sendable (String) -> Void)? = nil,
+                           cache: EmbeddingCache? = nil) throws -> MatrixReport {
         guard invocation.subcommand == "matrix", invocation.files.count >= 2 else {
             throw ReportError("a matrix report needs the matrix subcommand and at least two recordings")
         }
@@ -222,7 +225,7 @@ public enum MatrixReportBuilder {
             return format
         }
         progress?("embedding \(invocation.files.count) recordings")
-        let embedded = try Embedder(model: model).embed(files: invocation.files, probeSet: set, format: format)
+        let embedded = try Embedder(model: model).embed(files: invocation.files, probeSet: set, format: format, cache: cache)
         let tensor = ProbeSimilarityTensor(embeddings: embedded.map(\.embeddings), answered: embedded.map(\.answered))
         let report = MatrixReport.compute(tensor: tensor, models: embedded.map(\.model), sources: embedded.map(\.source),
                                           resamples: invocation.treeResamples ?? defaultResamples,
