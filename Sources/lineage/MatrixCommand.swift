@@ -36,9 +36,9 @@ struct MatrixCommand: ParsableCommand {
         let embeddingModel = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
             ?? EmbeddingModel.bundled()
         let embedder = Embedder(model: embeddingModel, threads: threads)
-        let embedded = try embedder.embed(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
+        let stack = try embedder.embedStack(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
         cache?.printSummary()
-        let matrix = try SimilarityMatrix.meanProbeCosine(embedded)
+        let matrix = SimilarityMatrix.meanProbeCosine(stack)
         if json {
             let n = matrix.models.count
             let rows = (0..<n).map { i in (0..<n).map { j in Double(matrix.meanCosine[i, j]) } }

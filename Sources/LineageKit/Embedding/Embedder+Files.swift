@@ -1,15 +1,46 @@
+import Foundation
+
 extension Embedder {
-    /// Reads, aligns and embeds recording files one at a time, keeping only the embeddings: a file's
-    /// texts are released before the next file is read, so memory grows with probes × dimensions per
-    /// model, not with the size of the answers.
+    /// Reads, aligns and embeds recording files, keeping only the embeddings; results in `files` order.
+    ///
+    /// With several files, whole files are shared out over `threads` workers, each embedding its file
+    /// single-threaded (an `Embedder` with one thread), so reading and aligning run in parallel too. At most
+    /// `threads` files' texts are in memory at once: a file's texts are released when its embedding is done,
+    /// so memory grows with probes × dimensions per model, not with the size of the answers. Every file is
+    /// embedded by the same single-file path as a serial run, so the result is bit-identical for any thread
+    /// count. When files fail, the error of the first failing file in `files` order is thrown (the error a
+    /// serial run would throw); files after a known failure are not started.
     public func embed(files: [String], probeSet: ProbeSet, format: RecordingFormat? = nil) throws(InputError) -> [EmbeddedRecording] {
-        var out: [EmbeddedRecording] = []
-        out.reserveCapacity(files.count)
-        for path in files {
-            let embedded = try embed(file: path, probeSet: probeSet, format: format)
-            out.append(embedded)
+        if threads == 1 || files.count < 2 {
+            // One worker: files one after another, each with all of this embedder's threads.
+            var out: [EmbeddedRecording] = []
+            out.reserveCapacity(files.count)
+            for path in files { out.append(try embed(file: path, probeSet: probeSet, format: format)) }
+            return out
         }
-        return out
+        let embedder = singleThreaded
+        return try ParallelWork.map(jobs: files.count, threads: threads) { (index) throws(InputError) in
+            try embedder.embed(file: files[index], probeSet: probeSet, format: format)
+        }
+    }
+
+    /// Reads, aligns and embeds recording files straight into one contiguous `EmbeddingStack` (what the
+    /// similarity matrix reads in place), in parallel as `embed(files:probeSet:format:)`; with a cache,
+    /// each file goes through `embed(file:probeSet:format:cache:)`. Bit-identical to the serial path.
+    public func embedStack(files: [String], probeSet: ProbeSet, format: RecordingFormat? = nil,
+                           cache: EmbeddingCache? = nil) throws(InputError) -> EmbeddingStack {
+        let embedder = files.count < 2 ? self : singleThreaded
+        return try EmbeddingStack(files: files, probes: probeSet.probes.count, model: model, threads: threads) {
+            (path) throws(InputError) in
+            try embedder.embed(file: path, probeSet: probeSet, format: format, cache: cache)
+        }
+    }
+
+    /// This embedder with one worker thread (everything else unchanged).
+    private var singleThreaded: Embedder {
+        var copy = self
+        copy.threads = 1
+        return copy
     }
 
     /// Reads, aligns and embeds one recording file.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How alike every pair of models answers: the mean, over the probes both answered, of the cosine of
 /// their two answers' embeddings.
 public struct SimilarityMatrix: Sendable, Equatable {
@@ -13,16 +15,34 @@ public struct SimilarityMatrix: Sendable, Equatable {
         public var description: String
     }
 
-    /// Mean per-probe cosine of every pair of embedded recordings.
+    /// Mean per-probe cosine of every pair of embedded recordings (prefer an `EmbeddingStack`, read in place).
     ///
     /// With rows unit length and zero where a probe is unanswered, `Σ_p ⟨e_ip, e_jp⟩` over all probes is
-    /// the sum of cosines over the probes both answered. Stacking model i's rows for a block of probes into
-    /// one long row makes that sum one Gram matrix: for each block of `probeBlock` probes the N models'
-    /// rows are copied side by side into an N × (block·D) matrix and `ssyrk` adds its Gram matrix into S
-    /// (β = 1) — one level-3 call per block, half the flops of `sgemm` because S is symmetric. The counts
-    /// of shared probes are the Gram matrix of the 0/1 answer masks (exact in Float32 below 2²⁴).
-    public static func meanProbeCosine(_ embedded: [EmbeddedRecording], probeBlock: Int = 32) throws(ShapeMismatch) -> SimilarityMatrix {
-        let n = embedded.count
+    /// the sum of cosines over the probes both answered. Reading model i's P×D embeddings as one long row
+    /// of K = P·D values makes that sum one N×N Gram matrix, computed by `BlockedGram` over fixed blocks of
+    /// `probeBlock` probes (by default as many as keep one block of all N models within half an L2 cache)
+    /// on `threads` workers (default: the active processors); the result is bit-identical for any thread
+    /// count. The counts of shared probes are the Gram matrix of the 0/1 answer masks (exact in Float32
+    /// below 2²⁴).
+    public static func meanProbeCosine(_ embedded: [EmbeddedRecording], probeBlock: Int? = nil,
+                                       threads: Int? = nil) throws(ShapeMismatch) -> SimilarityMatrix {
+        let dims = embedded.first?.embeddings.columns ?? 0
+        return try meanProbeCosine(embedded, gram: gram(models: embedded.count, dimensions: dims,
+                                                        probeBlock: probeBlock, threads: threads))
+    }
+
+    /// The engine's configuration of the blocked Gram product for N models of `dimensions` columns.
+    static func gram(models: Int, dimensions: Int, probeBlock: Int? = nil, threads: Int? = nil,
+                     kernel: BlockedGram.Kernel = .gemm) -> BlockedGram {
+        let columns = probeBlock.map { max(1, $0) * max(1, dimensions) }
+            ?? BlockedGram.blockColumns(rows: models, granule: dimensions)
+        return BlockedGram(kernel: kernel, blockColumns: columns,
+                           threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// `meanProbeCosine` with the Gram product configured by the caller (the benchmark compares kernels
+    /// and block sizes).
+    static func meanProbeCosine(_ embedded: [EmbeddedRecording], gram: BlockedGram) throws(ShapeMismatch) -> SimilarityMatrix {
         guard let first = embedded.first else {
             return SimilarityMatrix(models: [], sources: [], meanCosine: Matrix(rows: 0, columns: 0), probesCompared: [])
         }
@@ -31,26 +51,30 @@ public struct SimilarityMatrix: Sendable, Equatable {
         for e in embedded where e.embeddings.rows != probes || e.embeddings.columns != dims || e.modelSHA256 != first.modelSHA256 {
             throw ShapeMismatch(description: "\(e.source): \(e.embeddings.rows)×\(e.embeddings.columns) embeddings from model \(e.modelSHA256.prefix(12)) differ from \(first.source): \(probes)×\(dims) from \(first.modelSHA256.prefix(12))")
         }
-        var sums = Matrix(rows: n, columns: n)
-        let block = max(1, probeBlock)
-        var staging = [Float](repeating: 0, count: n * block * dims)
-        var p0 = 0
-        while p0 < probes {
-            let p1 = min(probes, p0 + block)
-            let width = (p1 - p0) * dims
-            staging.withUnsafeMutableBufferPointer { stage in
-                guard let base = stage.baseAddress else { return }
-                for (i, e) in embedded.enumerated() {
-                    e.embeddings.values.withUnsafeBufferPointer { source in
-                        if let from = source.baseAddress { (base + i * width).update(from: from + p0 * dims, count: width) }
-                    }
-                }
-                BLAS.accumulateGram(base, rows: n, columns: width, into: &sums)
-            }
-            p0 = p1
-        }
-        let masks = Matrix(rows: n, columns: probes,
-                           values: embedded.flatMap { $0.answered.map { $0 ? Float(1) : 0 } })
+        let sums = gram.gram(embedded.map(\.embeddings.values), columns: probes * dims)
+        return means(sums: sums, answered: embedded.map(\.answered), models: embedded.map(\.model),
+                     sources: embedded.map(\.source))
+    }
+
+    /// Mean per-probe cosine of every pair of models in a stack: as `meanProbeCosine(_:probeBlock:threads:)`
+    /// on the same recordings (the same blocks, so the same bits), but with the rows read in place from the
+    /// stack's one buffer instead of copied block by block into a staging buffer.
+    public static func meanProbeCosine(_ stack: EmbeddingStack, probeBlock: Int? = nil,
+                                       threads: Int? = nil) -> SimilarityMatrix {
+        meanProbeCosine(stack, gram: gram(models: stack.count, dimensions: stack.dimensions,
+                                          probeBlock: probeBlock, threads: threads))
+    }
+
+    static func meanProbeCosine(_ stack: EmbeddingStack, gram: BlockedGram) -> SimilarityMatrix {
+        means(sums: gram.gram(stack.values), answered: stack.answered, models: stack.models, sources: stack.sources)
+    }
+
+    /// Sums of cosines and the counts of shared probes (the Gram matrix of the 0/1 answer masks, exact in
+    /// Float32 below 2²⁴) into the matrix of means.
+    private static func means(sums: Matrix, answered: [[Bool]], models: [String], sources: [String]) -> SimilarityMatrix {
+        let n = models.count
+        let probes = answered.first?.count ?? 0
+        let masks = Matrix(rows: n, columns: probes, values: answered.flatMap { $0.map { $0 ? Float(1) : 0 } })
         let counts = BLAS.gram(masks)
         var mean = Matrix(rows: n, columns: n)
         var compared = [[Int]](repeating: [Int](repeating: 0, count: n), count: n)
@@ -64,7 +88,6 @@ public struct SimilarityMatrix: Sendable, Equatable {
                 compared[j][i] = shared
             }
         }
-        return SimilarityMatrix(models: embedded.map(\.model), sources: embedded.map(\.source),
-                                meanCosine: mean, probesCompared: compared)
+        return SimilarityMatrix(models: models, sources: sources, meanCosine: mean, probesCompared: compared)
     }
 }

@@ -37,4 +37,77 @@ struct SimilarityMatrixTests {
             }
         }
     }
+
+    /// Random unit rows for `n` models × `probes` × `dims`, some probes unanswered (zero rows).
+    static func random(_ n: Int, probes: Int, dims: Int) -> [EmbeddedRecording] {
+        var generator = SeededGenerator(seed: 7)
+        return (0..<n).map { m in
+            var values = [Float](repeating: 0, count: probes * dims)
+            var answered = [Bool](repeating: false, count: probes)
+            for p in 0..<probes where (m * 7 + p * 3) % 11 != 0 {
+                answered[p] = true
+                let row = (0..<dims).map { _ in Float.random(in: -1...1, using: &generator) }
+                let norm = row.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+                for d in 0..<dims { values[p * dims + d] = row[d] / norm }
+            }
+            return EmbeddedRecording(model: "m\(m)", source: "m\(m).jsonl", sha256: "", embeddings: Matrix(rows: probes, columns: dims, values: values),
+                                     answered: answered, familyColumns: [:], modelVersion: "v", modelSHA256: "x")
+        }
+    }
+
+    @Test("equals a naive loop over probes and pairs, for the default and for odd block sizes")
+    func naiveLoop() throws {
+        let e = Self.random(9, probes: 61, dims: 24)
+        for block: Int? in [nil, 1, 7, 61, 100] {
+            let s = try SimilarityMatrix.meanProbeCosine(e, probeBlock: block, threads: 2)
+            for i in 0..<9 {
+                for j in 0..<9 {
+                    var sum: Double = 0
+                    var count = 0
+                    for p in 0..<61 where e[i].answered[p] && e[j].answered[p] {
+                        for d in 0..<24 { sum += Double(e[i].embeddings[p, d]) * Double(e[j].embeddings[p, d]) }
+                        count += 1
+                    }
+                    #expect(s.probesCompared[i][j] == count)
+                    #expect(abs(Double(s.meanCosine[i, j]) - (count > 0 ? sum / Double(count) : 0)) < 1e-5)
+                }
+            }
+        }
+    }
+
+    @Test("one and two threads give bit-identical matrices")
+    func threads() throws {
+        let e = Self.random(12, probes: 97, dims: 32)
+        for block: Int? in [nil, 5] {
+            let one = try SimilarityMatrix.meanProbeCosine(e, probeBlock: block, threads: 1)
+            let two = try SimilarityMatrix.meanProbeCosine(e, probeBlock: block, threads: 2)
+            #expect(one.meanCosine.values.map(\.bitPattern) == two.meanCosine.values.map(\.bitPattern))
+            #expect(one.probesCompared == two.probesCompared)
+        }
+    }
+
+    @Test("embeddings of different shapes are refused")
+    func shapeMismatch() {
+        let e = Self.random(2, probes: 5, dims: 8) + Self.random(1, probes: 4, dims: 8)
+        #expect(throws: SimilarityMatrix.ShapeMismatch.self) { try SimilarityMatrix.meanProbeCosine(e) }
+    }
+
+    @Test("on a stack (read in place) equals the per-recording path, and one and two threads agree bit for bit")
+    func stack() throws {
+        let model = try EmbeddingEmbedderTests.model()
+        let embedder = Embedder(model: model, threads: 1)
+        let answers: [[String?]] = (0..<6).map { m in
+            (0..<40).map { p in (m + p) % 9 == 0 ? nil : "Model \(m % 3) answer \(p): " + String(repeating: "w\(p % 4) ", count: 1 + (m * p) % 5) }
+        }
+        let e = answers.enumerated().map { recording("m\($0.offset)", $0.element, embedder) }
+        let stack = try EmbeddingStack(files: e.map(\.source), probes: 40, model: model, threads: 2) { path throws(InputError) in
+            e[e.firstIndex { $0.source == path } ?? 0]
+        }
+        let fromArrays = try SimilarityMatrix.meanProbeCosine(e, probeBlock: 3, threads: 2)
+        let one = SimilarityMatrix.meanProbeCosine(stack, probeBlock: 3, threads: 1)
+        let two = SimilarityMatrix.meanProbeCosine(stack, probeBlock: 3, threads: 2)
+        #expect(one.meanCosine.values.map(\.bitPattern) == two.meanCosine.values.map(\.bitPattern))
+        #expect(one.probesCompared == fromArrays.probesCompared && one.models == fromArrays.models)
+        for (a, b) in zip(one.meanCosine.values, fromArrays.meanCosine.values) { #expect(abs(a - b) < 1e-6) }
+    }
 }

@@ -1,0 +1,154 @@
+import CLinearAlgebra
+import Foundation
+
+/// The Gram matrix `G = A·Aᵀ` of a few very long rows (N models × K = probes · dimensions), computed as a
+/// sum over fixed blocks of columns that both cores work through at once.
+///
+/// Why blocks: one `ssyrk`/`sgemm` over K ≈ 400 000 columns with N ≈ 50 spends much of its time packing
+/// operands straight from memory, and OpenBLAS threads it poorly (it splits N, which is small). Cut into
+/// column blocks of a few probes (N · blockColumns floats ≲ half an L2), each block is copied or read once
+/// from memory and then stays in cache while the level-3 kernel packs and multiplies it; each worker runs
+/// single-threaded OpenBLAS on whole blocks (`BLASThreads`).
+///
+/// Determinism: block boundaries and the grouping of blocks into partial sums depend only on N, K and
+/// `blockColumns`, never on `threads`. Each group is summed by one worker, in block order, into its own
+/// N×N partial; the partials are then added in group order. So the result is bit-identical for any
+/// thread count (and the same as a single-threaded run of the same blocks).
+struct BlockedGram: Sendable {
+    /// `sgemm` (A·Aᵀ, 2N²K flops, both triangles) or `ssyrk` (upper triangle, N(N+1)K useful flops).
+    enum Kernel: String, Sendable, CaseIterable {
+        case gemm, syrk
+    }
+
+    var kernel: Kernel
+    /// Columns per block (for embeddings: probes per block × dimensions).
+    var blockColumns: Int
+    /// Worker threads.
+    var threads: Int
+
+    /// At most this many floats of partial sums (N² each): with few models every block gets its own
+    /// partial; with thousands of models blocks are grouped, keeping at least 8 groups to share out.
+    static let partialBudget = 1 << 22
+    static let minimumGroups = 8
+
+    init(kernel: Kernel = .gemm, blockColumns: Int, threads: Int) {
+        self.kernel = kernel
+        self.blockColumns = max(1, blockColumns)
+        self.threads = max(1, threads)
+    }
+
+    /// Columns per block that keep one block of `rows` rows within `bytes` (at least `granule` columns,
+    /// and a whole number of granules, e.g. of one probe's dimensions).
+    static func blockColumns(rows: Int, granule: Int, bytes: Int = 512 * 1024) -> Int {
+        let perGranule = max(1, rows * granule * MemoryLayout<Float>.stride)
+        return max(1, bytes / perGranule) * max(1, granule)
+    }
+
+    /// The Gram matrix of `rows` (each of `columns` floats, held separately): each block is first copied
+    /// into the worker's own n × blockColumns staging buffer, where the kernel then finds it in cache.
+    func gram(_ rows: [[Float]], columns k: Int) -> Matrix {
+        let n = rows.count
+        precondition(rows.allSatisfy { $0.count == k }, "BlockedGram: every row needs \(k) columns")
+        let width = min(blockColumns, max(1, k))
+        return compute(rows: n, columns: k, staging: n * width) { range, stage in
+            for (i, row) in rows.enumerated() {
+                row.withUnsafeBufferPointer { source in
+                    guard let from = source.baseAddress else { return }
+                    (stage + i * range.count).update(from: from + range.lowerBound, count: range.count)
+                }
+            }
+            return (UnsafePointer(stage), range.count)
+        }
+    }
+
+    /// The Gram matrix of the rows of `a`, read in place (no staging copy).
+    func gram(_ a: Matrix) -> Matrix {
+        a.values.withUnsafeBufferPointer { buffer in
+            nonisolated(unsafe) let base = buffer.baseAddress
+            let k = a.columns
+            return compute(rows: a.rows, columns: k, staging: 0) { range, _ in
+                // `base` is non-nil whenever there is a block to compute (rows, columns > 0).
+                (UnsafePointer(base.unsafelyUnwrapped) + range.lowerBound, k)
+            }
+        }
+    }
+
+    /// The shared driver: `operand(range, staging)` gives a pointer to the n rows of one column block and
+    /// their leading dimension (copying into `staging`, `stagingFloats` long, when it must).
+    private func compute(rows n: Int, columns k: Int, staging stagingFloats: Int,
+                         operand: @Sendable (Range<Int>, UnsafeMutablePointer<Float>) -> (UnsafePointer<Float>, Int)) -> Matrix {
+        var result = Matrix(rows: n, columns: n)
+        guard n > 0, k > 0 else { return result }
+        let width = min(blockColumns, k)
+        let blocks = (k + width - 1) / width
+        let groups = min(blocks, max(Self.minimumGroups, Self.partialBudget / (n * n)))
+        let kernel = self.kernel
+        var partials = [Float](repeating: 0, count: groups * n * n)
+        partials.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let sums = buffer.baseAddress.unsafelyUnwrapped
+            let workers = min(threads, groups)
+            // One staging buffer per worker slot; a job finds its slot by the worker that claimed it.
+            let stages = StagingBuffers(count: workers, floats: stagingFloats)
+            BLASThreads.singleThreaded {
+                ParallelWork.run(jobs: groups, threads: workers) { group in
+                    let stage = stages.claim()
+                    defer { stages.release(stage) }
+                    let c = sums + group * n * n
+                    for block in (group * blocks / groups)..<((group + 1) * blocks / groups) {
+                        let range = (block * width)..<min(k, (block + 1) * width)
+                        let (a, lda) = operand(range, stage)
+                        switch kernel {
+                        case .gemm:
+                            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(range.count),
+                                        1, a, Int32(lda), a, Int32(lda), 1, c, Int32(n))
+                        case .syrk:
+                            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(range.count),
+                                        1, a, Int32(lda), 1, c, Int32(n))
+                        }
+                    }
+                }
+            }
+            stages.deallocate()
+            // Partials added in group order; the upper triangle only, mirrored, so G is exactly symmetric.
+            for group in 0..<groups {
+                let c = sums + group * n * n
+                for i in 0..<n {
+                    for j in i..<n { result.values[i * n + j] += c[i * n + j] }
+                }
+            }
+            for i in 0..<n {
+                for j in 0..<i { result.values[i * n + j] = result.values[j * n + i] }
+            }
+        }
+        return result
+    }
+}
+
+/// Per-worker scratch buffers for `BlockedGram`, handed out under a lock: a worker claims a free one for
+/// a job and returns it after, so no two jobs running at once share one.
+private final class StagingBuffers: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [UnsafeMutablePointer<Float>]
+    private let all: [UnsafeMutablePointer<Float>]
+
+    init(count: Int, floats: Int) {
+        all = (0..<count).map { _ in
+            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, floats))
+            p.initialize(repeating: 0, count: max(1, floats))
+            return p
+        }
+        free = all
+    }
+
+    func claim() -> UnsafeMutablePointer<Float> {
+        lock.withLock { free.removeLast() }
+    }
+
+    func release(_ p: UnsafeMutablePointer<Float>) {
+        lock.withLock { free.append(p) }
+    }
+
+    func deallocate() {
+        for p in all { p.deallocate() }
+    }
+}

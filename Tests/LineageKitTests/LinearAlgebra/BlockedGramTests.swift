@@ -1,0 +1,60 @@
+import Testing
+@testable import LineageKit
+
+@Suite("Linear algebra: blocked Gram product")
+struct BlockedGramTests {
+    static func rows(_ n: Int, _ k: Int, seed: UInt64) -> [[Float]] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<n).map { _ in (0..<k).map { _ in Float.random(in: -1...1, using: &generator) } }
+    }
+
+    @Test("equals the Gram matrix of one BLAS call, for both kernels, blocks that do not divide K, K below a block")
+    func matchesGram() {
+        for (n, k) in [(1, 7), (5, 100), (13, 1000)] {
+            let rows = Self.rows(n, k, seed: UInt64(n * 1000 + k))
+            let expected = BLAS.gram(Matrix(rows: n, columns: k, values: rows.flatMap { $0 }))
+            for kernel in BlockedGram.Kernel.allCases {
+                for block in [1, 3, 64, 5000] {
+                    let gram = BlockedGram(kernel: kernel, blockColumns: block, threads: 2)
+                    let staged = gram.gram(rows, columns: k)
+                    let direct = gram.gram(Matrix(rows: n, columns: k, values: rows.flatMap { $0 }))
+                    for i in 0..<n {
+                        for j in 0..<n {
+                            #expect(abs(staged[i, j] - expected[i, j]) <= 1e-4 * Float(k).squareRoot())
+                            #expect(abs(direct[i, j] - expected[i, j]) <= 1e-4 * Float(k).squareRoot())
+                            #expect(staged[i, j] == staged[j, i])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("one, two and three threads give bit-identical results (blocks grouped or not)")
+    func threadCountDoesNotChangeBits() {
+        // 30 rows: every block its own partial; 1100 rows: 16 blocks summed in 8 groups.
+        for (n, k, block) in [(30, 2000, 48), (1100, 64, 4)] {
+            let rows = Self.rows(n, k, seed: UInt64(n))
+            for kernel in BlockedGram.Kernel.allCases {
+                let one = BlockedGram(kernel: kernel, blockColumns: block, threads: 1).gram(rows, columns: k)
+                for threads in [2, 3] {
+                    let many = BlockedGram(kernel: kernel, blockColumns: block, threads: threads).gram(rows, columns: k)
+                    #expect(many.values.map(\.bitPattern) == one.values.map(\.bitPattern))
+                }
+            }
+        }
+    }
+
+    @Test("no rows or no columns give a zero matrix of the right size")
+    func empty() {
+        #expect(BlockedGram(blockColumns: 8, threads: 2).gram([], columns: 0) == Matrix(rows: 0, columns: 0))
+        #expect(BlockedGram(blockColumns: 8, threads: 2).gram([[], []], columns: 0) == Matrix(rows: 2, columns: 2))
+    }
+
+    @Test("block width in whole probes, within the cache budget, at least one probe")
+    func blockColumns() {
+        #expect(BlockedGram.blockColumns(rows: 52, granule: 512) == 4 * 512)
+        #expect(BlockedGram.blockColumns(rows: 10_000, granule: 512) == 512)
+        #expect(BlockedGram.blockColumns(rows: 1, granule: 16, bytes: 1024) == 16 * 16)
+    }
+}
