@@ -18,29 +18,34 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Embedding model file (default: the bundled ngram-v1).")
     var model: String?
 
+    @Flag(help: ArgumentHelp("Time only the similarity step.", visibility: .hidden))
+    var similarityOnly = false
+
     func run() throws {
         let set = try ProbeSet.resolve(input.probes)
         let m = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
             ?? EmbeddingModel.bundled()
         var texts: [String] = []
-        for file in files {
+        for file in files where !similarityOnly {
             let aligned = Aligner.align(try RecordingReader.read(path: file, format: input.inputFormat), to: set)
             texts.append(contentsOf: aligned.answers.flatMap { $0 })
         }
-        for threads in [1, 2] {
+        for threads in [1, 2] where !similarityOnly {
             let f = EmbeddingBenchmark.featurize(texts, model: m, threads: threads)
             print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s wall = %7.1f MB/s; %6.2f CPU s = %7.1f MB/s per core",
                          threads, threads == 1 ? " " : "s", f.megabytes, f.seconds, f.megabytesPerSecond,
                          f.cpuSeconds, f.megabytesPerCPUSecond))
         }
         texts = []
-        let embedded = try Embedder(model: m).embed(files: files, probeSet: set, format: input.inputFormat)
+        let stack = try Embedder(model: m).embedStack(files: files, probeSet: set, format: input.inputFormat)
         let peak = EmbeddingBenchmark.peakSGEMM()
-        for block in [32, 128, 805] {
-            let s = try EmbeddingBenchmark.similarity(embedded, probeBlock: block)
-            print(String(format: "similarity (ssyrk, %3d-probe blocks, N=%d, D=%d): %6.1f ms = %6.1f GFLOP/s = %5.1f %% of peak",
-                         block, embedded.count, m.dimensions, s.seconds * 1e3, s.gigaflops, 100 * s.gigaflops / peak.gigaflops))
+        let peakOne = EmbeddingBenchmark.peakSGEMM(singleThreaded: true)
+        print("similarity: N=\(stack.count) models, K = \(set.probes.count) probes × \(m.dimensions) dims; flops counted as said per line")
+        for run in EmbeddingBenchmark.similarityRuns(stack) {
+            print(String(format: "similarity %@: %6.1f ms = %6.1f GFLOP/s [%@] = %5.1f %% of peak",
+                         run.label, run.seconds * 1e3, run.gigaflops, run.flopCounting, 100 * run.gigaflops / peak.gigaflops))
         }
-        print(String(format: "peak sgemm 2048² (this run): %6.1f GFLOP/s", peak.gigaflops))
+        print(String(format: "peak sgemm 2048², one core (OpenBLAS 1 thread, this run): %6.1f GFLOP/s", peakOne.gigaflops))
+        print(String(format: "peak sgemm 2048², all cores (this run): %6.1f GFLOP/s", peak.gigaflops))
     }
 }

@@ -43,22 +43,87 @@ public enum EmbeddingBenchmark {
         return Featurize(threads: threads, megabytes: Double(bytes) / 1e6, seconds: best, cpuSeconds: bestCPU)
     }
 
-    /// The similarity step alone on `embedded` (best of `repeats`); flops counted as ssyrk's N(N+1)·K.
-    public static func similarity(_ embedded: [EmbeddedRecording], probeBlock: Int = 128, repeats: Int = 3) throws -> GEMM {
-        guard let first = embedded.first else { return GEMM(flops: 0, seconds: 1) }
-        let n = Double(embedded.count)
-        let k = Double(first.embeddings.rows * first.embeddings.columns)
-        var best = Double.infinity
-        for _ in 0..<max(1, repeats) {
-            let start = now()
-            _ = try SimilarityMatrix.meanProbeCosine(embedded, probeBlock: probeBlock)
-            best = min(best, now() - start)
-        }
-        return GEMM(flops: n * (n + 1) * k, seconds: best)
+    /// One configuration of the similarity step's Gram product, timed (best of the repeats).
+    public struct SimilarityRun: Sendable {
+        /// What ran, e.g. "sgemm, 4-probe blocks, staged, 2 threads".
+        public var label: String
+        public var seconds: Double
+        /// The flops counted: 2N²K for `sgemm` (all it performs), N(N+1)K for `ssyrk` (the useful ones).
+        public var flops: Double
+        public var flopCounting: String
+        public var gigaflops: Double { flops / seconds / 1e9 }
     }
 
-    /// A square `sgemm` of side `size` (best of `repeats`): the peak this machine's BLAS reaches now.
-    public static func peakSGEMM(size: Int = 2048, repeats: Int = 3) -> GEMM {
+    /// The similarity step as the engine runs it (`SimilarityMatrix.meanProbeCosine` on the stack with its
+    /// defaults, masks and means included), then its Gram product alone in other configurations for
+    /// comparison: both kernels over several block sizes on all threads, the engine's choice on one thread
+    /// and on separate per-model arrays (staged block by block), and the previous engine (ssyrk on 32-probe
+    /// staged blocks, OpenBLAS threading itself). Each is the best of `repeats` runs.
+    public static func similarityRuns(_ stack: EmbeddingStack, repeats: Int = 5) -> [SimilarityRun] {
+        let n = stack.count, dims = stack.dimensions, probes = stack.probes
+        guard n > 0 else { return [] }
+        let k = probes * dims
+        let threads = ProcessInfo.processInfo.activeProcessorCount
+        let gemmFlops = 2 * Double(n) * Double(n) * Double(k)
+        let syrkFlops = Double(n) * Double(n + 1) * Double(k)
+        func count(_ kernel: BlockedGram.Kernel) -> (Double, String) {
+            kernel == .gemm ? (gemmFlops, "2N²K") : (syrkFlops, "N(N+1)K useful")
+        }
+        func best(_ body: () -> Void) -> Double {
+            var seconds = Double.infinity
+            for _ in 0..<max(1, repeats) {
+                let start = now()
+                body()
+                seconds = min(seconds, now() - start)
+            }
+            return seconds
+        }
+        var runs: [SimilarityRun] = []
+        let engine = SimilarityMatrix.gram(models: n, dimensions: dims)
+        let engineBlock = engine.blockColumns / max(1, dims)
+        let (engineFlops, engineCounting) = count(engine.kernel)
+        runs.append(SimilarityRun(label: "engine (meanProbeCosine on the stack): s\(engine.kernel), \(engineBlock)-probe blocks, in place, \(engine.threads) threads",
+                                  seconds: best { _ = SimilarityMatrix.meanProbeCosine(stack) },
+                                  flops: engineFlops, flopCounting: engineCounting))
+        for kernel in BlockedGram.Kernel.allCases {
+            for block in [2, 4, 8, 16, 32] {
+                let gram = SimilarityMatrix.gram(models: n, dimensions: dims, probeBlock: block, threads: threads, kernel: kernel)
+                let (flops, counting) = count(kernel)
+                runs.append(SimilarityRun(label: "s\(kernel), \(block)-probe blocks, in place, \(threads) threads",
+                                          seconds: best { _ = gram.gram(stack.values) }, flops: flops, flopCounting: counting))
+            }
+        }
+        var single = engine
+        single.threads = 1
+        runs.append(SimilarityRun(label: "s\(engine.kernel), \(engineBlock)-probe blocks, in place, 1 thread",
+                                  seconds: best { _ = single.gram(stack.values) }, flops: engineFlops, flopCounting: engineCounting))
+        let rows = (0..<n).map { stack.values.row($0) }
+        runs.append(SimilarityRun(label: "s\(engine.kernel), \(engineBlock)-probe blocks, separate arrays staged, \(engine.threads) threads",
+                                  seconds: best { _ = engine.gram(rows, columns: k) }, flops: engineFlops, flopCounting: engineCounting))
+        let previous = best {
+            var sums = Matrix(rows: n, columns: n)
+            var staging = [Float](repeating: 0, count: n * 32 * dims)
+            var p0 = 0
+            while p0 < probes {
+                let width = (min(probes, p0 + 32) - p0) * dims
+                staging.withUnsafeMutableBufferPointer { stage in
+                    guard let base = stage.baseAddress else { return }
+                    for (i, row) in rows.enumerated() {
+                        row.withUnsafeBufferPointer { if let from = $0.baseAddress { (base + i * width).update(from: from + p0 * dims, count: width) } }
+                    }
+                    BLAS.accumulateGram(base, rows: n, columns: width, into: &sums)
+                }
+                p0 += 32
+            }
+        }
+        runs.append(SimilarityRun(label: "previous engine: one ssyrk per 32-probe staged block, OpenBLAS threads",
+                                  seconds: previous, flops: syrkFlops, flopCounting: "N(N+1)K useful"))
+        return runs
+    }
+
+    /// With `singleThreaded`, OpenBLAS is limited to one thread: the peak of one core.
+    public static func peakSGEMM(size: Int = 2048, repeats: Int = 3, singleThreaded: Bool = false) -> GEMM {
+        if singleThreaded { return BLASThreads.singleThreaded { peakSGEMM(size: size, repeats: repeats) } }
         var generator = SplitMixGenerator(seed: 1)
         let a = Matrix(rows: size, columns: size, values: (0..<(size * size)).map { _ in generator.nextFloat() })
         var best = Double.infinity
