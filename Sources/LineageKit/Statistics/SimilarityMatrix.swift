@@ -33,7 +33,7 @@ public struct SimilarityMatrix: Sendable, Equatable {
 
     /// The engine's configuration of the blocked Gram product for N models of `dimensions` columns.
     static func gram(models: Int, dimensions: Int, probeBlock: Int? = nil, threads: Int? = nil,
-                     kernel: BlockedGram.Kernel = .gemm) -> BlockedGram {
+                     kernel: BlockedGram.Kernel = .syrk) -> BlockedGram {
         let columns = probeBlock.map { max(1, $0) * max(1, dimensions) }
             ?? BlockedGram.blockColumns(rows: models, granule: dimensions)
         return BlockedGram(kernel: kernel, blockColumns: columns,
