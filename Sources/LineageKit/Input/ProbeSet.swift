@@ -51,10 +51,8 @@ public struct ProbeSet: Sendable {
     public func index(ofID id: String) -> Int? { indexByID[id] }
     public func index(ofPrompt prompt: String) -> Int? { indexByPrompt[Self.promptKey(prompt)] }
 
-    /// Prompts match when they agree after white-space runs are folded and the ends trimmed.
-    static func promptKey(_ prompt: String) -> String {
-        prompt.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-    }
+    /// Prompts match when they agree after white-space runs are folded and the ends trimmed (`PromptKey`).
+    static func promptKey(_ prompt: String) -> String { PromptKey.fold(prompt) }
 
     /// Loads `probes.jsonl` (`id`, `prompt`, `category`, `purpose`, optional `system` a line), or a set's folder holding one.
     public static func load(path: String) throws(InputError) -> ProbeSet {
