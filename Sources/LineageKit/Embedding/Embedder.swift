@@ -91,37 +91,30 @@ public struct Embedder: Sendable {
     static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
                          model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
         guard !text.isEmpty else { return }
-        counter.count(text)
         let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
         guard totalWeight > 0 else { return }
+        counter.tally(text)
+        defer { counter.endDrain() }
         let idfBase = model.idfBase, idfStep = model.idfStep
-        let touched = counter.touched, frequencies = counter.frequencies
         // Tables as raw pointers for the loop: no lazy-global check or bounds check per feature.
         sublinearTable.withUnsafeBufferPointer { sublinear in
-            model.quantizedIDF.withUnsafeBufferPointer { idf in
-                for (layout, range) in counter.segments where layout.weight > 0 && !range.isEmpty {
-                    let block = row + layout.columnOffset
-                    let dims = layout.dimensions
-                    // Two passes: the IDF lookups (random over a 1 MB table, mostly cache misses) in a loop of
-                    // independent loads, so many misses overlap; then the scatter into the block.
-                    let values = counter.weightBuffer(range.count), first = range.lowerBound
-                    for k in range {
-                        let tf = frequencies[k]
-                        let weight = tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))
-                        values[k - first] = weight * (idfBase + Float(idf[Int(touched[k])]) * idfStep)
+            for (layout, range) in counter.segments {
+                let block = row + layout.columnOffset
+                let dims = layout.dimensions
+                guard layout.weight > 0 else { counter.drain(range) { _, _, _ in }; continue }
+                // One pass over the distinct features: count and IDF from the cell, weight, projection.
+                counter.drain(range) { bucket, tf, code in
+                    let weight = tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))
+                    let value = weight * (idfBase + Float(code) * idfStep)
+                    projection.forEachEntry(bucket: bucket, dims: dims) { column, signBit in
+                        block[column] += SparseProjection.signed(value, signBit)
                     }
-                    for k in range {
-                        let value = values[k - first]
-                        projection.forEachEntry(bucket: touched[k], dims: dims) { column, sign in
-                            block[column] += sign * value
-                        }
-                    }
-                    var norm: Float = 0
-                    for d in 0..<dims { norm += block[d] * block[d] }
-                    guard norm > 0 else { continue }
-                    let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
-                    for d in 0..<dims { block[d] *= scale }
                 }
+                var norm: Float = 0
+                for d in 0..<dims { norm += block[d] * block[d] }
+                guard norm > 0 else { continue }
+                let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
+                for d in 0..<dims { block[d] *= scale }
             }
         }
         var norm: Float = 0

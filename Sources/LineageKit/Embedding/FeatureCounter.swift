@@ -1,11 +1,19 @@
+import CLinearAlgebra
+
 /// Counts the hashed features of one answer at a time, in working memory reused across answers.
 ///
 /// One streaming pass per family over the normalised bytes: each n-gram's hash is rolled forward byte by
-/// byte from the previous one and its bucket id is appended to a reusable id buffer (sequential writes, no
-/// allocation per n-gram). Term frequencies then come from a small open-addressing table sized to the
-/// answer (it stays in L1/L2), scanned in slot order — a fixed order that depends only on the answer, so
-/// every sum taken over it is the same for any thread count. (Measured against a dense per-bucket count
-/// table: the dense table's random accesses over megabytes missed cache on every n-gram.)
+/// byte from the previous one (`StableHash`) and its bucket id appended to a reusable id buffer; the ids
+/// are then counted in place in a per-worker table of one byte a bucket (`tallyIDs`), and a bucket's
+/// first occurrence is appended to `touched` without a branch (the old count is 0). Distinct buckets are
+/// thus listed in order of first occurrence — an order that depends only on the answer, so every sum
+/// taken over it is the same for any thread count. Reading them back (`drain`) resets only their cells.
+///
+/// The count table is 1 MiB for the bundled model's 2 × 2¹⁹ buckets (in L2 with room to spare); the
+/// ids are known before counting, so each cell is prefetched a few ids ahead. Random increments into it
+/// cost less than the per-answer open-addressing table they replace, whose probe loop and separate IDF
+/// gather stalled (perf; `make bench` figures in the closing note of issue 3). A count that reaches 255
+/// goes on in `overflow`.
 /// Not thread-safe: one per worker.
 final class FeatureCounter {
     let model: EmbeddingModel
@@ -13,91 +21,218 @@ final class FeatureCounter {
     private let styleView = TextNormalizer(lowercase: false)
     private let characters: FamilyLayout?
     private let words: FamilyLayout?
-    private let style: FamilyLayout?
 
-    /// The normalised text of the current answer: `text[0..<textCount]`, all ASCII when `textIsASCII`.
-    /// Raw memory reused across answers: the hot loops read it without `Array` bounds or uniqueness checks.
+    /// Zero bytes kept after the end of `text` (a guard for loops that read one byte ahead).
+    private static let padding = 8
+
+    /// The normalised text of the current answer: `text[0..<textCount]`, all ASCII when `textIsASCII`,
+    /// followed by `padding` zero bytes.
     private var text: UnsafeMutablePointer<UInt8>
     private var textCapacity: Int
     private var textCount = 0
     private var textIsASCII = true
     /// Scratch for the non-ASCII path (NFKC can lengthen a text, so it goes through an `Array` first).
     private var unicodeText: [UInt8] = []
+    private var runs: UnicodeRunFolder
     private var styleText: [UInt8] = []
     /// Byte offsets of the scalars of a non-ASCII text, and its length at the end.
     private var starts: UnsafeMutablePointer<Int32>
     private var startsCapacity: Int
-    /// Bucket ids in emission order; `ids[0..<idCount]` are valid.
-    private(set) var ids: UnsafeMutablePointer<UInt32>
+    /// Term count per bucket; zero between answers.
+    private let cells: UnsafeMutablePointer<UInt8>
+    /// Counts beyond 254 (a cell saturates at 255 and the rest is counted here).
+    private var overflow: [UInt32: UInt32] = [:]
+
+    /// Distinct buckets of the last answer in order of first occurrence, per family (see `segments`).
+    private(set) var touched: UnsafeMutablePointer<UInt32>
+    /// Term frequency of `touched[k]`.
+    private(set) var frequencies: UnsafeMutablePointer<UInt32>
+    /// The model's quantised IDF code of `touched[k]` (see `EmbeddingModel.quantizedIDF`).
+    private(set) var idfCodes: UnsafeMutablePointer<UInt8>
+    private var touchedCapacity: Int
+    private(set) var distinctCount = 0
+    /// Bucket ids of one family's n-grams in text order, before counting (see `tally`).
+    private var ids: UnsafeMutablePointer<UInt32>
     private var idCapacity: Int
-    private(set) var idCount = 0
-    /// Open-addressing slots (id << 32 | count), all `UInt64.max` between answers; `occupied` has a bit a slot.
-    private var table: UnsafeMutablePointer<UInt64>
-    private var occupied: UnsafeMutablePointer<UInt64>
-    private var tableCapacity: Int
-    /// `touched[range]` / `frequencies[range]` belong to `layout`, in the model's family order.
+    /// `touched[range]` belongs to `layout`, in the model's family order.
     private(set) var segments: [(layout: FamilyLayout, range: Range<Int>)] = []
 
     init(model: EmbeddingModel) {
         self.model = model
         content = TextNormalizer(lowercase: model.lowercase)
+        runs = UnicodeRunFolder(lowercase: model.lowercase)
         characters = model.layout(.characters)
         words = model.layout(.words)
-        style = model.layout(.style)
         textCapacity = 1 << 14
-        text = .allocate(capacity: textCapacity)
+        text = .allocate(capacity: textCapacity + Self.padding)
         startsCapacity = 1 << 14
         starts = .allocate(capacity: startsCapacity)
+        let buckets = max(1, model.bucketCount)
+        cells = .allocate(capacity: buckets)
+        cells.initialize(repeating: 0, count: buckets)
+        touchedCapacity = 1 << 15
+        touched = .allocate(capacity: touchedCapacity)
+        frequencies = .allocate(capacity: touchedCapacity)
+        idfCodes = .allocate(capacity: touchedCapacity)
         idCapacity = 1 << 15
         ids = .allocate(capacity: idCapacity)
-        tableCapacity = 1 << 16
-        table = .allocate(capacity: tableCapacity)
-        table.initialize(repeating: .max, count: tableCapacity)
-        occupied = .allocate(capacity: tableCapacity / 64 + 1)
-        occupied.initialize(repeating: 0, count: tableCapacity / 64 + 1)
-        distinctCapacity = 1 << 15
-        touched = .allocate(capacity: distinctCapacity)
-        frequencies = .allocate(capacity: distinctCapacity)
     }
 
     deinit {
         text.deallocate()
         starts.deallocate()
-        ids.deallocate()
-        table.deallocate()
-        occupied.deallocate()
+        cells.deallocate()
         touched.deallocate()
         frequencies.deallocate()
-        weights.deallocate()
-        dense?.deallocate()
+        idfCodes.deallocate()
+        ids.deallocate()
     }
 
     /// Counts the features of `answer`: afterwards, for each family in `segments`, `touched[range]` holds
-    /// its distinct buckets and `frequencies[range]` their term frequencies.
+    /// its distinct buckets, `frequencies[range]` their term frequencies and `idfCodes[range]` their IDF.
     func count(_ answer: String) {
-        clearDense()
+        tally(answer)
+        collect()
+    }
+
+    /// Counts the features of `answer` and leaves the counts in the cells: the caller reads them with
+    /// `drain` (the embedder's one pass), or `collect` does. Left-over counts of an answer that was not
+    /// drained are cleared first.
+    func tally(_ answer: String) {
+        if cellsHoldCounts { collect() }
         distinctCount = 0
         segments.removeAll(keepingCapacity: true)
         if characters != nil || words != nil { normalizeContent(answer) }
         for layout in model.families where layout.dimensions > 0 {
-            idCount = 0
+            let start = distinctCount
             switch layout.family {
             case .characters:
                 reserve(textCount * (layout.maxN - layout.minN + 1))
-                idCount = textIsASCII ? countASCIICharacters(layout) : countCharacters(layout)
+                tallyIDs(textIsASCII ? countASCIICharacters(layout) : countCharacters(layout))
             case .words:
                 reserve(textCount * (min(layout.maxN, 4) - layout.minN + 1))
-                idCount = countWords(layout)
+                tallyIDs(countWords(layout))
             case .style:
                 styleView.normalize(answer, into: &styleText)
                 var sink = HashingStyleSink(counter: self, layout: layout)
                 styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: $0, into: &sink) }
             }
-            let start = distinctCount
-            deduplicate()
             segments.append((layout, start..<distinctCount))
         }
-        if let dense { for k in 0..<distinctCount { dense[Int(touched[k])] = frequencies[k] } }
+        cellsHoldCounts = true
+    }
+
+    /// Whether the cells hold the counts of the last answer (set by `tally`, cleared by `drain`/`collect`).
+    private var cellsHoldCounts = false
+
+    /// Calls `body(bucket, term frequency, IDF code)` for each distinct bucket in `touched[range]` (a
+    /// segment of the last answer), in order, emptying its cell. After the last segment, `endDrain()`.
+    @inline(__always)
+    func drain(_ range: Range<Int>, _ body: (UInt32, UInt32, UInt8) -> Void) {
+        let cells = self.cells, touched = self.touched
+        let prefetchEnd = range.upperBound - Self.lookahead
+        model.quantizedIDF.withUnsafeBufferPointer { idf in
+            guard let codes = idf.baseAddress else { return }
+            for k in range {
+                if k < prefetchEnd {
+                    let ahead = Int(touched[k + Self.lookahead])
+                    lineage_prefetch_for_write(cells + ahead)
+                    lineage_prefetch_for_write(codes + ahead)
+                }
+                let bucket = Int(touched[k])
+                let count = UInt32(cells[bucket])
+                body(touched[k], _slowPath(count == 0xff) ? 0xff + (overflow[touched[k]] ?? 0) : count, codes[bucket])
+                cells[bucket] = 0
+            }
+        }
+    }
+
+    /// How many ids ahead a cell is prefetched.
+    static let lookahead = 24
+
+    /// Marks the last answer's counts as read (every segment drained).
+    func endDrain() {
+        if !overflow.isEmpty { overflow.removeAll(keepingCapacity: true) }
+        cellsHoldCounts = false
+    }
+
+    /// Reads the counts and IDF codes of the touched buckets into `frequencies` and `idfCodes`.
+    private func collect() {
+        let frequencies = self.frequencies, idfCodes = self.idfCodes
+        var k = 0
+        drain(0..<distinctCount) { _, count, code in
+            frequencies[k] = count
+            idfCodes[k] = code
+            k += 1
+        }
+        endDrain()
+    }
+
+    /// Counts one occurrence of `bucket`; returns the new distinct count. The cell's low byte is the count,
+    /// so a first occurrence (count 0) advances `distinct` without a branch.
+    @inline(__always)
+    private func hit(_ bucket: UInt32, distinct: Int,
+                     cells: UnsafeMutablePointer<UInt8>, touched: UnsafeMutablePointer<UInt32>) -> Int {
+        let count = cells[Int(bucket)]
+        if _slowPath(count == 0xff) {
+            countBeyondCell(bucket)
+        } else {
+            cells[Int(bucket)] = count &+ 1
+        }
+        touched[distinct] = bucket
+        return distinct &+ (count == 0 ? 1 : 0)
+    }
+
+    @inline(never)
+    private func countBeyondCell(_ bucket: UInt32) { overflow[bucket, default: 0] += 1 }
+
+    /// Counts `ids[0..<count]` into the cells in order, prefetching the cell of the id `lookahead` places
+    /// ahead: the ids are all known before counting starts, so the random cell accesses overlap instead
+    /// of stalling one after another (perf: without it most of the counting time waited on cell loads).
+    private func tallyIDs(_ count: Int) {
+        let cells = self.cells, touched = self.touched, ids = self.ids
+        var distinct = distinctCount
+        let lookahead = Self.lookahead
+        var k = 0
+        while k < count - lookahead {
+            lineage_prefetch_for_write(cells + Int(ids[k + lookahead]))
+            distinct = hit(ids[k], distinct: distinct, cells: cells, touched: touched)
+            k += 1
+        }
+        while k < count {
+            distinct = hit(ids[k], distinct: distinct, cells: cells, touched: touched)
+            k += 1
+        }
+        distinctCount = distinct
+    }
+
+    /// Counts one feature of a family outside the n-gram loops (style tokens).
+    func add(_ bucket: UInt32) {
+        reserve(1)
+        distinctCount = hit(bucket, distinct: distinctCount, cells: cells, touched: touched)
+    }
+
+    /// Makes room for `extra` more occurrences: in `ids` from 0, and in `touched` after `distinctCount`.
+    private func reserve(_ extra: Int) {
+        if extra + 1 > idCapacity {
+            var capacity = idCapacity
+            while capacity < extra + 1 { capacity *= 2 }
+            ids.deallocate()
+            ids = .allocate(capacity: capacity)
+            idCapacity = capacity
+        }
+        guard distinctCount + extra + 1 > touchedCapacity else { return }
+        var capacity = touchedCapacity
+        while capacity < distinctCount + extra + 1 { capacity *= 2 }
+        let t = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+        t.update(from: touched, count: distinctCount)
+        touched.deallocate()
+        touched = t
+        frequencies.deallocate()
+        frequencies = .allocate(capacity: capacity)
+        idfCodes.deallocate()
+        idfCodes = .allocate(capacity: capacity)
+        touchedCapacity = capacity
     }
 
     /// Puts the content view of `answer` in `text`: an all-ASCII answer is folded straight from its UTF-8
@@ -111,159 +246,25 @@ final class FeatureCounter {
         if let folded {
             textCount = folded
             textIsASCII = true
-            return
-        }
-        content.normalize(answer, into: &unicodeText)
-        if unicodeText.count > textCapacity { growText(unicodeText.count) }
-        var ascii = true
-        let target = text
-        unicodeText.withUnsafeBufferPointer { bytes in
-            for k in 0..<bytes.count {
-                let byte = bytes[k]
-                target[k] = byte
-                if byte >= 0x80 { ascii = false }
+        } else {
+            let folded = answer.withUTF8 { runs.fold($0, into: &unicodeText) }
+            if !folded { content.normalize(answer, into: &unicodeText) }
+            if unicodeText.count > textCapacity { growText(unicodeText.count) }
+            unicodeText.withUnsafeBufferPointer { bytes in
+                if let base = bytes.baseAddress { text.update(from: base, count: bytes.count) }
             }
+            textCount = unicodeText.count
+            textIsASCII = !unicodeText.contains { $0 >= 0x80 }
         }
-        textCount = unicodeText.count
-        textIsASCII = ascii
+        (text + textCount).initialize(repeating: 0, count: Self.padding)
     }
 
     private func growText(_ length: Int) {
         var capacity = textCapacity
         while capacity < length { capacity *= 2 }
         text.deallocate()
-        text = .allocate(capacity: capacity)
+        text = .allocate(capacity: capacity + Self.padding)
         textCapacity = capacity
-    }
-
-    /// Distinct buckets of the last answer (see `segments`).
-    private(set) var touched: UnsafeMutablePointer<UInt32>
-    /// Term frequency of `touched[k]`.
-    private(set) var frequencies: UnsafeMutablePointer<UInt32>
-    private var distinctCapacity: Int
-    private(set) var distinctCount = 0
-    private var dense: UnsafeMutablePointer<UInt32>? = nil
-    private var weights: UnsafeMutablePointer<Float> = .allocate(capacity: 1 << 15)
-    private var weightCapacity = 1 << 15
-
-    /// Scratch for the embedder: room for `count` feature weights, reused across answers.
-    func weightBuffer(_ count: Int) -> UnsafeMutablePointer<Float> {
-        if count > weightCapacity {
-            var capacity = weightCapacity
-            while capacity < count { capacity *= 2 }
-            weights.deallocate()
-            weights = .allocate(capacity: capacity)
-            weightCapacity = capacity
-        }
-        return weights
-    }
-
-    /// Dense per-bucket term frequencies of the last answer, for callers that look buckets up by id.
-    /// Allocated on first use only (the embedder never needs it: a table over all buckets misses cache).
-    var counts: UnsafeMutablePointer<UInt32> {
-        if let dense { return dense }
-        let table = UnsafeMutablePointer<UInt32>.allocate(capacity: max(1, model.bucketCount))
-        table.initialize(repeating: 0, count: max(1, model.bucketCount))
-        for k in 0..<distinctCount { table[Int(touched[k])] = frequencies[k] }
-        dense = table
-        return table
-    }
-
-    /// Clears the dense counts (kept for callers of `counts`; `count(_:)` also clears them).
-    func reset() { clearDense() }
-
-    private func clearDense() {
-        guard let dense else { return }
-        for k in 0..<distinctCount { dense[Int(touched[k])] = 0 }
-    }
-
-    /// Term frequencies of `ids[0..<idCount]` through a small open-addressing table sized to the answer,
-    /// appended to `touched` / `frequencies` in slot order.
-    ///
-    /// The table's storage is kept all-empty between answers, and a bitmap marks the slots in use, so an
-    /// answer costs its own features rather than the table size: no fill before, and the slot-order read
-    /// visits only used slots (next set bit by trailing-zero count) and empties them again as it goes.
-    private func deduplicate() {
-        let count = idCount
-        guard count > 0 else { return }
-        var shift = 4
-        while (1 << shift) < 2 * count { shift += 1 }
-        let size = 1 << shift
-        let empty = UInt64.max
-        if size > tableCapacity {
-            table.deallocate()
-            occupied.deallocate()
-            tableCapacity = size
-            table = .allocate(capacity: size)
-            table.initialize(repeating: empty, count: size)
-            occupied = .allocate(capacity: size / 64 + 1)
-            occupied.initialize(repeating: 0, count: size / 64 + 1)
-        }
-        let slots = table, used = occupied
-        let ids = self.ids
-        let mask = size - 1
-        let down = UInt32(32 - shift)
-        var distinct = 0
-        for k in 0..<count {
-            let id = ids[k]
-            var slot = Int((id &* 0x9E37_79B1) >> down)
-            while true {
-                let entry = slots[slot]
-                if entry == empty {
-                    slots[slot] = UInt64(id) << 32 | 1
-                    used[slot &>> 6] |= 1 &<< UInt64(slot & 63)
-                    distinct &+= 1
-                    break
-                }
-                if UInt32(truncatingIfNeeded: entry >> 32) == id { slots[slot] = entry &+ 1; break }
-                slot = (slot &+ 1) & mask
-            }
-        }
-        if distinctCount + distinct > distinctCapacity {
-            var capacity = distinctCapacity
-            while capacity < distinctCount + distinct { capacity *= 2 }
-            let t = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-            let f = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-            t.update(from: touched, count: distinctCount)
-            f.update(from: frequencies, count: distinctCount)
-            touched.deallocate(); frequencies.deallocate()
-            touched = t; frequencies = f
-            distinctCapacity = capacity
-        }
-        let touched = self.touched, frequencies = self.frequencies
-        var out = distinctCount
-        for word in 0..<((size + 63) / 64) {
-            var bits = used[word]
-            used[word] = 0
-            while bits != 0 {
-                let slot = word &* 64 &+ bits.trailingZeroBitCount
-                bits &= bits &- 1
-                let entry = slots[slot]
-                slots[slot] = empty
-                touched[out] = UInt32(truncatingIfNeeded: entry >> 32)
-                frequencies[out] = UInt32(truncatingIfNeeded: entry)
-                out &+= 1
-            }
-        }
-        distinctCount = out
-    }
-
-    private func reserve(_ extra: Int) {
-        guard idCount + extra > idCapacity else { return }
-        var capacity = idCapacity
-        while capacity < idCount + extra { capacity *= 2 }
-        let bigger = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-        bigger.update(from: ids, count: idCount)
-        ids.deallocate()
-        ids = bigger
-        idCapacity = capacity
-    }
-
-    @inline(__always)
-    func add(_ bucket: UInt32) {
-        if idCount == idCapacity { reserve(idCapacity) }
-        ids[idCount] = bucket
-        idCount += 1
     }
 
     /// Character n-grams of an all-ASCII text (one byte a character), n in `minN...maxN`: the hash of the
@@ -273,7 +274,7 @@ final class FeatureCounter {
     private func countASCIICharacters(_ layout: FamilyLayout) -> Int {
         let bytes = text, length = textCount
         let out = ids
-        var c = idCount
+        var c = 0
         let minN = layout.minN, maxN = layout.maxN
         guard length >= minN else { return c }
         let basis = StableHash(seed: layout.seed).state
@@ -312,7 +313,7 @@ final class FeatureCounter {
     /// not a UTF-8 continuation byte); the hash of the (n+1)-gram continues from that of the n-gram.
     private func countCharacters(_ layout: FamilyLayout) -> Int {
         let bytes = text, length = textCount
-        var c = idCount
+        var c = 0
         guard length >= layout.minN else { return c }
         if length + 1 > startsCapacity {
             var capacity = startsCapacity
@@ -351,7 +352,7 @@ final class FeatureCounter {
         let maxN = min(layout.maxN, 4), minN = layout.minN
         let bytes = UnsafeBufferPointer(start: text, count: textCount)
         let out = ids
-        var c = idCount
+        var c = 0
         let length = bytes.count
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
@@ -409,7 +410,23 @@ final class FeatureCounter {
     /// Whether the scalar starting at `i` is a letter or a number (Unicode properties).
     static func isWordScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
         guard let scalar = decodeScalar(bytes, at: i) else { return false }
-        return scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        let value = Int(scalar.value)
+        if value < 0x10000 { return wordScalarsBMP[value >> 6] & (1 << UInt64(value & 63)) != 0 }
+        return isWordScalar(scalar)
+    }
+
+    static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    /// `isWordScalar` for every scalar of the Basic Multilingual Plane, one bit each (8 KiB, built once):
+    /// the property lookups cost more than the rest of featurizing a non-Latin answer.
+    static let wordScalarsBMP: [UInt64] = (0..<1024).map { word in
+        var bits: UInt64 = 0
+        for bit in 0..<64 {
+            if let scalar = Unicode.Scalar(UInt32(word * 64 + bit)), isWordScalar(scalar) { bits |= 1 << UInt64(bit) }
+        }
+        return bits
     }
 
     static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar? {

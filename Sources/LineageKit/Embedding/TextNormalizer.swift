@@ -40,27 +40,24 @@ public struct TextNormalizer: Sendable {
             return true
         }
         guard ascii == false else { return }
+        Self.foldUnicode(text, lowercase: lowercase) { byte in writer.put(byte, into: &output) }
+    }
+
+    /// The Unicode path: NFKC, lowercasing on request, then one scalar at a time — ASCII folded as
+    /// `foldASCII`, decimal digits to `0`, white space to a space (U+2028/U+2029 to a line break), every
+    /// other scalar as its UTF-8 bytes. `emit` receives the bytes before the white-space state machine.
+    static func foldUnicode(_ text: String, lowercase: Bool, _ emit: (UInt8) -> Void) {
         var unicode = text.precomposedStringWithCompatibilityMapping
         if lowercase { unicode = unicode.lowercased() }
-        output.reserveCapacity(unicode.utf8.count)
-        var scratch: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         for scalar in unicode.unicodeScalars {
             if scalar.isASCII {
-                writer.put(Self.foldASCII(UInt8(scalar.value), lowercase: false), into: &output)
+                emit(foldASCII(UInt8(scalar.value), lowercase: false))
             } else if scalar.properties.numericType == .decimal {
-                writer.put(UInt8(ascii: "0"), into: &output)
+                emit(UInt8(ascii: "0"))
             } else if scalar.properties.isWhitespace {
-                // U+2028/U+2029 separate lines; every other non-ASCII space is horizontal.
-                writer.put(scalar.value == 0x2028 || scalar.value == 0x2029 ? 0x0A : 0x20, into: &output)
+                emit(scalar.value == 0x2028 || scalar.value == 0x2029 ? 0x0A : 0x20)
             } else {
-                let count = withUnsafeMutableBytes(of: &scratch) { raw -> Int in
-                    var n = 0
-                    for unit in UTF8.encode(scalar) ?? UTF8.EncodedScalar() { raw[n] = unit; n += 1 }
-                    return n
-                }
-                withUnsafeBytes(of: &scratch) { raw in
-                    writer.putScalar(UnsafeRawBufferPointer(rebasing: raw[0..<count]), into: &output)
-                }
+                for unit in UTF8.encode(scalar) ?? UTF8.EncodedScalar() { emit(unit) }
             }
         }
     }
@@ -72,28 +69,45 @@ public struct TextNormalizer: Sendable {
     /// spaces or line breaks). Same white-space state machine as `Writer`.
     static func foldASCII(_ bytes: UnsafeBufferPointer<UInt8>, lowercase: Bool,
                           into output: UnsafeMutablePointer<UInt8>) -> Int? {
-        var n = 0
-        var pendingSpace = false
-        var pendingNewlines = 0
-        for byte in bytes {
-            guard byte < 0x80 else { return nil }
-            let folded = foldASCII(byte, lowercase: lowercase)
-            if folded == 0x20 { pendingSpace = true; continue }
-            if folded == 0x0A { pendingNewlines += 1; pendingSpace = false; continue }
-            if n > 0 {
-                if pendingNewlines > 0 {
-                    output[n] = 0x0A; n += 1
-                    if pendingNewlines > 1 { output[n] = 0x0A; n += 1 }
-                } else if pendingSpace {
-                    output[n] = 0x20; n += 1
+        (lowercase ? asciiFoldLowercase : asciiFold).withUnsafeBufferPointer { table -> Int? in
+            var n = 0
+            // 0: nothing held back; 1 or 2: that many line breaks; 3: a space.
+            var pending = 0
+            for byte in bytes {
+                let folded = table[Int(byte)]
+                if folded > 0x20 {
+                    if _slowPath(byte >= 0x80) { return nil }
+                    if pending != 0 {
+                        if n > 0 {
+                            output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
+                            if pending == 2 { output[n] = 0x0A; n += 1 }
+                        }
+                        pending = 0
+                    }
+                    output[n] = folded; n += 1
+                } else if folded == 0x20 {
+                    if pending == 0 { pending = 3 }
+                } else if folded == 0x0A {
+                    pending = pending == 1 ? 2 : pending == 2 ? 2 : 1
+                } else {
+                    // Other control characters are kept as they are, like any visible byte.
+                    if pending != 0 {
+                        if n > 0 {
+                            output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
+                            if pending == 2 { output[n] = 0x0A; n += 1 }
+                        }
+                        pending = 0
+                    }
+                    output[n] = folded; n += 1
                 }
             }
-            pendingSpace = false
-            pendingNewlines = 0
-            output[n] = folded; n += 1
+            return n
         }
-        return n
     }
+
+    /// `foldASCII(_:lowercase:)` as 256-entry tables (bytes ≥ 0x80 map to themselves: the fold stops there).
+    static let asciiFold: [UInt8] = (0..<256).map { $0 >= 0x80 ? UInt8($0) : foldASCII(UInt8($0), lowercase: false) }
+    static let asciiFoldLowercase: [UInt8] = (0..<256).map { $0 >= 0x80 ? UInt8($0) : foldASCII(UInt8($0), lowercase: true) }
 
     /// Maps one ASCII byte: digits to `0`, horizontal white space to a space, letters lowered on request.
     @inline(__always)
@@ -118,11 +132,6 @@ public struct TextNormalizer: Sendable {
             if byte == 0x0A { pendingNewlines += 1; pendingSpace = false; return }
             flush(into: &output)
             output.append(byte)
-        }
-
-        mutating func putScalar(_ bytes: UnsafeRawBufferPointer, into output: inout [UInt8]) {
-            flush(into: &output)
-            output.append(contentsOf: bytes)
         }
 
         @inline(__always)
