@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON (RFC 8259) parser over UTF-8 bytes that reports the line and column of every error.
 ///
 /// Foundation's parser says *that* a file is malformed; an expert witness needs *where*. It also
@@ -18,6 +20,9 @@ struct JSONParser {
     var offset: Int
     private var line: Int
     private var lineStart: Int
+    /// The unescaped bytes of a string with escapes, kept between strings so that its storage is
+    /// allocated once per parser rather than once per string.
+    private var scratch: [UInt8] = []
 
     /// - Parameters:
     ///   - firstLine: the line number of `bytes[0]` in its file, so that errors in a JSONL line point
@@ -135,7 +140,7 @@ struct JSONParser {
 
     mutating func parseString() throws(Failure) -> String {
         offset += 1  // opening quote
-        var scratch: [UInt8] = []
+        scratch.removeAll(keepingCapacity: true)
         var segmentStart = offset
         offset = nextSpecialByte(from: offset)
         while true {
@@ -186,7 +191,7 @@ struct JSONParser {
                     guard let unicode = Unicode.Scalar(scalar) else {
                         throw failure("invalid code point in \\u escape", encoding: true)
                     }
-                    scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+                    UTF8.encode(unicode) { scratch.append($0) }
                 default:
                     offset -= 1
                     throw failure("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
@@ -244,6 +249,25 @@ struct JSONParser {
     }
 
     private func decodeUTF8(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
+        // `String(decoding:)` is specialised for a UTF-8 buffer, where `String(validating:)` looked up
+        // generic metadata on every call. It repairs invalid UTF-8 with U+FFFD, which no valid input
+        // yields unchanged, so a string whose bytes are the input's is the validated string.
+        let text = String(decoding: buffer, as: UTF8.self)
+        if Self.hasBytes(text, buffer) { return text }
+        return try invalidUTF8(buffer)
+    }
+
+    private static func hasBytes(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var text = text
+        return text.withUTF8 { utf8 in
+            guard utf8.count == bytes.count else { return false }
+            guard let a = utf8.baseAddress, let b = bytes.baseAddress else { return true }
+            return memcmp(a, b, bytes.count) == 0
+        }
+    }
+
+    /// The failure for a string that is not valid UTF-8, at its first bad byte.
+    private func invalidUTF8(_ buffer: UnsafeBufferPointer<UInt8>) throws(Failure) -> String {
         if let text = String(validating: buffer, as: UTF8.self) { return text }
         // Find the first bad byte to point at it.
         var iterator = buffer.makeIterator()
