@@ -40,23 +40,25 @@ enum PromptKey {
         return high & 0x8080_8080_8080_8080 == 0 && tail & 0x80 == 0
     }
 
-    /// Folds an all-ASCII prompt, written straight into the key's storage.
+    /// Folds an all-ASCII prompt, written straight into the key's storage. Branch-free per byte (a space
+    /// and the byte are always stored, and kept by advancing the count), since words are a few bytes long
+    /// and a branch on every white-space byte was mispredicted about as often as it was taken.
     static func foldASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         String(unsafeUninitializedCapacity: bytes.count) { out in
+            guard let source = bytes.baseAddress, let target = out.baseAddress else { return 0 }
+            // Invariant: `count` ≤ the index of the byte being read, so both stores stay inside `out`
+            // (a pending space implies an earlier white-space byte that was not copied).
             var count = 0
-            var pendingSpace = false
-            for byte in bytes {
-                if isASCIIWhitespace(byte) {
-                    pendingSpace = count > 0
-                    continue
-                }
-                if pendingSpace {
-                    out[count] = 0x20
-                    count += 1
-                    pendingSpace = false
-                }
-                out[count] = byte
-                count += 1
+            var pendingSpace = 0
+            for i in 0..<bytes.count {
+                let byte = source[i]
+                let kept = isASCIIWhitespace(byte) ? 0 : 1
+                target[count] = 0x20
+                count &+= pendingSpace & kept
+                target[count] = byte
+                count &+= kept
+                // After white space a space is owed once something has been kept; after a kept byte, none.
+                pendingSpace = (1 &- kept) & (count > 0 ? 1 : 0)
             }
             return count
         }
