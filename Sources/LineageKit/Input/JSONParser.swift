@@ -216,10 +216,13 @@ struct JSONParser {
         var i = start
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= bytes.count {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
             let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
             let hit = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if hit & highs != 0 { break }
+            // A borrow can only flag bytes above a true hit, so the lowest flagged byte is the first
+            // special one: found without rescanning the word byte by byte (escapes are frequent).
+            let found = hit & highs
+            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
             i += 8
         }
         while i < bytes.count {
