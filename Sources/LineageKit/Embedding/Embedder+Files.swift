@@ -30,9 +30,17 @@ extension Embedder {
     public func embedStack(files: [String], probeSet: ProbeSet, format: RecordingFormat? = nil,
                            cache: EmbeddingCache? = nil) throws(InputError) -> EmbeddingStack {
         let embedder = files.count < 2 ? self : singleThreaded
-        return try EmbeddingStack(files: files, probes: probeSet.probes.count, model: model, threads: threads) {
-            (path) throws(InputError) in
-            try embedder.embed(file: path, probeSet: probeSet, format: format, cache: cache)
+        let model = self.model, probes = probeSet.probes.count
+        return try EmbeddingStack(files: files, probes: probes, model: model, threads: threads) {
+            (path, row) throws(InputError) -> EmbeddingStack.Facts in
+            if let cache {
+                return try EmbeddingStack.place(try embedder.embed(file: path, probeSet: probeSet, format: format, cache: cache),
+                                                into: row, probes: probes, model: model)
+            }
+            let aligned = Aligner.align(try RecordingReader.read(path: path, format: format), to: probeSet)
+            let answered = embedder.embed(aligned, into: row)
+            return EmbeddingStack.Facts(model: aligned.model, source: aligned.source, sha256: aligned.sha256,
+                                        answered: answered)
         }
     }
 

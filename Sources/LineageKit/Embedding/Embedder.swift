@@ -31,61 +31,72 @@ public struct Embedder: Sendable {
 
     /// Embeds one aligned recording: probes × dimensions, samples of a probe averaged then renormalised.
     public func embed(_ recording: AlignedRecording) -> EmbeddedRecording {
-        let probes = recording.answers.count
-        let dims = model.dimensions
-        var matrix = Matrix(rows: probes, columns: dims)
-        if recording.answers.allSatisfy({ $0.count <= 1 }) {
-            // One sample a probe (the usual case): embed straight into the probe rows.
-            let texts = recording.answers.map { $0.first ?? "" }
-            embed(texts, into: &matrix.values)
-        } else {
-            let texts = recording.answers.flatMap { $0 }
-            let flat = embed(texts)
-            var row = 0
-            for p in 0..<probes {
-                let samples = recording.answers[p].count
-                guard samples > 0 else { continue }
-                for s in 0..<samples {
-                    for d in 0..<dims { matrix.values[p * dims + d] += flat.values[(row + s) * dims + d] }
-                }
-                row += samples
-                Self.normalizeRow(&matrix.values, offset: p * dims, count: dims)
-            }
-        }
-        var answered = [Bool](repeating: false, count: probes)
-        for p in 0..<probes {
-            answered[p] = matrix.values[(p * dims)..<((p + 1) * dims)].contains { $0 != 0 }
+        var matrix = Matrix(rows: recording.answers.count, columns: model.dimensions)
+        let answered = matrix.values.withUnsafeMutableBufferPointer { rows in
+            embed(recording, into: rows)
         }
         return EmbeddedRecording(model: recording.model, source: recording.source, sha256: recording.sha256,
                                  embeddings: matrix, answered: answered, familyColumns: model.familyColumns,
                                  modelVersion: model.version, modelSHA256: model.sha256)
     }
 
+    /// Embeds one aligned recording into `rows` (probes × dimensions, all zero on entry), so a caller that
+    /// keeps many recordings in one buffer (`EmbeddingStack`) needs no second copy; returns, per probe,
+    /// whether its row is non-zero.
+    func embed(_ recording: AlignedRecording, into rows: UnsafeMutableBufferPointer<Float>) -> [Bool] {
+        let probes = recording.answers.count
+        let dims = model.dimensions
+        precondition(rows.count == probes * dims)
+        guard let base = rows.baseAddress else { return [Bool](repeating: false, count: probes) }
+        if recording.answers.allSatisfy({ $0.count <= 1 }) {
+            // One sample a probe (the usual case): embed straight into the probe rows.
+            embed(recording.answers.map { $0.first ?? "" }, into: base)
+        } else {
+            let flat = embed(recording.answers.flatMap { $0 })
+            var row = 0
+            for p in 0..<probes {
+                let samples = recording.answers[p].count
+                guard samples > 0 else { continue }
+                for s in 0..<samples {
+                    for d in 0..<dims { base[p * dims + d] += flat.values[(row + s) * dims + d] }
+                }
+                row += samples
+                Self.normalize(base + p * dims, count: dims)
+            }
+        }
+        return (0..<probes).map { p in (0..<dims).contains { base[p * dims + $0] != 0 } }
+    }
+
     /// Writes `texts.count` rows into `values` (already zero, `texts.count × dimensions`).
     func embed(_ texts: [String], into values: inout [Float]) {
+        precondition(values.count == texts.count * model.dimensions)
+        values.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { embed(texts, into: base) }
+        }
+    }
+
+    /// Writes `texts.count` rows of `dimensions` at `base` (already zero).
+    func embed(_ texts: [String], into base: UnsafeMutablePointer<Float>) {
         let dims = model.dimensions
-        precondition(values.count == texts.count * dims)
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let workers = min(threads, chunks)
         let model = self.model
-        values.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let base = buffer.baseAddress!
-            let work: @Sendable (Int) -> Void = { worker in
-                let counter = FeatureCounter(model: model)
-                let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
-                var chunk = worker
-                while chunk < chunks {
-                    let start = chunk * Self.chunkSize
-                    for i in start..<min(texts.count, start + Self.chunkSize) {
-                        Self.embedOne(texts[i], counter: counter, projection: projection, model: model,
-                                      row: base + i * dims)
-                    }
-                    chunk += workers
+        nonisolated(unsafe) let base = base
+        let work: @Sendable (Int) -> Void = { worker in
+            let counter = FeatureCounter(model: model)
+            let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
+            var chunk = worker
+            while chunk < chunks {
+                let start = chunk * Self.chunkSize
+                for i in start..<min(texts.count, start + Self.chunkSize) {
+                    Self.embedOne(texts[i], counter: counter, projection: projection, model: model,
+                                  row: base + i * dims)
                 }
+                chunk += workers
             }
-            if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
         }
+        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
     }
 
     static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
@@ -117,11 +128,7 @@ public struct Embedder: Sendable {
                 for d in 0..<dims { block[d] *= scale }
             }
         }
-        var norm: Float = 0
-        for d in 0..<model.dimensions { norm += row[d] * row[d] }
-        guard norm > 0 else { return }
-        let scale = 1 / norm.squareRoot()
-        for d in 0..<model.dimensions { row[d] *= scale }
+        normalize(row, count: model.dimensions)
     }
 
     /// `1 + ln(tf)`, tabulated for small counts (computed in Double, so the table is the same everywhere).
@@ -132,12 +139,13 @@ public struct Embedder: Sendable {
         tf < 256 ? sublinearTable[Int(tf)] : Float(1 + log(Double(tf)))
     }
 
-    static func normalizeRow(_ values: inout [Float], offset: Int, count: Int) {
+    /// Scales `row[0..<count]` to unit length (a zero row stays zero).
+    static func normalize(_ row: UnsafeMutablePointer<Float>, count: Int) {
         var norm: Float = 0
-        for d in offset..<(offset + count) { norm += values[d] * values[d] }
+        for d in 0..<count { norm += row[d] * row[d] }
         guard norm > 0 else { return }
         let scale = 1 / norm.squareRoot()
-        for d in offset..<(offset + count) { values[d] *= scale }
+        for d in 0..<count { row[d] *= scale }
     }
 
     /// The given columns of `matrix`, each row renormalised (zero rows stay zero).
@@ -145,7 +153,9 @@ public struct Embedder: Sendable {
         var out = Matrix(rows: matrix.rows, columns: columns.count)
         for r in 0..<matrix.rows {
             for (k, c) in columns.enumerated() { out.values[r * columns.count + k] = matrix.values[r * matrix.columns + c] }
-            normalizeRow(&out.values, offset: r * columns.count, count: columns.count)
+            out.values.withUnsafeMutableBufferPointer { values in
+                if let base = values.baseAddress { normalize(base + r * columns.count, count: columns.count) }
+            }
         }
         return out
     }

@@ -28,7 +28,7 @@ public struct EmbeddingModel: Sendable {
     public var families: [FamilyLayout]
     /// One inverse document frequency per bucket: `ln((1 + N) / (1 + df)) + 1` (the smoothed IDF of
     /// scikit-learn's `TfidfTransformer`, as the research pipeline used).
-    public var idf: [Float]
+    public private(set) var idf: [Float]
     /// The IDF table as one byte a bucket, `idfBase + q · idfStep`: what the embedder reads. A byte table is
     /// a quarter of the Float32 one and stays in the core's L2 cache; with Float32 the per-feature IDF
     /// lookup missed cache and took 84 % of embedding time (perf, this machine). Rounding error ≤ step/2
@@ -42,7 +42,7 @@ public struct EmbeddingModel: Sendable {
 
     public var version: String { name }
     public var dimensions: Int { families.map { $0.columnOffset + $0.dimensions }.max() ?? 0 }
-    public var bucketCount: Int { idf.count }
+    public var bucketCount: Int { quantizedIDF.count }
 
     /// The layout of `family`, if the model uses it (a family with no columns is off).
     public func layout(_ family: FeatureFamily) -> FamilyLayout? {
@@ -106,7 +106,7 @@ public struct EmbeddingModel: Sendable {
     }
 
     public init(data: Data, path: String = "<memory>") throws(EmbeddingModelError) {
-        var reader = ByteReader(bytes: [UInt8](data), path: path)
+        var reader = ByteReader(bytes: data, path: path)
         guard try reader.bytes(8) == Self.magic else {
             throw EmbeddingModelError(path: path, "not a Lineage embedding model (bad magic)")
         }
@@ -145,8 +145,7 @@ public struct EmbeddingModel: Sendable {
             layouts.append(layout)
         }
         families = layouts
-        var table = [Float](repeating: 0, count: buckets)
-        for i in 0..<buckets { table[i] = try reader.f32() }
+        let table = try reader.f32Table(buckets)
         idf = table
         guard table.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
             throw EmbeddingModelError(path: path, "the IDF table holds a negative or non-finite value")
@@ -165,8 +164,18 @@ public struct EmbeddingModel: Sendable {
         quantizedIDF = idf.map { step > 0 ? UInt8(min(255, max(0, (($0 - low) / step).rounded()))) : 0 }
     }
 
+    /// This model without its Float32 IDF table (4 MiB for the bundled model), for a run that only embeds:
+    /// the embedder reads `quantizedIDF`, and peak memory is held against the input size (`make bench`).
+    /// Such a model still names itself by its file's SHA-256, but cannot be written out again.
+    public func embeddingOnly() -> EmbeddingModel {
+        var copy = self
+        copy.idf = []
+        return copy
+    }
+
     /// The file bytes of this model.
     public func serialized() -> Data {
+        precondition(idf.count == quantizedIDF.count, "serialized() needs the IDF table that embeddingOnly() dropped")
         var out: [UInt8] = Self.magic
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
@@ -198,28 +207,30 @@ public struct EmbeddingModel: Sendable {
     }
 }
 
-/// Little-endian reads with bounds checks that become model errors.
+/// Little-endian reads with bounds checks that become model errors, straight from the file's bytes
+/// (no second copy of a 4 MB model).
 private struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: Data
     let path: String
     var offset = 0
 
     var atEnd: Bool { offset == bytes.count }
 
+    private func truncated() -> EmbeddingModelError {
+        EmbeddingModelError(path: path, "file is truncated at byte \(offset)")
+    }
+
     mutating func bytes(_ count: Int) throws(EmbeddingModelError) -> [UInt8] {
-        guard count >= 0, offset + count <= bytes.count else {
-            throw EmbeddingModelError(path: path, "file is truncated at byte \(offset)")
-        }
+        guard count >= 0, offset + count <= bytes.count else { throw truncated() }
         defer { offset += count }
-        return Array(bytes[offset..<(offset + count)])
+        let start = bytes.startIndex + offset
+        return Array(bytes[start..<(start + count)])
     }
 
     mutating func u32() throws(EmbeddingModelError) -> UInt32 {
-        guard offset + 4 <= bytes.count else { throw EmbeddingModelError(path: path, "file is truncated at byte \(offset)") }
-        var v: UInt32 = 0
-        for i in 0..<4 { v |= UInt32(bytes[offset + i]) << (8 * UInt32(i)) }
-        offset += 4
-        return v
+        guard offset + 4 <= bytes.count else { throw truncated() }
+        defer { offset += 4 }
+        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
     }
 
     mutating func u64() throws(EmbeddingModelError) -> UInt64 {
@@ -228,4 +239,19 @@ private struct ByteReader {
     }
 
     mutating func f32() throws(EmbeddingModelError) -> Float { Float(bitPattern: try u32()) }
+
+    /// `count` little-endian Float32 values.
+    mutating func f32Table(_ count: Int) throws(EmbeddingModelError) -> [Float] {
+        guard count >= 0, offset + 4 * count <= bytes.count else { throw truncated() }
+        let start = offset
+        defer { offset += 4 * count }
+        return bytes.withUnsafeBytes { raw in
+            [Float](unsafeUninitializedCapacity: count) { table, initialized in
+                for i in 0..<count {
+                    table[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+                }
+                initialized = count
+            }
+        }
+    }
 }

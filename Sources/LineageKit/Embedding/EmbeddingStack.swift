@@ -22,27 +22,18 @@ public struct EmbeddingStack: Sendable {
 
     public var count: Int { models.count }
 
-    /// Embeds `files` with `embed` (called for whole files on up to `threads` workers at once) and copies
-    /// each result into its row as soon as it is made, so only `threads` files' own embeddings exist beside
-    /// the stack. Rows are in `files` order; when files fail, the first failing file's error (in `files`
-    /// order) is thrown. A file whose embeddings are not `probes` × `model.dimensions` rows of this model is
-    /// refused as `mismatchedProbeSet`.
+    /// Embeds `files` with `embed` (called for whole files on up to `threads` workers at once), each
+    /// writing straight into its own row of the stack, so no file's embeddings exist twice. Rows are in
+    /// `files` order; when files fail, the first failing file's error (in `files` order) is thrown.
     init(files: [String], probes: Int, model: EmbeddingModel, threads: Int,
-         _ embed: @Sendable (String) throws(InputError) -> EmbeddedRecording) throws(InputError) {
+         _ embed: @Sendable (String, UnsafeMutableBufferPointer<Float>) throws(InputError) -> Facts) throws(InputError) {
         let dims = model.dimensions, width = probes * dims, sha = model.sha256
         var values = [Float](repeating: 0, count: files.count * width)
         let facts = try values.withUnsafeMutableBufferPointer { (buffer) throws(InputError) -> [Facts] in
             nonisolated(unsafe) let base = buffer.baseAddress
             return try ParallelWork.map(jobs: files.count, threads: threads) { (index) throws(InputError) -> Facts in
-                let e = try embed(files[index])
-                guard e.embeddings.rows == probes, e.embeddings.columns == dims, e.modelSHA256 == sha else {
-                    throw InputError(.mismatchedProbeSet, at: SourceLocation(path: files[index]),
-                                     "embeddings of \(e.embeddings.rows) probes × \(e.embeddings.columns) dimensions from model \(e.modelSHA256.prefix(12)); expected \(probes) × \(dims) from \(sha.prefix(12))")
-                }
-                e.embeddings.values.withUnsafeBufferPointer { row in
-                    if let from = row.baseAddress, let base { (base + index * width).update(from: from, count: width) }
-                }
-                return Facts(model: e.model, source: e.source, sha256: e.sha256, answered: e.answered)
+                guard let base else { return try embed(files[index], UnsafeMutableBufferPointer(start: nil, count: 0)) }
+                return try embed(files[index], UnsafeMutableBufferPointer(start: base + index * width, count: width))
             }
         }
         self.models = facts.map(\.model)
@@ -56,8 +47,24 @@ public struct EmbeddingStack: Sendable {
         self.modelSHA256 = sha
     }
 
+    /// Copies an embedded recording (from the cache) into its row, after checking it is `probes` ×
+    /// `dimensions` rows of this model; a file that is not is refused as `mismatchedProbeSet`.
+    static func place(_ e: EmbeddedRecording, into row: UnsafeMutableBufferPointer<Float>, probes: Int,
+                      model: EmbeddingModel) throws(InputError) -> Facts {
+        guard e.embeddings.rows == probes, e.embeddings.columns == model.dimensions, e.modelSHA256 == model.sha256 else {
+            throw InputError(.mismatchedProbeSet, at: SourceLocation(path: e.source),
+                             "embeddings of \(e.embeddings.rows) probes × \(e.embeddings.columns) dimensions from model \(e.modelSHA256.prefix(12)); expected \(probes) × \(model.dimensions) from \(model.sha256.prefix(12))")
+        }
+        e.embeddings.values.withUnsafeBufferPointer { from in
+            if let source = from.baseAddress, let target = row.baseAddress, row.count == from.count {
+                target.update(from: source, count: from.count)
+            }
+        }
+        return Facts(model: e.model, source: e.source, sha256: e.sha256, answered: e.answered)
+    }
+
     /// What a stack keeps of each embedded recording besides its rows.
-    private struct Facts: Sendable {
+    struct Facts: Sendable {
         var model: String, source: String, sha256: String, answered: [Bool]
     }
 

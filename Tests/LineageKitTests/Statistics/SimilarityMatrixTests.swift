@@ -100,8 +100,9 @@ struct SimilarityMatrixTests {
             (0..<40).map { p in (m + p) % 9 == 0 ? nil : "Model \(m % 3) answer \(p): " + String(repeating: "w\(p % 4) ", count: 1 + (m * p) % 5) }
         }
         let e = answers.enumerated().map { recording("m\($0.offset)", $0.element, embedder) }
-        let stack = try EmbeddingStack(files: e.map(\.source), probes: 40, model: model, threads: 2) { path throws(InputError) in
-            e[e.firstIndex { $0.source == path } ?? 0]
+        let stack = try EmbeddingStack(files: e.map(\.source), probes: 40, model: model, threads: 2) {
+            (path, row) throws(InputError) -> EmbeddingStack.Facts in
+            try EmbeddingStack.place(e[e.firstIndex { $0.source == path } ?? 0], into: row, probes: 40, model: model)
         }
         let fromArrays = try SimilarityMatrix.meanProbeCosine(e, probeBlock: 3, threads: 2)
         let one = SimilarityMatrix.meanProbeCosine(stack, probeBlock: 3, threads: 1)
