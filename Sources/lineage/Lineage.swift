@@ -9,4 +9,9 @@ struct Lineage: AsyncParsableCommand {
         version: ToolInfo.version,
         subcommands: [CompareCommand.self, AttributeCommand.self, CalibrateCommand.self, ValidateCommand.self, DoctorCommand.self, MatrixCommand.self, ModelCommand.self, BenchCommand.self, RecordCommand.self, BatchInputCommand.self, ProbesCommand.self, VerifyCommand.self, ClaimsCommand.self, CacheCommand.self]
     )
+
+    static func main() async {
+        ProcessMemory.returnFreedBuffersPromptly()
+        await main(nil)
+    }
 }
