@@ -214,13 +214,7 @@ final class FeatureCounter {
 
     /// Makes room for `extra` more occurrences: in `ids` from 0, and in `touched` after `distinctCount`.
     private func reserve(_ extra: Int) {
-        if extra + 1 > idCapacity {
-            var capacity = idCapacity
-            while capacity < extra + 1 { capacity *= 2 }
-            ids.deallocate()
-            ids = .allocate(capacity: capacity)
-            idCapacity = capacity
-        }
+        Self.ensure(&ids, capacity: &idCapacity, holds: extra + 1)
         guard distinctCount + extra + 1 > touchedCapacity else { return }
         var capacity = touchedCapacity
         while capacity < distinctCount + extra + 1 { capacity *= 2 }
@@ -260,11 +254,19 @@ final class FeatureCounter {
     }
 
     private func growText(_ length: Int) {
-        var capacity = textCapacity
-        while capacity < length { capacity *= 2 }
-        text.deallocate()
-        text = .allocate(capacity: capacity + Self.padding)
-        textCapacity = capacity
+        Self.ensure(&text, capacity: &textCapacity, holds: length, padding: Self.padding)
+    }
+
+    /// Makes `buffer` hold at least `count` elements (and `padding` more), doubling its capacity; the old
+    /// contents are not kept.
+    private static func ensure<T>(_ buffer: inout UnsafeMutablePointer<T>, capacity: inout Int, holds count: Int,
+                                  padding: Int = 0) {
+        guard count > capacity else { return }
+        var grown = capacity
+        while grown < count { grown *= 2 }
+        buffer.deallocate()
+        buffer = .allocate(capacity: grown + padding)
+        capacity = grown
     }
 
     /// Character n-grams of an all-ASCII text (one byte a character), n in `minN...maxN`: the hash of the
@@ -315,13 +317,7 @@ final class FeatureCounter {
         let bytes = text, length = textCount
         var c = 0
         guard length >= layout.minN else { return c }
-        if length + 1 > startsCapacity {
-            var capacity = startsCapacity
-            while capacity < length + 1 { capacity *= 2 }
-            starts.deallocate()
-            starts = .allocate(capacity: capacity)
-            startsCapacity = capacity
-        }
+        Self.ensure(&starts, capacity: &startsCapacity, holds: length + 1)
         let start = starts
         var scalars = 0
         for i in 0..<length where bytes[i] & 0xC0 != 0x80 { start[scalars] = Int32(i); scalars += 1 }

@@ -75,31 +75,24 @@ public struct TextNormalizer: Sendable {
             var pending = 0
             for byte in bytes {
                 let folded = table[Int(byte)]
-                if folded > 0x20 {
-                    if _slowPath(byte >= 0x80) { return nil }
-                    if pending != 0 {
-                        if n > 0 {
-                            output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
-                            if pending == 2 { output[n] = 0x0A; n += 1 }
-                        }
-                        pending = 0
-                    }
-                    output[n] = folded; n += 1
-                } else if folded == 0x20 {
+                if folded == 0x20 {
                     if pending == 0 { pending = 3 }
-                } else if folded == 0x0A {
-                    pending = pending == 1 ? 2 : pending == 2 ? 2 : 1
-                } else {
-                    // Other control characters are kept as they are, like any visible byte.
-                    if pending != 0 {
-                        if n > 0 {
-                            output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
-                            if pending == 2 { output[n] = 0x0A; n += 1 }
-                        }
-                        pending = 0
-                    }
-                    output[n] = folded; n += 1
+                    continue
                 }
+                if folded == 0x0A {
+                    pending = pending == 1 || pending == 2 ? 2 : 1
+                    continue
+                }
+                if _slowPath(byte >= 0x80) { return nil }
+                // A visible byte (or another control character, kept as it is): the held-back separator first.
+                if pending != 0 {
+                    if n > 0 {
+                        output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
+                        if pending == 2 { output[n] = 0x0A; n += 1 }
+                    }
+                    pending = 0
+                }
+                output[n] = folded; n += 1
             }
             return n
         }
