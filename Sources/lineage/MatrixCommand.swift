@@ -41,10 +41,12 @@ struct MatrixCommand: ParsableCommand {
         let matrix = SimilarityMatrix.meanProbeCosine(stack)
         if json {
             let n = matrix.models.count
-            let rows = (0..<n).map { i in (0..<n).map { j in Double(matrix.meanCosine[i, j]) } }
+            let rows = (0..<n).map { i in
+                (0..<n).map { j in matrix.probesCompared[i][j] > 0 ? Double(matrix.meanCosine[i, j]) : nil }
+            }
             print(try JSONOutput.string(MatrixDocument(
                 models: matrix.models, sources: matrix.sources, meanCosine: rows,
-                probesCompared: matrix.probesCompared,
+                impostorScore: matrix.impostorScores(), probesCompared: matrix.probesCompared,
                 embeddingModel: .init(version: embeddingModel.version, sha256: embeddingModel.sha256))))
         } else {
             printTable(matrix, model: embeddingModel, probes: set.probes.count)
@@ -61,7 +63,9 @@ struct MatrixCommand: ParsableCommand {
         }
         print(label("") + "  " + (0..<n).map { String(format: "%6d", $0 + 1) }.joined())
         for i in 0..<n {
-            let cells = (0..<n).map { j in String(format: "%6.3f", matrix.meanCosine[i, j]) }.joined()
+            let cells = (0..<n).map { j in
+                matrix.probesCompared[i][j] > 0 ? String(format: "%6.3f", matrix.meanCosine[i, j]) : "     —"
+            }.joined()
             print(label(matrix.models[i]) + String(format: "%2d", i + 1) + cells)
         }
     }
@@ -75,12 +79,15 @@ struct MatrixDocument: Encodable {
 
     let models: [String]
     let sources: [String]
-    let meanCosine: [[Double]]
+    /// Null where two models share no probe (a model with no answers has no similarity to report).
+    let meanCosine: [[Double?]]
+    /// Row as student, column as candidate, the other models as the panel (`SimilarityMatrix.impostorScores`).
+    let impostorScore: [[Double?]]
     let probesCompared: [[Int]]
     let embeddingModel: ModelReference
 
     enum CodingKeys: String, CodingKey {
-        case models, sources, meanCosine = "mean_cosine", probesCompared = "probes_compared",
-             embeddingModel = "embedding_model"
+        case models, sources, meanCosine = "mean_cosine", impostorScore = "impostor_score",
+             probesCompared = "probes_compared", embeddingModel = "embedding_model"
     }
 }

@@ -86,7 +86,7 @@ public enum EmbeddingBenchmark {
                                   seconds: best { _ = SimilarityMatrix.meanProbeCosine(stack) },
                                   flops: engineFlops, flopCounting: engineCounting))
         for kernel in BlockedGram.Kernel.allCases {
-            for block in [2, 4, 8, 16, 32] {
+            for block in [2, 4, 8, 16, 32, 64, 128] {
                 let gram = SimilarityMatrix.gram(models: n, dimensions: dims, probeBlock: block, threads: threads, kernel: kernel)
                 let (flops, counting) = count(kernel)
                 runs.append(SimilarityRun(label: "s\(kernel), \(block)-probe blocks, in place, \(threads) threads",

@@ -39,10 +39,9 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
         let m = tensor.meanCosine(student, candidate, over: subset)
         let panelMeans = panel.map { tensor.meanCosine(student, $0, over: subset) }.filter { $0.isFinite }
         let n = Double(panelMeans.count)
-        let mean = Descriptive.mean(panelMeans)
-        let variance = panelMeans.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(n, 1)
-        let sd = variance.squareRoot()
-        let score = sd > 0 ? (m - mean) / sd : 0
+        let (mean, sd) = panelSpread(panelMeans)
+        let variance = sd * sd
+        let score = standardized(m, mean: mean, sd: sd)
         let sampleSD = n > 1 ? (variance * n / (n - 1)).squareRoot() : 0
         let t = sampleSD > 0 ? (m - mean) / (sampleSD * (1 + 1 / n).squareRoot()) : 0
         let p = n > 1 ? StudentT.upperTail(t, degrees: n - 1) : 1
@@ -60,6 +59,18 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
         return ImpostorScore(meanCosine: m, panelMean: mean, panelSD: sd, score: m.isFinite ? score : 0,
                              pValue: m.isFinite ? p : 1, rankPValue: Double(1 + atLeast) / (n + 1),
                              panelSize: panelMeans.count, probesClosestToCandidate: closest, probesCompared: compared)
+    }
+
+    /// Mean and population standard deviation of the panel's mean cosines with the student.
+    static func panelSpread(_ panelMeans: [Double]) -> (mean: Double, sd: Double) {
+        let mean = Descriptive.mean(panelMeans)
+        let variance = panelMeans.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(Double(panelMeans.count), 1)
+        return (mean, variance.squareRoot())
+    }
+
+    /// The impostor score `(m − mean) / sd` (0 when the panel does not spread).
+    static func standardized(_ m: Double, mean: Double, sd: Double) -> Double {
+        sd > 0 ? (m - mean) / sd : 0
     }
 
     /// Percentile bootstrap interval of the score over probes (Efron & Tibshirani 1993), seeded.
