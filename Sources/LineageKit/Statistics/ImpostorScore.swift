@@ -39,8 +39,8 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
         let m = tensor.meanCosine(student, candidate, over: subset)
         let panelMeans = panel.map { tensor.meanCosine(student, $0, over: subset) }.filter { $0.isFinite }
         let n = Double(panelMeans.count)
-        let (mean, sd) = panelSpread(panelMeans)
-        let variance = sd * sd
+        let (mean, variance) = panelSpread(panelMeans)
+        let sd = variance.squareRoot()
         let score = standardized(m, mean: mean, sd: sd)
         let sampleSD = n > 1 ? (variance * n / (n - 1)).squareRoot() : 0
         let t = sampleSD > 0 ? (m - mean) / (sampleSD * (1 + 1 / n).squareRoot()) : 0
@@ -61,11 +61,11 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
                              panelSize: panelMeans.count, probesClosestToCandidate: closest, probesCompared: compared)
     }
 
-    /// Mean and population standard deviation of the panel's mean cosines with the student.
-    static func panelSpread(_ panelMeans: [Double]) -> (mean: Double, sd: Double) {
+    /// Mean and population variance of the panel's mean cosines with the student.
+    static func panelSpread(_ panelMeans: [Double]) -> (mean: Double, variance: Double) {
         let mean = Descriptive.mean(panelMeans)
         let variance = panelMeans.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / max(Double(panelMeans.count), 1)
-        return (mean, variance.squareRoot())
+        return (mean, variance)
     }
 
     /// The impostor score `(m − mean) / sd` (0 when the panel does not spread).
