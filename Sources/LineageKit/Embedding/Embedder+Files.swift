@@ -31,17 +31,90 @@ extension Embedder {
                            cache: EmbeddingCache? = nil) throws(InputError) -> EmbeddingStack {
         let embedder = files.count < 2 ? self : singleThreaded
         let model = self.model, probes = probeSet.probes.count
+        let counters = FeatureCounterPool(model: model)
         return try EmbeddingStack(files: files, probes: probes, model: model, threads: threads) {
             (path, row) throws(InputError) -> EmbeddingStack.Facts in
             if let cache {
                 return try EmbeddingStack.place(try embedder.embed(file: path, probeSet: probeSet, format: format, cache: cache),
                                                 into: row, probes: probes, model: model)
             }
-            let aligned = Aligner.align(try RecordingReader.read(path: path, format: format), to: probeSet)
-            let answered = embedder.embed(aligned, into: row)
-            return EmbeddingStack.Facts(model: aligned.model, source: aligned.source, sha256: aligned.sha256,
-                                        answered: answered)
+            if embedder.threads > 1 {
+                // One file and several threads: the file's answers shared over the threads.
+                let aligned = Aligner.align(try RecordingReader.read(path: path, format: format), to: probeSet)
+                let answered = embedder.embed(aligned, into: row)
+                return EmbeddingStack.Facts(model: aligned.model, source: aligned.source, sha256: aligned.sha256,
+                                            answered: answered)
+            }
+            let counter = counters.take()
+            defer { counters.give(counter) }
+            return try embedder.embedStreaming(file: path, probeSet: probeSet, format: format, into: row, counter: counter)
         }
+    }
+
+    /// Reads, aligns and embeds one file in one streamed pass, single-threaded: each answer the aligner keeps
+    /// is embedded into its probe's row of `rows` (probes × dimensions, all zero on entry) as soon as it is
+    /// read, so neither the file's bytes nor its texts are held — memory is the reader's chunk and one record,
+    /// where reading the whole recording first held every text (and an AlpacaEval file's bytes) per worker.
+    ///
+    /// Bit-identical to `embed(_:into:)` on the aligned recording: a probe's first answer is embedded straight
+    /// into its row by the same `embedOne`; when any probe has several non-blank samples, that path averages
+    /// every probe from zero in sample order and renormalises, and so does `finish` here.
+    func embedStreaming(file path: String, probeSet: ProbeSet, format: RecordingFormat?,
+                        into rows: UnsafeMutableBufferPointer<Float>,
+                        counter: FeatureCounter) throws(InputError) -> EmbeddingStack.Facts {
+        let probes = probeSet.probes.count, dims = model.dimensions, model = self.model
+        precondition(rows.count == probes * dims)
+        let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
+        var aligner = StreamingAligner(set: probeSet, keepTexts: false)
+        /// Per probe: the sample embedded in its row, while it has only one.
+        var single = [Int?](repeating: nil, count: probes)
+        /// Probes with several non-blank samples: each sample's own row, moved out of the stack.
+        var several: [Int: [(sample: Int, row: [Float])]] = [:]
+        let header = try RecordingReader.forEachAnswer(path: path, format: format) { answer in
+            guard let p = aligner.place(answer), let base = rows.baseAddress, dims > 0 else { return }
+            let row = base + p * dims
+            if single[p] == nil && several[p] == nil {
+                single[p] = answer.sample
+                Self.embedOne(answer.output, counter: counter, projection: projection, model: model, row: row)
+                return
+            }
+            if let first = single[p] {
+                // A second sample: the first one's row moves out, to be averaged with the others at the end.
+                several[p] = [(first, Array(UnsafeBufferPointer(start: row, count: dims)))]
+                row.update(repeating: 0, count: dims)
+                single[p] = nil
+            }
+            var own = [Float](repeating: 0, count: dims)
+            own.withUnsafeMutableBufferPointer { buffer in
+                if let start = buffer.baseAddress {
+                    Self.embedOne(answer.output, counter: counter, projection: projection, model: model, row: start)
+                }
+            }
+            several[p, default: []].append((answer.sample, own))
+        }
+        guard let base = rows.baseAddress, dims > 0 else {
+            return EmbeddingStack.Facts(model: header.model, source: header.source, sha256: header.sha256,
+                                        answered: [Bool](repeating: false, count: probes))
+        }
+        if !several.isEmpty {
+            for p in 0..<probes {
+                let row = base + p * dims
+                if let samples = several[p] {
+                    for (_, own) in samples.sorted(by: { $0.sample < $1.sample }) {
+                        for d in 0..<dims { row[d] += own[d] }
+                    }
+                } else if single[p] != nil {
+                    // The averaging path adds each row to zero: the same values, but a -0 becomes +0.
+                    for d in 0..<dims { row[d] = 0 + row[d] }
+                } else {
+                    continue
+                }
+                Self.normalize(row, count: dims)
+            }
+        }
+        let answered = (0..<probes).map { p in (0..<dims).contains { base[p * dims + $0] != 0 } }
+        return EmbeddingStack.Facts(model: header.model, source: header.source, sha256: header.sha256,
+                                    answered: answered)
     }
 
     /// This embedder with one worker thread (everything else unchanged).
@@ -55,5 +128,25 @@ extension Embedder {
     public func embed(file path: String, probeSet: ProbeSet, format: RecordingFormat? = nil) throws(InputError) -> EmbeddedRecording {
         let recording = try RecordingReader.read(path: path, format: format)
         return embed(Aligner.align(recording, to: probeSet))
+    }
+}
+
+/// Feature counters kept for reuse across files, one per worker in flight: a counter's 1 MiB count table
+/// and buffers are made once per worker instead of once per file.
+final class FeatureCounterPool: @unchecked Sendable {
+    private let model: EmbeddingModel
+    private let lock = NSLock()
+    private var idle: [FeatureCounter] = []
+
+    init(model: EmbeddingModel) { self.model = model }
+
+    /// An idle counter, or a new one when every counter is in use.
+    func take() -> FeatureCounter {
+        lock.withLock { idle.popLast() } ?? FeatureCounter(model: model)
+    }
+
+    /// Returns `counter` (between answers, its cells all zero) for the next file.
+    func give(_ counter: FeatureCounter) {
+        lock.withLock { idle.append(counter) }
     }
 }

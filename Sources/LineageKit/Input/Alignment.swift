@@ -109,6 +109,13 @@ public struct StreamingAligner {
     }
 
     public mutating func add(_ answer: RecordedAnswer) {
+        _ = place(answer)
+    }
+
+    /// Adds `answer` as `add` does and returns its probe index when its text is one the result keeps: the
+    /// first record for its (probe, sample) and not blank. A consumer that embeds answers as they stream
+    /// (`Embedder.embedStreaming`) embeds exactly these, so it needs no texts from the aligner.
+    mutating func place(_ answer: RecordedAnswer) -> Int? {
         var index: Int? = nil
         if let id = answer.probeID { index = set.index(ofID: id) }
         if index == nil, let prompt = answer.prompt { index = set.index(ofPrompt: prompt) }
@@ -116,17 +123,19 @@ public struct StreamingAligner {
             let label = answer.probeID ?? String((answer.prompt ?? "").prefix(80))
             unknownCount += 1
             if unknown.count < Self.listLimit { unknown.append("line \(answer.line): \(label)") }
-            return
+            return nil
         }
         let print = Fingerprint(answer.output)
         if let existing = samples[p][answer.sample] {
             duplicate += 1
             if existing != print { conflicting += 1 }
             if duplicateIDs.count < Self.listLimit { duplicateIDs.append(set.probes[p].id) }
-            return
+            return nil
         }
         samples[p][answer.sample] = print
-        if keepTexts && !print.blank { texts[p][answer.sample] = answer.output }
+        guard !print.blank else { return nil }
+        if keepTexts { texts[p][answer.sample] = answer.output }
+        return p
     }
 
     public func finish(model: String, source: String, sha256: String, format: RecordingFormat,
