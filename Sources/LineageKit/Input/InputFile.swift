@@ -10,8 +10,12 @@ struct InputFile {
     let path: String
     /// Content given in memory (tests, fuzzing) instead of read from `path`.
     private let contents: [UInt8]?
-    /// Bytes per read; small values exercise the chunk-boundary logic in tests and fuzzing.
-    var chunkSize = 1 << 20
+    /// Bytes per read; small values exercise the chunk-boundary logic in tests and fuzzing. 128 KiB: one
+    /// buffer per stream, small enough to come from the worker's heap and be reused file after file (a
+    /// 1 MiB buffer per read was mapped, faulted in and unmapped every time), large enough that the
+    /// system calls cost nothing beside parsing.
+    static let defaultChunkSize = 1 << 17
+    var chunkSize = InputFile.defaultChunkSize
 
     /// Checks that `path` names a readable regular file; nothing is read until a stream starts.
     init(path: String) throws(InputError) {
@@ -30,7 +34,7 @@ struct InputFile {
     }
 
     /// A file whose content is given: errors still name `path`.
-    init(path: String, contents: [UInt8], chunkSize: Int = 1 << 20) {
+    init(path: String, contents: [UInt8], chunkSize: Int = InputFile.defaultChunkSize) {
         self.path = path
         self.contents = contents
         self.chunkSize = max(1, chunkSize)
@@ -92,13 +96,18 @@ struct InputFile {
         }
         defer { try? handle.close() }
         let expected = Self.size(of: handle)
+        // One buffer for the whole stream, filled by read(2): `FileHandle.read(upToCount:)` allocated a new
+        // buffer of the full count for every chunk and filled it 4 KiB per system call.
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
         while true {
-            let chunk: Data?
-            do { chunk = try handle.read(upToCount: chunkSize) } catch {
-                throw InputError(.unreadable, at: location(), "read failed after \(total) bytes: \(error.localizedDescription)")
+            let count = read(handle.fileDescriptor, buffer.baseAddress, chunkSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(.unreadable, at: location(), "read failed after \(total) bytes: \(String(cString: strerror(errno)))")
             }
-            guard let chunk, !chunk.isEmpty else { break }
-            try chunk.withUnsafeBytes { (raw) throws in try feed(raw) }
+            guard count > 0 else { break }
+            try feed(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
         }
         try end()
         if let expected, expected != total {
@@ -147,21 +156,6 @@ struct InputFile {
         }
         if !carry.isEmpty { try carry.withUnsafeBufferPointer { try emit($0) } }
         return facts
-    }
-
-    /// The whole content after any byte-order mark, for a format that must be parsed as one value
-    /// (an AlpacaEval JSON array): memory is the file's size.
-    func readAll() throws -> ([UInt8], Facts) {
-        var all: [UInt8] = []
-        // Room for the whole file up front: growing by doubling copied it about twice and could
-        // hold twice its size.
-        if let contents {
-            all.reserveCapacity(contents.count)
-        } else if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0 {
-            all.reserveCapacity(size)
-        }
-        let facts = try streamChunks { all.append(contentsOf: $0) }
-        return (all, facts)
     }
 
     /// Up to `limit` bytes from the start, after any byte-order mark: enough to recognise the format.

@@ -16,7 +16,7 @@ struct JSONParser {
 
     static let maximumDepth = 512
 
-    private let bytes: UnsafeBufferPointer<UInt8>
+    private var bytes: UnsafeBufferPointer<UInt8>
     var offset: Int
     private var line: Int
     private var lineStart: Int
@@ -43,6 +43,14 @@ struct JSONParser {
             throw parser.failure("unexpected \(parser.describe(bytes[parser.offset])) after the JSON value")
         }
         return value
+    }
+
+    /// Carries on in `bytes`, the same input with its first `shift` bytes dropped and more appended
+    /// (a streaming reader's window): offsets, and so lines and columns, go on from where they were.
+    mutating func move(to bytes: UnsafeBufferPointer<UInt8>, droppingFirst shift: Int) {
+        self.bytes = bytes
+        offset -= shift
+        lineStart -= shift
     }
 
     var atEnd: Bool { offset >= bytes.count }
