@@ -10,6 +10,8 @@ enum AlpacaEvalReader {
     static func read(_ file: InputFile, _ emit: (RecordedAnswer) throws -> Void) throws -> (String?, InputFile.Facts) {
         var model = ModelNameCollector()
         var window: [UInt8] = []
+        // A chunk and the usual unparsed tail (part of one record) without growing by doubling.
+        window.reserveCapacity(file.chunkSize + 1 << 14)
         var parser = JSONParser(bytes: UnsafeBufferPointer(start: nil, count: 0))
         var stage = Stage.opening
         var end = ElementEnd()

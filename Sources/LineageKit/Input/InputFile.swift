@@ -10,11 +10,11 @@ struct InputFile {
     let path: String
     /// Content given in memory (tests, fuzzing) instead of read from `path`.
     private let contents: [UInt8]?
-    /// Bytes per read; small values exercise the chunk-boundary logic in tests and fuzzing. 128 KiB: one
+    /// Bytes per read; small values exercise the chunk-boundary logic in tests and fuzzing. 64 KiB: one
     /// buffer per stream, small enough to come from the worker's heap and be reused file after file (a
     /// 1 MiB buffer per read was mapped, faulted in and unmapped every time), large enough that the
     /// system calls cost nothing beside parsing.
-    static let defaultChunkSize = 1 << 17
+    static let defaultChunkSize = 1 << 16
     var chunkSize = InputFile.defaultChunkSize
 
     /// Checks that `path` names a readable regular file; nothing is read until a stream starts.
