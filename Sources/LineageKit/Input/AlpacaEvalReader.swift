@@ -163,7 +163,7 @@ enum AlpacaEvalReader {
                         inString = false
                         if depth == 0 { return true }
                     } else {
-                        position = Self.nextQuoteOrBackslash(bytes, from: position + 1)
+                        position = StringScan.firstSpecial(bytes, from: position + 1, controls: false)
                         continue
                     }
                 } else {
@@ -188,23 +188,6 @@ enum AlpacaEvalReader {
                 return true
             default: return false
             }
-        }
-
-        /// The first quote or backslash at or after `start`, or the end: eight bytes at a time (SWAR), since
-        /// most of an element is the text of its strings.
-        private static func nextQuoteOrBackslash(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
-            guard let base = bytes.baseAddress else { return start }
-            var i = start
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            while i + 8 <= bytes.count {
-                let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-                let found = (((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)) & highs
-                if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-                i += 8
-            }
-            while i < bytes.count, bytes[i] != 0x22, bytes[i] != 0x5C { i += 1 }
-            return i
         }
     }
 }

@@ -217,28 +217,9 @@ struct JSONParser {
     }
 
     /// The index of the first byte at or after `start` that ends a plain run of string text (a quote,
-    /// a backslash or a control character), or the end of input. Eight bytes at a time (SWAR), so that
-    /// a long answer is scanned at memory speed even in a debug build.
+    /// a backslash or a control character), or the end of input.
     private func nextSpecialByte(from start: Int) -> Int {
-        guard let base = bytes.baseAddress else { return start }
-        var i = start
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        while i + 8 <= bytes.count {
-            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
-            let hit = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            // A borrow can only flag bytes above a true hit, so the lowest flagged byte is the first
-            // special one: found without rescanning the word byte by byte (escapes are frequent).
-            let found = hit & highs
-            if found != 0 { return i + found.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < bytes.count {
-            let byte = base[i]
-            if byte == 0x22 || byte == 0x5C || byte < 0x20 { return i }
-            i += 1
-        }
-        return i
+        StringScan.firstSpecial(bytes, from: start, controls: true)
     }
 
     private mutating func parseHex4() throws(Failure) -> UInt32 {
