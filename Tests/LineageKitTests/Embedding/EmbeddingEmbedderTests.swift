@@ -61,6 +61,18 @@ struct EmbeddingEmbedderTests {
         #expect(throws: EmbeddingModelError.self) { try EmbeddingModel(data: bad) }
     }
 
+    @Test("an embedding-only model drops the Float32 IDF but names itself and embeds exactly as the full model")
+    func embeddingOnly() throws {
+        let full = try EmbeddingModel.bundled()
+        let light = full.embeddingOnly()
+        #expect(light.idf.isEmpty && light.bucketCount == full.bucketCount && light.bucketCount > 0)
+        #expect(light.sha256 == full.sha256 && light.version == full.version)
+        let texts = ["Sure! Here are three tips:\n1. Sleep well", "Café — naïve “quotes”", "", "x"]
+        let a = Embedder(model: full, threads: 1).embed(texts)
+        let b = Embedder(model: light, threads: 1).embed(texts)
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+    }
+
     @Test("the bundled model's SHA-256 is the one committed beside it")
     func bundledHash() throws {
         let path = try #require(EmbeddingModel.bundledPath())

@@ -27,6 +27,20 @@ struct EmbeddingFeaturizerTests {
         #expect(frequencies("éé", try Self.model([Self.char])) == [])
     }
 
+    @Test("counts past a count cell's 255 are exact, and the next answer starts from zero")
+    func longRuns() throws {
+        let model = try Self.model([Self.char])
+        let counter = FeatureCounter(model: model)
+        counter.count(String(repeating: "a", count: 1000))
+        #expect((0..<counter.distinctCount).map { counter.frequencies[$0] }.sorted() == [996, 997, 998])
+        counter.count("aaaa")
+        #expect((0..<counter.distinctCount).map { counter.frequencies[$0] }.sorted() == [1, 2])
+        // An answer tallied but never drained is cleared before the next one.
+        counter.tally(String(repeating: "b", count: 300))
+        counter.count("bbbb")
+        #expect((0..<counter.distinctCount).map { counter.frequencies[$0] }.sorted() == [1, 2])
+    }
+
     @Test("word 1–2-grams of \"The cat the cat\": the ×2, cat ×2, the cat ×2, cat the ×1")
     func wordGrams() throws {
         #expect(frequencies("The cat the cat", try Self.model([Self.word])) == [1, 2, 2, 2])
