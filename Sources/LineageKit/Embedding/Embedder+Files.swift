@@ -112,7 +112,7 @@ extension Embedder {
                 Self.normalize(row, count: dims)
             }
         }
-        let answered = (0..<probes).map { p in (0..<dims).contains { base[p * dims + $0] != 0 } }
+        let answered = Self.answered(base, probes: probes, dimensions: dims)
         return EmbeddingStack.Facts(model: header.model, source: header.source, sha256: header.sha256,
                                     answered: answered)
     }

@@ -25,7 +25,9 @@ public struct Embedder: Sendable {
     /// One L2-normalised row per text (a zero row for a text without features).
     public func embed(_ texts: [String]) -> Matrix {
         var out = Matrix(rows: texts.count, columns: model.dimensions)
-        embed(texts, into: &out.values)
+        out.values.withUnsafeMutableBufferPointer { buffer in
+            if let base = buffer.baseAddress { embed(texts, into: base) }
+        }
         return out
     }
 
@@ -64,15 +66,13 @@ public struct Embedder: Sendable {
                 Self.normalize(base + p * dims, count: dims)
             }
         }
-        return (0..<probes).map { p in (0..<dims).contains { base[p * dims + $0] != 0 } }
+        return Self.answered(base, probes: probes, dimensions: dims)
     }
 
-    /// Writes `texts.count` rows into `values` (already zero, `texts.count × dimensions`).
-    func embed(_ texts: [String], into values: inout [Float]) {
-        precondition(values.count == texts.count * model.dimensions)
-        values.withUnsafeMutableBufferPointer { buffer in
-            if let base = buffer.baseAddress { embed(texts, into: base) }
-        }
+    /// Per probe, whether its row of `rows` (probes × dimensions) is non-zero: a probe with no answer, or
+    /// only answers without features, has a zero row.
+    static func answered(_ rows: UnsafePointer<Float>, probes: Int, dimensions dims: Int) -> [Bool] {
+        (0..<probes).map { p in (0..<dims).contains { rows[p * dims + $0] != 0 } }
     }
 
     /// Writes `texts.count` rows of `dimensions` at `base` (already zero).
@@ -133,11 +133,6 @@ public struct Embedder: Sendable {
 
     /// `1 + ln(tf)`, tabulated for small counts (computed in Double, so the table is the same everywhere).
     static let sublinearTable: [Float] = (0..<256).map { $0 == 0 ? 0 : Float(1 + log(Double($0))) }
-
-    @inline(__always)
-    static func sublinear(_ tf: UInt32) -> Float {
-        tf < 256 ? sublinearTable[Int(tf)] : Float(1 + log(Double(tf)))
-    }
 
     /// Scales `row[0..<count]` to unit length (a zero row stays zero).
     static func normalize(_ row: UnsafeMutablePointer<Float>, count: Int) {

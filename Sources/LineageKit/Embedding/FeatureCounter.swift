@@ -47,8 +47,6 @@ final class FeatureCounter {
     private(set) var touched: UnsafeMutablePointer<UInt32>
     /// Term frequency of `touched[k]`.
     private(set) var frequencies: UnsafeMutablePointer<UInt32>
-    /// The model's quantised IDF code of `touched[k]` (see `EmbeddingModel.quantizedIDF`).
-    private(set) var idfCodes: UnsafeMutablePointer<UInt8>
     private var touchedCapacity: Int
     private(set) var distinctCount = 0
     /// Bucket ids of one family's n-grams in text order, before counting (see `tally`).
@@ -73,7 +71,6 @@ final class FeatureCounter {
         touchedCapacity = 1 << 15
         touched = .allocate(capacity: touchedCapacity)
         frequencies = .allocate(capacity: touchedCapacity)
-        idfCodes = .allocate(capacity: touchedCapacity)
         idCapacity = 1 << 15
         ids = .allocate(capacity: idCapacity)
     }
@@ -84,12 +81,11 @@ final class FeatureCounter {
         cells.deallocate()
         touched.deallocate()
         frequencies.deallocate()
-        idfCodes.deallocate()
         ids.deallocate()
     }
 
     /// Counts the features of `answer`: afterwards, for each family in `segments`, `touched[range]` holds
-    /// its distinct buckets, `frequencies[range]` their term frequencies and `idfCodes[range]` their IDF.
+    /// its distinct buckets and `frequencies[range]` their term frequencies.
     func count(_ answer: String) {
         tally(answer)
         collect()
@@ -156,13 +152,12 @@ final class FeatureCounter {
         cellsHoldCounts = false
     }
 
-    /// Reads the counts and IDF codes of the touched buckets into `frequencies` and `idfCodes`.
+    /// Reads the counts of the touched buckets into `frequencies`.
     private func collect() {
-        let frequencies = self.frequencies, idfCodes = self.idfCodes
+        let frequencies = self.frequencies
         var k = 0
-        drain(0..<distinctCount) { _, count, code in
+        drain(0..<distinctCount) { _, count, _ in
             frequencies[k] = count
-            idfCodes[k] = code
             k += 1
         }
         endDrain()
@@ -224,8 +219,6 @@ final class FeatureCounter {
         touched = t
         frequencies.deallocate()
         frequencies = .allocate(capacity: capacity)
-        idfCodes.deallocate()
-        idfCodes = .allocate(capacity: capacity)
         touchedCapacity = capacity
     }
 
