@@ -37,10 +37,7 @@ struct AnalysisOptions: ParsableArguments {
 
     func probeSet() throws -> ProbeSet { try ProbeSet.resolve(input.probes) }
 
-    func embeddingModel() throws -> EmbeddingModel {
-        if let model { return try EmbeddingModel(contentsOf: model) }
-        return try EmbeddingModel.bundled()
-    }
+    func embeddingModel() throws -> EmbeddingModel { try EmbeddingModel.load(path: model) }
 
     func loadCalibration(for set: ProbeSet) throws -> Calibration {
         if let calibration { return try Calibration.load(path: calibration) }

@@ -23,8 +23,7 @@ struct BenchCommand: ParsableCommand {
 
     func run() throws {
         let set = try ProbeSet.resolve(input.probes)
-        let m = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
-            ?? EmbeddingModel.bundled()
+        let m = try EmbeddingModel.load(path: model)
         var texts: [String] = []
         for file in files where !similarityOnly {
             let aligned = Aligner.align(try RecordingReader.read(path: file, format: input.inputFormat), to: set)

@@ -33,8 +33,7 @@ struct MatrixCommand: ParsableCommand {
             return
         }
         let set = try ProbeSet.resolve(input.probes)
-        let embeddingModel = try (model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
-            ?? EmbeddingModel.bundled()).embeddingOnly()
+        let embeddingModel = try EmbeddingModel.load(path: model).embeddingOnly()
         let embedder = Embedder(model: embeddingModel, threads: threads)
         let stack = try embedder.embedStack(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
         cache?.printSummary()

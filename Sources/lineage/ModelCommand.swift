@@ -16,8 +16,7 @@ struct ModelCommand: ParsableCommand {
         var model: String?
 
         func run() throws {
-            let m = try model.map { path throws(EmbeddingModelError) in try EmbeddingModel(contentsOf: path) }
-                ?? EmbeddingModel.bundled()
+            let m = try EmbeddingModel.load(path: model)
             print("model:      \(m.version)")
             print("path:       \(model ?? EmbeddingModel.bundledPath() ?? "?")")
             print("sha256:     \(m.sha256)")

@@ -68,6 +68,12 @@ public struct EmbeddingModel: Sendable {
         self.sha256 = SHA256Digest.hex(of: serialized())
     }
 
+    /// The model file at `path`, or the bundled one when there is none (every command's `--model`).
+    public static func load(path: String?) throws(EmbeddingModelError) -> EmbeddingModel {
+        if let path { return try EmbeddingModel(contentsOf: path) }
+        return try bundled()
+    }
+
     /// The model shipped with Lineage (`Embedding/Resources/ngram-v1.lnm`).
     public static func bundled() throws(EmbeddingModelError) -> EmbeddingModel {
         guard let path = bundledPath() else {
