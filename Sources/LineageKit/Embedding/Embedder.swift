@@ -75,28 +75,24 @@ public struct Embedder: Sendable {
         (0..<probes).map { p in (0..<dims).contains { rows[p * dims + $0] != 0 } }
     }
 
-    /// Writes `texts.count` rows of `dimensions` at `base` (already zero).
+    /// Writes `texts.count` rows of `dimensions` at `base` (already zero): fixed chunks of answers shared
+    /// out by `ParallelWork`, each embedded with a counter from a pool (one per worker in flight).
     func embed(_ texts: [String], into base: UnsafeMutablePointer<Float>) {
         let dims = model.dimensions
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
-        let workers = min(threads, chunks)
         let model = self.model
+        let counters = FeatureCounterPool(model: model)
+        let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
         nonisolated(unsafe) let base = base
-        let work: @Sendable (Int) -> Void = { worker in
-            let counter = FeatureCounter(model: model)
-            let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
-            var chunk = worker
-            while chunk < chunks {
-                let start = chunk * Self.chunkSize
-                for i in start..<min(texts.count, start + Self.chunkSize) {
-                    Self.embedOne(texts[i], counter: counter, projection: projection, model: model,
-                                  row: base + i * dims)
-                }
-                chunk += workers
+        ParallelWork.run(jobs: chunks, threads: threads) { chunk in
+            let counter = counters.take()
+            defer { counters.give(counter) }
+            let start = chunk * Self.chunkSize
+            for i in start..<min(texts.count, start + Self.chunkSize) {
+                Self.embedOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
             }
         }
-        if workers == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: workers, execute: work) }
     }
 
     static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
