@@ -20,10 +20,9 @@ public struct SimilarityMatrix: Sendable, Equatable {
     /// With rows unit length and zero where a probe is unanswered, `Σ_p ⟨e_ip, e_jp⟩` over all probes is
     /// the sum of cosines over the probes both answered. Reading model i's P×D embeddings as one long row
     /// of K = P·D values makes that sum one N×N Gram matrix, computed by `BlockedGram` over fixed blocks of
-    /// `probeBlock` probes (by default as many as keep one block of all N models within half an L2 cache)
-    /// on `threads` workers (default: the active processors); the result is bit-identical for any thread
-    /// count. The counts of shared probes are the Gram matrix of the 0/1 answer masks (exact in Float32
-    /// below 2²⁴).
+    /// `probeBlock` probes (by default as `gram(models:dimensions:)` chooses for its kernel) on `threads`
+    /// workers (default: the active processors); the result is bit-identical for any thread count. The
+    /// counts of shared probes are the Gram matrix of the 0/1 answer masks (exact in Float32 below 2²⁴).
     public static func meanProbeCosine(_ embedded: [EmbeddedRecording], probeBlock: Int? = nil,
                                        threads: Int? = nil) throws(ShapeMismatch) -> SimilarityMatrix {
         let dims = embedded.first?.embeddings.columns ?? 0
@@ -31,11 +30,16 @@ public struct SimilarityMatrix: Sendable, Equatable {
                                                         probeBlock: probeBlock, threads: threads))
     }
 
-    /// The engine's configuration of the blocked Gram product for N models of `dimensions` columns.
+    /// The engine's configuration of the blocked Gram product for N models of `dimensions` columns:
+    /// `sgemm` on 4-row strips of the upper triangle (`BlockedGram.Kernel.upperStrips`, the fastest here)
+    /// up to `BlockedGram.stripModels` models, `ssyrk` beyond.
     static func gram(models: Int, dimensions: Int, probeBlock: Int? = nil, threads: Int? = nil,
-                     kernel: BlockedGram.Kernel = .syrk) -> BlockedGram {
+                     kernel: BlockedGram.Kernel? = nil) -> BlockedGram {
+        let kernel = kernel ?? (models <= BlockedGram.stripModels ? .upperStrips : .syrk)
+        let strips = kernel == .upperStrips || kernel == .gemmStrips
         let columns = probeBlock.map { max(1, $0) * max(1, dimensions) }
-            ?? BlockedGram.blockColumns(rows: models, granule: dimensions)
+            ?? (strips ? BlockedGram.stripBlockColumns(rows: models, granule: dimensions)
+                       : BlockedGram.blockColumns(rows: models, granule: dimensions))
         return BlockedGram(kernel: kernel, blockColumns: columns,
                            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }

@@ -8,7 +8,7 @@ struct BlockedGramTests {
         return (0..<n).map { _ in (0..<k).map { _ in Float.random(in: -1...1, using: &generator) } }
     }
 
-    @Test("equals the Gram matrix of one BLAS call, for both kernels, blocks that do not divide K, K below a block")
+    @Test("equals the Gram matrix of one BLAS call, for every kernel, blocks that do not divide K, K below a block")
     func matchesGram() {
         for (n, k) in [(1, 7), (5, 100), (13, 1000)] {
             let rows = Self.rows(n, k, seed: UInt64(n * 1000 + k))
@@ -56,5 +56,31 @@ struct BlockedGramTests {
         #expect(BlockedGram.blockColumns(rows: 52, granule: 512) == 4 * 512)
         #expect(BlockedGram.blockColumns(rows: 10_000, granule: 512) == 512)
         #expect(BlockedGram.blockColumns(rows: 1, granule: 16, bytes: 1024) == 16 * 16)
+    }
+
+    @Test("strip blocks keep 4 × N × K within OpenBLAS's small-matrix bound and one block within the cache budget")
+    func stripBlockColumns() {
+        // 52 models: 10⁶ / (4 · 52 · 512) = 9.4 probes, 1 MiB / (52 · 512 · 4 B) = 9.8 probes.
+        #expect(BlockedGram.stripBlockColumns(rows: 52, granule: 512) == 9 * 512)
+        #expect(4 * 52 * BlockedGram.stripBlockColumns(rows: 52, granule: 512) <= BlockedGram.smallGEMMLimit)
+        #expect(BlockedGram.stripBlockColumns(rows: 300, granule: 512) == 512)
+        #expect(BlockedGram.stripBlockColumns(rows: 2, granule: 512, bytes: 8 * 512 * 4) == 4 * 512)
+    }
+
+    @Test("the engine uses upper-triangle strips up to stripModels models, ssyrk beyond; its block fits the bound")
+    func engineConfiguration() {
+        let small = SimilarityMatrix.gram(models: 52, dimensions: 512, threads: 2)
+        #expect(small.kernel == .upperStrips)
+        #expect(small.blockColumns == 9 * 512)
+        #expect(SimilarityMatrix.gram(models: BlockedGram.stripModels + 1, dimensions: 512, threads: 2).kernel == .syrk)
+        #expect(SimilarityMatrix.gram(models: 52, dimensions: 512, probeBlock: 4, threads: 2, kernel: .gemm).blockColumns == 4 * 512)
+    }
+
+    @Test("upper-triangle strips perform the upper triangle plus the lower half of each diagonal tile")
+    func upperStripFlops() {
+        // 52 rows in 13 strips of 4: 2K · 4 · (52 + 48 + … + 4) = 2K · 1456.
+        #expect(BlockedGram.upperStripFlops(rows: 52, columns: 10) == 2 * 1456 * 10)
+        // 5 rows: a strip of 4 (width 5) and one of 1 (width 1).
+        #expect(BlockedGram.upperStripFlops(rows: 5, columns: 1) == 2 * (4 * 5 + 1 * 1))
     }
 }
