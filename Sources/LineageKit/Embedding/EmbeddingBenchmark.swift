@@ -52,11 +52,24 @@ public enum EmbeddingBenchmark {
         public var flops: Double
         public var flopCounting: String
         public var gigaflops: Double { flops / seconds / 1e9 }
+        /// The N(N+1)K flops of the upper triangle, whatever the kernel performs: the common yardstick.
+        public var usefulFlops: Double
+        public var usefulGigaflops: Double { usefulFlops / seconds / 1e9 }
+    }
+
+    /// How a kernel is named in the benchmark's lines.
+    static func name(_ kernel: BlockedGram.Kernel) -> String {
+        switch kernel {
+        case .gemm: "sgemm"
+        case .syrk: "ssyrk"
+        case .gemmStrips: "sgemm in \(BlockedGram.stripRows)-row strips"
+        case .upperStrips: "sgemm in \(BlockedGram.stripRows)-row upper-triangle strips"
+        }
     }
 
     /// The similarity step as the engine runs it (`SimilarityMatrix.meanProbeCosine` on the stack with its
     /// defaults, masks and means included), then its Gram product alone in other configurations for
-    /// comparison: both kernels over several block sizes on all threads, the engine's choice on one thread
+    /// comparison: every kernel over several block sizes on all threads, the engine's choice on one thread
     /// and on separate per-model arrays (staged block by block), and the previous engine (ssyrk on 32-probe
     /// staged blocks, OpenBLAS threading itself). Each is the best of `repeats` runs.
     public static func similarityRuns(_ stack: EmbeddingStack, repeats: Int = 5) -> [SimilarityRun] {
@@ -67,7 +80,11 @@ public enum EmbeddingBenchmark {
         let gemmFlops = 2 * Double(n) * Double(n) * Double(k)
         let syrkFlops = Double(n) * Double(n + 1) * Double(k)
         func count(_ kernel: BlockedGram.Kernel) -> (Double, String) {
-            kernel == .gemm ? (gemmFlops, "2N²K") : (syrkFlops, "N(N+1)K useful")
+            switch kernel {
+            case .gemm, .gemmStrips: (gemmFlops, "2N²K")
+            case .syrk: (syrkFlops, "N(N+1)K useful")
+            case .upperStrips: (BlockedGram.upperStripFlops(rows: n, columns: k), "performed 2K·Σ rows×width")
+            }
         }
         func best(_ body: () -> Void) -> Double {
             var seconds = Double.infinity
@@ -82,24 +99,24 @@ public enum EmbeddingBenchmark {
         let engine = SimilarityMatrix.gram(models: n, dimensions: dims)
         let engineBlock = engine.blockColumns / max(1, dims)
         let (engineFlops, engineCounting) = count(engine.kernel)
-        runs.append(SimilarityRun(label: "engine (meanProbeCosine on the stack): s\(engine.kernel), \(engineBlock)-probe blocks, in place, \(engine.threads) threads",
+        runs.append(SimilarityRun(label: "engine (meanProbeCosine on the stack): \(name(engine.kernel)), \(engineBlock)-probe blocks, in place, \(engine.threads) threads",
                                   seconds: best { _ = SimilarityMatrix.meanProbeCosine(stack) },
-                                  flops: engineFlops, flopCounting: engineCounting))
+                                  flops: engineFlops, flopCounting: engineCounting, usefulFlops: syrkFlops))
         for kernel in BlockedGram.Kernel.allCases {
-            for block in [2, 4, 8, 16, 32, 64, 128] {
+            for block in [2, 4, 8, 9, 16, 32, 64, 128] {
                 let gram = SimilarityMatrix.gram(models: n, dimensions: dims, probeBlock: block, threads: threads, kernel: kernel)
                 let (flops, counting) = count(kernel)
-                runs.append(SimilarityRun(label: "s\(kernel), \(block)-probe blocks, in place, \(threads) threads",
-                                          seconds: best { _ = gram.gram(stack.values) }, flops: flops, flopCounting: counting))
+                runs.append(SimilarityRun(label: "\(name(kernel)), \(block)-probe blocks, in place, \(threads) threads",
+                                          seconds: best { _ = gram.gram(stack.values) }, flops: flops, flopCounting: counting, usefulFlops: syrkFlops))
             }
         }
         var single = engine
         single.threads = 1
-        runs.append(SimilarityRun(label: "s\(engine.kernel), \(engineBlock)-probe blocks, in place, 1 thread",
-                                  seconds: best { _ = single.gram(stack.values) }, flops: engineFlops, flopCounting: engineCounting))
+        runs.append(SimilarityRun(label: "\(name(engine.kernel)), \(engineBlock)-probe blocks, in place, 1 thread",
+                                  seconds: best { _ = single.gram(stack.values) }, flops: engineFlops, flopCounting: engineCounting, usefulFlops: syrkFlops))
         let rows = (0..<n).map { stack.values.row($0) }
-        runs.append(SimilarityRun(label: "s\(engine.kernel), \(engineBlock)-probe blocks, separate arrays staged, \(engine.threads) threads",
-                                  seconds: best { _ = engine.gram(rows, columns: k) }, flops: engineFlops, flopCounting: engineCounting))
+        runs.append(SimilarityRun(label: "\(name(engine.kernel)), \(engineBlock)-probe blocks, separate arrays staged, \(engine.threads) threads",
+                                  seconds: best { _ = engine.gram(rows, columns: k) }, flops: engineFlops, flopCounting: engineCounting, usefulFlops: syrkFlops))
         let previous = best {
             var sums = Matrix(rows: n, columns: n)
             var staging = [Float](repeating: 0, count: n * 32 * dims)
@@ -117,7 +134,7 @@ public enum EmbeddingBenchmark {
             }
         }
         runs.append(SimilarityRun(label: "previous engine: one ssyrk per 32-probe staged block, OpenBLAS threads",
-                                  seconds: previous, flops: syrkFlops, flopCounting: "N(N+1)K useful"))
+                                  seconds: previous, flops: syrkFlops, flopCounting: "N(N+1)K useful", usefulFlops: syrkFlops))
         return runs
     }
 
