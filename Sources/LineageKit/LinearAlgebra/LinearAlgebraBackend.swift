@@ -23,8 +23,10 @@ public struct LinearAlgebraBackend: Sendable, Codable, Equatable {
             let function = unsafeBitCast(symbol, to: GetConfig.self)
             if let text = function() { config = String(cString: text) }
         }
-        let isReference = config == nil && !blas.lowercased().contains("openblas")
-            && !blas.lowercased().contains("mkl") && !blas.lowercased().contains("blis")
+        // Judged by the library that serves `cblas_sgemm` alone: OpenBLAS's configuration string is also
+        // there when only LAPACK comes from OpenBLAS (reference `libblas.so.3` first on the library path).
+        let name = blas.lowercased()
+        let isReference = blas != "unknown" && !name.contains("openblas") && !name.contains("mkl") && !name.contains("blis")
         return LinearAlgebraBackend(blasLibrary: blas, lapackLibrary: lapack,
                                     isReferenceBLAS: isReference, openBLASConfig: config)
     }

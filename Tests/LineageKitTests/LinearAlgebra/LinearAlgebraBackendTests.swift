@@ -9,6 +9,6 @@ import Testing
         #expect(backend.blasLibrary.hasPrefix("/"))
         #expect(backend.blasLibrary.contains("blas"))
         #expect(backend.lapackLibrary.hasPrefix("/"))
-        #expect(backend.isReferenceBLAS == !(backend.blasLibrary.contains("openblas") || backend.openBLASConfig != nil))
+        #expect(backend.isReferenceBLAS == !backend.blasLibrary.contains("openblas"))
     }
 }
