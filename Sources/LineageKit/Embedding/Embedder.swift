@@ -6,7 +6,8 @@ import Foundation
 /// TF-IDF, Salton & Buckley 1988), projected by `SparseProjection` into the family's columns, the block
 /// scaled to length `√(w_f / Σ w)`; then the whole row is L2-normalised. With every block present the
 /// cosine of two rows is `Σ_f w_f cos_f / Σ_f w_f`, the research pipeline's combination. An answer with
-/// no features (empty text) gives a zero row.
+/// no features (empty text) gives a zero row. Rows end on `EmbeddingGrid` (multiples of 2⁻¹⁰), which makes
+/// every BLAS product of them exact and so the same bytes on any CPU and BLAS.
 ///
 /// Work is split into fixed chunks of answers spread over `threads` workers; every row is computed by one
 /// worker in a fixed order, so the result is bit-identical for any thread count.
@@ -130,13 +131,15 @@ public struct Embedder: Sendable {
     /// `1 + ln(tf)`, tabulated for small counts (computed in Double, so the table is the same everywhere).
     static let sublinearTable: [Float] = (0..<256).map { $0 == 0 ? 0 : Float(1 + log(Double($0))) }
 
-    /// Scales `row[0..<count]` to unit length (a zero row stays zero).
+    /// Scales `row[0..<count]` to unit length, then rounds it onto `EmbeddingGrid` (so that BLAS products
+    /// of embeddings are exact on any machine); a zero row stays zero.
     static func normalize(_ row: UnsafeMutablePointer<Float>, count: Int) {
         var norm: Float = 0
         for d in 0..<count { norm += row[d] * row[d] }
         guard norm > 0 else { return }
         let scale = 1 / norm.squareRoot()
         for d in 0..<count { row[d] *= scale }
+        EmbeddingGrid.snap(row, count: count)
     }
 
     /// The given columns of `matrix`, each row renormalised (zero rows stay zero).

@@ -13,7 +13,10 @@ import Foundation
 /// Determinism: block boundaries and the grouping of blocks into partial sums depend only on N, K and
 /// `blockColumns`, never on `threads`. Each group is summed by one worker, in block order, into its own
 /// N×N partial; the partials are then added in group order. So the result is bit-identical for any
-/// thread count (and the same as a single-threaded run of the same blocks).
+/// thread count (and the same as a single-threaded run of the same blocks). Every BLAS call starts from
+/// zero and all sums across calls are Lineage's own, so on inputs for which one call is exact (embeddings on
+/// `EmbeddingGrid`, blocks of at most `EmbeddingGrid.exactProbes`) the result is also the same for any
+/// BLAS library or kernel.
 struct BlockedGram: Sendable {
     /// How each block's product is computed.
     ///
@@ -127,29 +130,39 @@ struct BlockedGram: Sendable {
         partials.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let sums = buffer.baseAddress.unsafelyUnwrapped
             let workers = min(threads, groups)
-            // One staging buffer per worker slot; a job finds its slot by the worker that claimed it.
-            let stages = StagingBuffers(count: workers, floats: stagingFloats)
+            // One staging buffer per worker slot (a job finds its slot by the worker that claimed it), with
+            // room after the staged block for one n × n product.
+            let stages = StagingBuffers(count: workers, floats: stagingFloats + n * n)
             BLASThreads.singleThreaded {
                 ParallelWork.run(jobs: groups, threads: workers) { group in
                     let stage = stages.claim()
                     defer { stages.release(stage) }
-                    let c = sums + group * n * n
-                    for block in (group * blocks / groups)..<((group + 1) * blocks / groups) {
+                    let partial = sums + group * n * n, product = stage + stagingFloats
+                    let firstBlock = group * blocks / groups
+                    for block in firstBlock..<((group + 1) * blocks / groups) {
                         let range = (block * width)..<min(k, (block + 1) * width)
                         let (a, lda) = operand(range, stage)
+                        // Each call starts from zero (β = 0) and later blocks are added here, in order: a BLAS
+                        // that accumulated into the running partial would round it in its own order.
+                        let c = block == firstBlock ? partial : product
                         switch kernel {
                         case .gemm:
                             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(range.count),
-                                        1, a, Int32(lda), a, Int32(lda), 1, c, Int32(n))
+                                        1, a, Int32(lda), a, Int32(lda), 0, c, Int32(n))
                         case .syrk:
                             cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, Int32(n), Int32(range.count),
-                                        1, a, Int32(lda), 1, c, Int32(n))
+                                        1, a, Int32(lda), 0, c, Int32(n))
                         case .gemmStrips, .upperStrips:
                             for s in stride(from: 0, to: n, by: Self.stripRows) {
                                 let first = kernel == .gemmStrips ? 0 : s
                                 cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(min(Self.stripRows, n - s)),
                                             Int32(n - first), Int32(range.count), 1, a + s * lda, Int32(lda),
-                                            a + first * lda, Int32(lda), 1, c + s * n + first, Int32(n))
+                                            a + first * lda, Int32(lda), 0, c + s * n + first, Int32(n))
+                            }
+                        }
+                        if block != firstBlock {
+                            for i in 0..<n {
+                                for j in i..<n { partial[i * n + j] += product[i * n + j] }
                             }
                         }
                     }

@@ -48,15 +48,19 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         }
         // h_ij = k(xi,xj) + k(yi,yj) − k(xi,yj) − k(xj,yi); swapping the answers of probe i flips the
         // sign of row and column i, so MMD²(s) = Σ_{i≠j} s_i s_j h_ij / (n(n−1)) for signs s. All
-        // permutations at once: diag(Sᵀ H S) with one sgemm.
+        // permutations at once: diag(Sᵀ H S) with one sgemm. h is rounded to a power-of-two grid fine
+        // enough that a row's sum of |h| (≤ 2(n−1)) stays below 2²⁴ grid steps: the sgemm is then exact
+        // in any BLAS and any summation order (see `EmbeddingGrid`), and so is the Double sum below.
+        let grid = Self.grid(probes: n)
         var h = Matrix(rows: n, columns: n)
         for i in 0..<n {
             for j in 0..<n where j != i {
-                h.values[i * n + j] = Float(k(i, j) + k(i + n, j + n) - k(i, j + n) - k(j, i + n))
+                h.values[i * n + j] = Float(((k(i, j) + k(i + n, j + n) - k(i, j + n) - k(j, i + n)) * grid)
+                    .rounded(.toNearestOrEven) / grid)
             }
         }
         let scale = 1 / Double(n * (n - 1))
-        let observed = Double(h.values.reduce(0, +)) * scale
+        let observed = h.values.reduce(0.0) { $0 + Double($1) } * scale
         var generator = SeededGenerator(seed: seed)
         var signs = Matrix(rows: permutations, columns: n)
         for b in 0..<permutations {
@@ -71,5 +75,12 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         }
         return MaximumMeanDiscrepancy(mmdSquared: observed, pValue: Double(1 + atLeast) / Double(1 + permutations),
                                       bandwidthSquared: sigma2, probes: n, permutations: permutations)
+    }
+
+    /// 2^g for the largest g ≤ 20 with 2(n−1)·2^g < 2²⁴: the grid `h` is rounded to.
+    static func grid(probes n: Int) -> Double {
+        var g = 20
+        while g > 0 && 2 * Double(n - 1) * Double(1 << g) >= Double(1 << 24) { g -= 1 }
+        return Double(1 << g)
     }
 }

@@ -32,14 +32,16 @@ public struct SimilarityMatrix: Sendable, Equatable {
 
     /// The engine's configuration of the blocked Gram product for N models of `dimensions` columns:
     /// `sgemm` on 4-row strips of the upper triangle (`BlockedGram.Kernel.upperStrips`, the fastest here)
-    /// up to `BlockedGram.stripModels` models, `ssyrk` beyond.
+    /// up to `BlockedGram.stripModels` models, `ssyrk` beyond. A block never spans more probes than
+    /// `EmbeddingGrid.exactProbes`, so that each BLAS call is exact and the matrix the same on any BLAS.
     static func gram(models: Int, dimensions: Int, probeBlock: Int? = nil, threads: Int? = nil,
                      kernel: BlockedGram.Kernel? = nil) -> BlockedGram {
         let kernel = kernel ?? (models <= BlockedGram.stripModels ? .upperStrips : .syrk)
         let strips = kernel == .upperStrips || kernel == .gemmStrips
+        let exact = EmbeddingGrid.exactProbes(dimensions: dimensions) * max(1, dimensions)
         let columns = probeBlock.map { max(1, $0) * max(1, dimensions) }
-            ?? (strips ? BlockedGram.stripBlockColumns(rows: models, granule: dimensions)
-                       : BlockedGram.blockColumns(rows: models, granule: dimensions))
+            ?? min(exact, strips ? BlockedGram.stripBlockColumns(rows: models, granule: dimensions)
+                                 : BlockedGram.blockColumns(rows: models, granule: dimensions))
         return BlockedGram(kernel: kernel, blockColumns: columns,
                            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }

@@ -19,7 +19,8 @@ struct EmbeddingEmbedderTests {
         let m = embedder.embed(Self.texts)
         for (i, text) in Self.texts.enumerated() {
             let norm = m.row(i).reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
-            if text.isEmpty { #expect(norm == 0) } else { #expect(abs(norm - 1) < 1e-5) }
+            // Unit length up to the rounding onto `EmbeddingGrid` (at most √D·2⁻¹¹ off).
+            if text.isEmpty { #expect(norm == 0) } else { #expect(abs(norm - 1) < 0.012) }
         }
         #expect(embedder.embed(Self.texts) == m)
     }
@@ -46,7 +47,9 @@ struct EmbeddingEmbedderTests {
             combined += cos / 3
         }
         let whole = zip(m.row(0), m.row(1)).reduce(Float(0)) { $0 + $1.0 * $1.1 }
-        #expect(abs(whole - combined) < 1e-5)
+        // Exact before rounding; the whole row and each renormalised block are rounded onto `EmbeddingGrid`
+        // separately (each value by at most 2⁻¹¹), which moves a cosine of these short rows by ~10⁻³.
+        #expect(abs(whole - combined) < 4e-3)
     }
 
     @Test("a model file round-trips through its bytes, and damage is refused")

@@ -8,6 +8,39 @@ struct BlockedGramTests {
         return (0..<n).map { _ in (0..<k).map { _ in Float.random(in: -1...1, using: &generator) } }
     }
 
+    /// Rows on `EmbeddingGrid` with unit-length probes, and blocks of at most `exactProbes` probes: every
+    /// BLAS call is exact, and the sums across calls are BlockedGram's own, so the kernel — and therefore the
+    /// BLAS library or CPU — cannot change a bit. 400 models make groups of several blocks (the budget of
+    /// partials). (Why each call starts from β = 0 — reference BLAS accumulates into C term by term and would
+    /// round a running partial in its own order — this cannot show: OpenBLAS's kernels add to C once. The
+    /// CLI determinism test runs reference BLAS.)
+    @Test("on grid rows, every kernel gives the same bits, also when a group sums several blocks")
+    func gridRowsAreKernelIndependent() {
+        let n = 400, dims = 512, probes = 30
+        var generator = SeededGenerator(seed: 11)
+        var values = [Float](repeating: 0, count: n * probes * dims)
+        for r in 0..<n {
+            for p in 0..<probes {
+                let base = (r * probes + p) * dims
+                var norm: Float = 0
+                for d in 0..<dims { values[base + d] = Float.random(in: -1...1, using: &generator); norm += values[base + d] * values[base + d] }
+                values.withUnsafeMutableBufferPointer { buffer in
+                    for d in 0..<dims { buffer[base + d] /= norm.squareRoot() }
+                    EmbeddingGrid.snap(buffer.baseAddress! + base, count: dims)
+                }
+            }
+        }
+        let a = Matrix(rows: n, columns: probes * dims, values: values)
+        // One probe a block: 30 blocks, more than the 26 partials the budget allows for 400 models.
+        #expect(max(BlockedGram.minimumGroups, BlockedGram.partialBudget / (n * n)) < probes, "the test needs groups of several blocks")
+        let results = BlockedGram.Kernel.allCases.map { BlockedGram(kernel: $0, blockColumns: dims, threads: 2).gram(a) }
+        for result in results.dropFirst() {
+            for i in 0..<n {
+                for j in i..<n { #expect(result[i, j].bitPattern == results[0][i, j].bitPattern, "G[\(i),\(j)]") }
+            }
+        }
+    }
+
     @Test("equals the Gram matrix of one BLAS call, for every kernel, blocks that do not divide K, K below a block")
     func matchesGram() {
         for (n, k) in [(1, 7), (5, 100), (13, 1000)] {

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+
+/// "Same inputs and options give byte-identical JSON on any machine": different CPUs run different
+/// OpenBLAS kernels (each sums in its own order), and Debian may route `libblas.so.3` to reference BLAS.
+/// This runs the same commands under other kernels and under reference BLAS on this machine and compares
+/// the bytes. Before embeddings were put on `EmbeddingGrid`, each of these gave a different `matrix --json`.
+@Suite("CLI: the same JSON bytes under every BLAS kernel")
+struct DeterminismCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let releaseBinary = ProcessInfo.processInfo.environment["LINEAGE_RELEASE_BIN"]
+    static let referenceBLAS = "/usr/lib/x86_64-linux-gnu/blas"
+    static let recordings = ["vicuna-13b", "gpt-3.5-turbo-0301", "text_davinci_003", "claude-2"]
+        .map { "Probes/alpaca-eval/recordings/\($0).jsonl" }
+
+    /// Another BLAS for the child process, and what `lineage doctor` prints when it took effect.
+    struct Variant {
+        var name: String
+        var environment: [String: String]
+        var doctorSays: String
+    }
+
+    static let variants = [
+        Variant(name: "OpenBLAS Haswell kernels", environment: ["OPENBLAS_CORETYPE": "Haswell"], doctorSays: " Haswell "),
+        Variant(name: "OpenBLAS generic x86-64 kernels", environment: ["OPENBLAS_CORETYPE": "Prescott"], doctorSays: " Prescott "),
+        Variant(name: "reference BLAS", environment: ["LD_LIBRARY_PATH": referenceBLAS], doctorSays: "\(referenceBLAS)/libblas.so"),
+    ]
+
+    /// The variants this machine can run (a DYNAMIC_ARCH OpenBLAS for the first two, Debian's reference
+    /// BLAS for the last), checked through `lineage doctor` so that a variant never passes untried.
+    static func applicableVariants(_ lineage: String) throws -> [Variant] {
+        try variants.filter { variant in
+            let doctor = try CLI.run(executable: lineage, ["doctor"], in: root, environment: variant.environment)
+            return doctor.stdout.contains(variant.doctorSays)
+        }
+    }
+
+    @Test(.enabled(if: releaseBinary != nil, "needs LINEAGE_RELEASE_BIN (set by make test)"))
+    func matrixAndReportJSONDoNotDependOnTheBLAS() throws {
+        let lineage = Self.releaseBinary ?? ""
+        let variants = try Self.applicableVariants(lineage)
+        #expect(!variants.isEmpty, "no other BLAS kernel could be selected on this machine: the test would prove nothing")
+
+        let matrix = ["matrix", "--json"] + Self.recordings
+        let expectedMatrix = try CLI.run(executable: lineage, matrix, in: Self.root)
+        #expect(expectedMatrix.status == 0, "\(expectedMatrix.stderr)")
+
+        let folder = try CLI.temporaryFolder("determinism")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func report(_ name: String, _ environment: [String: String]) throws -> Data {
+            let out = (folder as NSString).appendingPathComponent(name.replacingOccurrences(of: " ", with: "-"))
+            let run = try CLI.run(executable: lineage, ["compare", "--student", Self.recordings[0], "--teacher", Self.recordings[1],
+                                                        "--out", out], in: Self.root, environment: environment)
+            #expect(run.status == 0, "\(name): \(run.stderr)")
+            return try Data(contentsOf: URL(fileURLWithPath: (out as NSString).appendingPathComponent("report.json")))
+        }
+        let expectedReport = try report("default", [:])
+
+        for variant in variants {
+            let other = try CLI.run(executable: lineage, matrix, in: Self.root, environment: variant.environment)
+            #expect(other.status == 0, "\(variant.name): \(other.stderr)")
+            #expect(other.stdoutBytes == expectedMatrix.stdoutBytes, "matrix --json differs under \(variant.name)")
+            #expect(try report(variant.name, variant.environment) == expectedReport, "report.json differs under \(variant.name)")
+        }
+    }
+}
+
+@Suite("CLI: doctor")
+struct DoctorCLITests {
+    /// With reference BLAS first on the library path, LAPACK (and so OpenBLAS's configuration string) may
+    /// still come from OpenBLAS: doctor must judge by the library that serves BLAS and warn.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: DeterminismCLITests.referenceBLAS + "/libblas.so.3"),
+                   "needs Debian's reference BLAS (libblas3)"))
+    func warnsAboutReferenceBLAS() throws {
+        let lineage = try CLI.executable()
+        let reference = try CLI.run(executable: lineage, ["doctor"], environment: ["LD_LIBRARY_PATH": DeterminismCLITests.referenceBLAS])
+        #expect(reference.status == 0)
+        #expect(reference.stdout.contains("BLAS:   \(DeterminismCLITests.referenceBLAS)/libblas.so"), "\(reference.stdout)")
+        #expect(reference.stdout.contains("warning: the reference BLAS is loaded"), "\(reference.stdout)")
+        let usual = try CLI.run(executable: lineage, ["doctor"])
+        #expect(usual.stdout.contains("ok: an optimised BLAS is loaded") == !usual.stdout.contains("/blas/libblas.so"))
+    }
+}
