@@ -96,16 +96,26 @@ public struct IdentityClaims: Sendable, Codable, Equatable {
     /// recording was aligned to (answers beyond its probes are ignored).
     public static func detect(_ recording: AlignedRecording, probes: ProbeSet,
                               table: [ModelFamily] = ModelFamily.table) -> IdentityClaims {
+        detect(recording, probes: probes, table: table, prefilter: true)
+    }
+
+    /// `prefilter: false` searches every name in every answer the slow way (the tests' reference).
+    static func detect(_ recording: AlignedRecording, probes: ProbeSet, table: [ModelFamily],
+                       prefilter: Bool) -> IdentityClaims {
         var answers: [(probe: String, text: String)] = []
         for (p, samples) in recording.answers.enumerated() where p < probes.probes.count {
             if let first = samples.first { answers.append((probes.probes[p].id, first)) }
         }
+        let folded = answers.map { prefilter ? ASCIIFoldedText($0.text) : nil }
+        let needles = table.map { family in family.names.map { Array($0.text.lowercased().utf8) } }
         var families: [Family] = []
-        for family in table {
+        for (f, family) in table.enumerated() {
             var claims = 0, mentions = 0
             var claimExamples: [Example] = [], mentionExamples: [Example] = []
-            for answer in answers {
-                let hits = family.names.flatMap { $0.ranges(in: answer.text) }.sorted { $0.lowerBound < $1.lowerBound }
+            for (a, answer) in answers.enumerated() {
+                let hits = family.names.enumerated().flatMap { n, name in
+                    folded[a]?.contains(needles[f][n]) == false ? [] : name.ranges(in: answer.text)
+                }.sorted { $0.lowerBound < $1.lowerBound }
                 guard let firstHit = hits.first else { continue }
                 if let claim = hits.first(where: { isSelfClaim(at: $0, in: answer.text) }) {
                     claims += 1
@@ -310,6 +320,41 @@ public struct IdentityClaims: Sendable, Codable, Equatable {
         let to = text.index(from, offsetBy: budget, limitedBy: bounds.upperBound) ?? bounds.upperBound
         let window = text[from..<to].trimmingCharacters(in: .whitespacesAndNewlines)
         return (lead > 0 ? "…" : "") + window + (to < bounds.upperBound ? "…" : "")
+    }
+}
+
+/// An all-ASCII answer with A–Z lowered, for ruling names out before Foundation's case-insensitive search
+/// (which found nothing in nearly every answer, at 15 % of a report's time). On ASCII text that search
+/// matches exactly where the lowered bytes match, so a name whose lowered bytes do not occur cannot match,
+/// case-sensitive or not. Nil for any other text (non-ASCII text may fold to a name in other ways, e.g. the
+/// Kelvin sign to "k"): such answers are searched as before.
+struct ASCIIFoldedText {
+    private let bytes: [UInt8]
+
+    init?(_ text: String) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            guard byte < 0x80 else { return nil }
+            bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        self.bytes = bytes
+    }
+
+    /// Whether `needle` (lowered UTF-8) occurs; a non-ASCII needle never does.
+    func contains(_ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= bytes.count else { return false }
+        return bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                for start in 0...(haystack.count - needle.count) where haystack[start] == first {
+                    var k = 1
+                    while k < needle.count && haystack[start + k] == needle[k] { k += 1 }
+                    if k == needle.count { return true }
+                }
+                return false
+            }
+        }
     }
 }
 

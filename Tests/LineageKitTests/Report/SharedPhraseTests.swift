@@ -42,3 +42,26 @@ struct SharedPhraseTests {
         #expect(google?.selfClaims == 0)
     }
 }
+
+@Suite("Report: word tokens of shared phrases")
+struct SharedPhraseWordTests {
+    @Test("the ASCII path gives the Character path's tokens, on edge cases and on bundled answers")
+    func asciiMatchesUnicode() throws {
+        let edge = ["", "don't stop", "'quoted' words'", "a'b'c' d", "line\r\nbreak", "x1 2y 3.14 -5",
+                    "UPPER lower", "tab\there", "end.", "''", "a", "mixed-case_words and under_score"]
+        for text in edge {
+            let lower = text.lowercased()
+            #expect(SharedPhraseFinder.asciiWords(lower) == SharedPhraseFinder.unicodeWords(lower), "\(text)")
+        }
+        #expect(SharedPhraseFinder.asciiWords("é") == nil)
+        let file = FixturePaths.alpacaEval.appendingPathComponent("recordings/vicuna-13b.jsonl").path
+        var checked = 0
+        _ = try RecordingReader.forEachAnswer(path: file) { record in
+            let lower = record.output.lowercased()
+            guard let ascii = SharedPhraseFinder.asciiWords(lower) else { return }
+            #expect(ascii == SharedPhraseFinder.unicodeWords(lower))
+            checked += 1
+        }
+        #expect(checked > 500)
+    }
+}

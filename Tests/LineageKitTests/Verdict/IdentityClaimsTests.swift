@@ -167,3 +167,48 @@ struct IdentityClaimsTests {
         #expect(openai.examples.map(\.probe) == ["ae-286", "ae-424", "ae-470"])
     }
 }
+
+@Suite("Identity claims: the ASCII prefilter changes nothing")
+struct IdentityClaimsPrefilterTests {
+    /// Answers of bundled recordings that make claims (vicuna, alpaca) and of one that mostly does not.
+    static let files = ["vicuna-13b", "alpaca-7b", "gpt-3.5-turbo-0301"].map {
+        FixturePaths.alpacaEval.appendingPathComponent("recordings/\($0).jsonl").path
+    }
+
+    @Test("with and without the prefilter, detection on bundled recordings gives the same result")
+    func bundledRecordings() throws {
+        let set = try ProbeSet.load(path: FixturePaths.alpacaEval.path)
+        for file in Self.files {
+            let aligned = try Aligner.align(path: file, format: nil, to: set)
+            let fast = IdentityClaims.detect(aligned, probes: set)
+            #expect(fast == IdentityClaims.detect(aligned, probes: set, table: ModelFamily.table, prefilter: false), "\(file)")
+            #expect(fast.families.contains { $0.naming > 0 })
+        }
+    }
+
+    @Test("case, case-sensitive names, non-ASCII answers and names in CJK: the same as without it")
+    func edgeCases() throws {
+        let answers = [
+            "I AM CHATGPT.", "i am chatgpt.", "The gpt models.", "GPT-4 is here.", "I am a model by META.",
+            "meta-analysis of phi and yi.", "I am Claude, made by ANTHROPIC.", "我是通义千问。", "Qwen: I am Qwen.",
+            "I am \u{212A}imi, not ChatGPT.", "Ich bin ChatGPT, entwickelt von OpenAI. Ärger!", "",
+            "ChatGPTChatGPT chatgpt's", "No names at all here.",
+        ]
+        let recording = IdentityClaimsTests.recording(answers)
+        let set = try IdentityClaimsTests.set(answers.count)
+        let fast = IdentityClaims.detect(recording, probes: set)
+        #expect(fast == IdentityClaims.detect(recording, probes: set, table: ModelFamily.table, prefilter: false))
+        #expect(fast.families.first { $0.family == "openai" }.map { $0.selfClaims > 0 } == true)
+    }
+
+    @Test("the folded text finds lowered names and refuses non-ASCII text")
+    func foldedText() throws {
+        let text = try #require(ASCIIFoldedText("Hello ChatGPT and OPENAI"))
+        #expect(text.contains(Array("chatgpt".utf8)))
+        #expect(text.contains(Array("openai".utf8)))
+        #expect(!text.contains(Array("claude".utf8)))
+        #expect(!text.contains(Array("通义".utf8)))
+        #expect(!text.contains(Array("hello chatgpt and openai!".utf8)))
+        #expect(ASCIIFoldedText("Ärger") == nil)
+    }
+}
