@@ -80,32 +80,53 @@ enum SharedPhraseFinder {
         return result
     }
 
-    /// The n-gram keys (hashes of word-id sequences) present in one answer; a phrase's text is kept
-    /// the first time it is seen when `texts` is given.
-    static func keys(_ text: String, maxN: Int, vocabulary: inout [Substring: UInt64],
-                     texts: inout [UInt64: (String, Int)], keepTexts: Bool) -> Set<UInt64> {
+    /// The distinct n-gram keys (hashes of word-id sequences) of one answer, ascending; only those in
+    /// `within` when it is given. A phrase's text is kept the first time its key is seen when `keepTexts`.
+    /// A word's id is the stable hash of its bytes (`StableHash`): no shared vocabulary to look words up in,
+    /// and keys only ever meet keys (phrases are ordered by their text, never by key).
+    static func keys(_ text: String, maxN: Int, texts: inout [UInt64: (String, Int)], keepTexts: Bool,
+                     within: MixedKeySet? = nil) -> [UInt64] {
         let tokens = words(text)
-        var ids: [UInt64] = []
-        ids.reserveCapacity(tokens.count)
-        for token in tokens {
-            if let id = vocabulary[token] { ids.append(id) } else {
-                let id = UInt64(vocabulary.count + 1)
-                vocabulary[token] = id
-                ids.append(id)
-            }
+        let ids = tokens.map { token in
+            var hash = StableHash(seed: 0)
+            for byte in token.utf8 { hash.add(byte) }
+            return hash.value
         }
-        var keys = Set<UInt64>()
+        var keys: [UInt64] = []
+        keys.reserveCapacity(within == nil ? ids.count * maxN : 16)
         for i in ids.indices {
             var key: UInt64 = 0x243F_6A88_85A3_08D3
             for n in 1...maxN where i + n <= ids.count {
                 key = mix(key ^ ids[i + n - 1] &* 0x9E37_79B9_7F4A_7C15)
-                let inserted = keys.insert(key &+ UInt64(n)).inserted
-                if inserted, keepTexts, texts[key &+ UInt64(n)] == nil {
-                    texts[key &+ UInt64(n)] = (tokens[i..<(i + n)].joined(separator: " "), n)
+                let phrase = key &+ UInt64(n)
+                if let within, !within.contains(phrase) { continue }
+                keys.append(phrase)
+                if keepTexts, texts[phrase] == nil {
+                    texts[phrase] = (tokens[i..<(i + n)].joined(separator: " "), n)
                 }
             }
         }
+        keys.sort()
+        var distinct = 0
+        for key in keys where distinct == 0 || keys[distinct - 1] != key {
+            keys[distinct] = key
+            distinct += 1
+        }
+        keys.removeLast(keys.count - distinct)
         return keys
+    }
+
+    /// For each key, the number of the first `probes` answers of `recording` that hold it.
+    static func documentFrequencies(_ recording: AlignedRecording, probes: Int, maxN: Int, keepTexts: Bool,
+                                    within: MixedKeySet?, texts: inout [UInt64: (String, Int)]) -> [UInt64: Int] {
+        var df: [UInt64: Int] = [:]
+        for p in 0..<min(probes, recording.answers.count) {
+            guard let answer = recording.answer(p) else { continue }
+            for key in keys(answer, maxN: maxN, texts: &texts, keepTexts: keepTexts, within: within) {
+                df[key, default: 0] += 1
+            }
+        }
+        return df
     }
 
     /// SplitMix64's finaliser.
@@ -124,25 +145,26 @@ enum SharedPhraseFinder {
         let probes = student.answers.count
         let minimumProbes = minimumProbes ?? max(3, probes / 100)
         guard probes > 0, !panel.isEmpty else { return [] }
-        var vocabulary: [Substring: UInt64] = [:]
         var texts: [UInt64: (String, Int)] = [:]
-        func frequencies(_ recording: AlignedRecording, keepTexts: Bool, within: Set<UInt64>?) -> [UInt64: Int] {
-            var df: [UInt64: Int] = [:]
-            for p in 0..<min(probes, recording.answers.count) {
-                guard let answer = recording.answer(p) else { continue }
-                let present = keys(answer, maxN: maxN, vocabulary: &vocabulary, texts: &texts, keepTexts: keepTexts)
-                for key in present where within?.contains(key) ?? true { df[key, default: 0] += 1 }
-            }
-            return df
+        @Sendable func frequencies(_ recording: AlignedRecording, keepTexts: Bool, within: MixedKeySet?,
+                                   texts: inout [UInt64: (String, Int)]) -> [UInt64: Int] {
+            documentFrequencies(recording, probes: probes, maxN: maxN, keepTexts: keepTexts, within: within, texts: &texts)
         }
-        let studentDF = frequencies(student, keepTexts: true, within: nil).filter { $0.value >= minimumProbes }
-        let candidateDF = frequencies(candidate, keepTexts: false, within: Set(studentDF.keys))
+        let studentDF = frequencies(student, keepTexts: true, within: nil, texts: &texts).filter { $0.value >= minimumProbes }
+        let candidateDF = frequencies(candidate, keepTexts: false, within: MixedKeySet(studentDF.keys), texts: &texts)
             .filter { $0.value >= minimumProbes }
         let shared = Set(candidateDF.keys)
+        // The panel's counts, model by model on all cores; integer sums, so the order of merging is immaterial.
+        let within = MixedKeySet(shared)
+        let perModel = PanelCounts(count: panel.count)
+        ParallelWork.run(jobs: panel.count, threads: ProcessInfo.processInfo.activeProcessorCount) { m in
+            var unused: [UInt64: (String, Int)] = [:]
+            perModel.set(m, frequencies(panel[m], keepTexts: false, within: within, texts: &unused))
+        }
         var panelTotal: [UInt64: Int] = [:]
         var panelUsing: [UInt64: Int] = [:]
-        for model in panel {
-            for (key, count) in frequencies(model, keepTexts: false, within: shared) {
+        for counts in perModel.all {
+            for (key, count) in counts {
                 panelTotal[key, default: 0] += count
                 panelUsing[key, default: 0] += 1
             }
@@ -177,5 +199,54 @@ enum SharedPhraseFinder {
             chosen.append(phrase)
         }
         return chosen
+    }
+}
+
+/// One result slot per panel model, filled by `ParallelWork` workers.
+private final class PanelCounts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts: [[UInt64: Int]]
+
+    init(count: Int) { counts = Array(repeating: [:], count: count) }
+
+    func set(_ index: Int, _ value: [UInt64: Int]) { lock.withLock { counts[index] = value } }
+
+    var all: [[UInt64: Int]] { lock.withLock { counts } }
+}
+
+/// A read-only set of keys that are already SplitMix64 outputs, so their low bits index an open-addressing
+/// table directly (linear probing): a membership test per n-gram of every panel answer, without `Hasher`.
+struct MixedKeySet: Sendable {
+    private let slots: [UInt64]
+    private let mask: Int
+    /// Slot value 0 means empty; a key 0 is remembered here.
+    private let holdsZero: Bool
+
+    init<S: Sequence>(_ keys: S) where S.Element == UInt64 {
+        let all = Array(keys)
+        var capacity = 16
+        while capacity < 2 * all.count { capacity *= 2 }
+        var slots = [UInt64](repeating: 0, count: capacity)
+        var zero = false
+        for key in all {
+            if key == 0 { zero = true; continue }
+            var i = Int(truncatingIfNeeded: key) & (capacity - 1)
+            while slots[i] != 0 && slots[i] != key { i = (i + 1) & (capacity - 1) }
+            slots[i] = key
+        }
+        self.slots = slots
+        mask = capacity - 1
+        holdsZero = zero
+    }
+
+    func contains(_ key: UInt64) -> Bool {
+        if key == 0 { return holdsZero }
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let slot = slots[i]
+            if slot == key { return true }
+            if slot == 0 { return false }
+            i = (i + 1) & mask
+        }
     }
 }

@@ -65,3 +65,22 @@ struct SharedPhraseWordTests {
         #expect(checked > 500)
     }
 }
+
+@Suite("Report: the key set of shared phrases")
+struct MixedKeySetTests {
+    @Test("holds exactly its keys: zero, colliding low bits and wrap-around included")
+    func membership() {
+        var keys: [UInt64] = [0, 1, 15, 16, 31, 1 << 40, (1 << 40) + 15, UInt64.max]
+        var generator = SeededGenerator(seed: 5)
+        for _ in 0..<500 { keys.append(UInt64.random(in: 1...UInt64.max, using: &generator)) }
+        let set = MixedKeySet(keys)
+        for key in keys { #expect(set.contains(key), "\(key)") }
+        let reference = Set(keys)
+        for _ in 0..<5000 {
+            let probe = UInt64.random(in: 0...UInt64.max, using: &generator) & (generator.next() % 2 == 0 ? 0xFFFF : UInt64.max)
+            #expect(set.contains(probe) == reference.contains(probe))
+        }
+        #expect(!MixedKeySet([UInt64]()).contains(0))
+        #expect(!MixedKeySet([5]).contains(21))
+    }
+}
