@@ -40,41 +40,35 @@ enum SharedPhraseFinder {
     /// neither is a word byte). The `Character` path's Unicode property lookups were the largest single
     /// cost of a report (perf: 14 % of `lineage compare`). Nil when a byte is not ASCII.
     static func asciiWords(_ lower: String) -> [Substring]? {
-        let utf8 = lower.utf8
-        var result: [Substring] = []
-        var start: String.Index? = nil
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
+        runs(of: lower.utf8, in: lower) { byte, insideWord in
             guard byte < 0x80 else { return nil }
-            let isWord = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte == 0x27 && start != nil)
-            if isWord {
-                if start == nil { start = index }
-            } else if let s = start {
-                result.append(lower[s..<index])
-                start = nil
-            }
-            index = utf8.index(after: index)
+            return (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || (byte == 0x27 && insideWord)
         }
-        if let s = start { result.append(lower[s..<lower.endIndex]) }
-        return result
     }
 
     /// `words` for any text, one `Character` at a time.
     static func unicodeWords(_ lower: String) -> [Substring] {
+        runs(of: lower, in: lower) { c, insideWord in c.isLetter || c.isNumber || (c == "'" && insideWord) } ?? []
+    }
+
+    /// The maximal runs of `view`'s elements (a view of `lower`) for which `isWord(element, insideWord)`
+    /// holds, as substrings of `lower`; nil as soon as `isWord` gives up (returns nil).
+    @inline(__always)
+    private static func runs<View: BidirectionalCollection>(of view: View, in lower: String,
+                                                            _ isWord: (View.Element, Bool) -> Bool?) -> [Substring]?
+    where View.Index == String.Index {
         var result: [Substring] = []
         var start: String.Index? = nil
-        var index = lower.startIndex
-        while index < lower.endIndex {
-            let c = lower[index]
-            let isWord = c.isLetter || c.isNumber || (c == "'" && start != nil)
-            if isWord {
+        var index = view.startIndex
+        while index < view.endIndex {
+            guard let word = isWord(view[index], start != nil) else { return nil }
+            if word {
                 if start == nil { start = index }
             } else if let s = start {
                 result.append(lower[s..<index])
                 start = nil
             }
-            index = lower.index(after: index)
+            index = view.index(after: index)
         }
         if let s = start { result.append(lower[s..<lower.endIndex]) }
         return result
