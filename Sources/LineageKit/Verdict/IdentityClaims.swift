@@ -330,6 +330,9 @@ public struct IdentityClaims: Sendable, Codable, Equatable {
 /// Kelvin sign to "k"): such answers are searched as before.
 struct ASCIIFoldedText {
     private let bytes: [UInt8]
+    /// Which pairs of adjacent bytes occur, hashed into 4096 bits: a name with a pair that does not
+    /// occur is ruled out without a scan (most are).
+    private var pairs = [UInt64](repeating: 0, count: 64)
 
     init?(_ text: String) {
         var bytes: [UInt8] = []
@@ -339,12 +342,23 @@ struct ASCIIFoldedText {
             bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
         }
         self.bytes = bytes
+        for k in bytes.indices.dropFirst() {
+            let bit = Self.pair(bytes[k - 1], bytes[k])
+            pairs[bit >> 6] |= 1 << UInt64(bit & 63)
+        }
     }
+
+    @inline(__always)
+    private static func pair(_ a: UInt8, _ b: UInt8) -> Int { (Int(a) &* 37 &+ Int(b)) & 4095 }
 
     /// Whether `needle` (lowered UTF-8) occurs; a non-ASCII needle never does.
     func contains(_ needle: [UInt8]) -> Bool {
         guard let first = needle.first else { return true }
         guard needle.count <= bytes.count else { return false }
+        for k in needle.indices.dropFirst() {
+            let bit = Self.pair(needle[k - 1], needle[k])
+            if pairs[bit >> 6] & (1 << UInt64(bit & 63)) == 0 { return false }
+        }
         return bytes.withUnsafeBufferPointer { haystack in
             needle.withUnsafeBufferPointer { needle in
                 for start in 0...(haystack.count - needle.count) where haystack[start] == first {

@@ -210,5 +210,9 @@ struct IdentityClaimsPrefilterTests {
         #expect(!text.contains(Array("通义".utf8)))
         #expect(!text.contains(Array("hello chatgpt and openai!".utf8)))
         #expect(ASCIIFoldedText("Ärger") == nil)
+        // Every adjacent pair of "abcd" occurs, the name does not: the pair filter passes, the scan refuses.
+        let pairs = try #require(ASCIIFoldedText("abc bcd"))
+        #expect(!pairs.contains(Array("abcd".utf8)))
+        #expect(pairs.contains(Array("c bc".utf8)))
     }
 }
