@@ -150,14 +150,13 @@ enum SharedPhraseFinder {
         let shared = Set(candidateDF.keys)
         // The panel's counts, model by model on all cores; integer sums, so the order of merging is immaterial.
         let within = MixedKeySet(shared)
-        let perModel = PanelCounts(count: panel.count)
-        ParallelWork.run(jobs: panel.count, threads: ProcessInfo.processInfo.activeProcessorCount) { m in
+        let perModel = ParallelWork.map(jobs: panel.count, threads: ProcessInfo.processInfo.activeProcessorCount) { m in
             var unused: [UInt64: (String, Int)] = [:]
-            perModel.set(m, frequencies(panel[m], keepTexts: false, within: within, texts: &unused))
+            return frequencies(panel[m], keepTexts: false, within: within, texts: &unused)
         }
         var panelTotal: [UInt64: Int] = [:]
         var panelUsing: [UInt64: Int] = [:]
-        for counts in perModel.all {
+        for counts in perModel {
             for (key, count) in counts {
                 panelTotal[key, default: 0] += count
                 panelUsing[key, default: 0] += 1
@@ -194,18 +193,6 @@ enum SharedPhraseFinder {
         }
         return chosen
     }
-}
-
-/// One result slot per panel model, filled by `ParallelWork` workers.
-private final class PanelCounts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts: [[UInt64: Int]]
-
-    init(count: Int) { counts = Array(repeating: [:], count: count) }
-
-    func set(_ index: Int, _ value: [UInt64: Int]) { lock.withLock { counts[index] = value } }
-
-    var all: [[UInt64: Int]] { lock.withLock { counts } }
 }
 
 /// A read-only set of keys that are already SplitMix64 outputs, so their low bits index an open-addressing
