@@ -26,7 +26,7 @@ struct BenchCommand: ParsableCommand {
         let m = try EmbeddingModel.load(path: model)
         var texts: [String] = []
         for file in files where !similarityOnly {
-            let aligned = Aligner.align(try RecordingReader.read(path: file, format: input.inputFormat), to: set)
+            let aligned = try Aligner.align(path: file, format: input.inputFormat, to: set)
             texts.append(contentsOf: aligned.answers.flatMap { $0 })
         }
         for threads in [1, 2] where !similarityOnly {

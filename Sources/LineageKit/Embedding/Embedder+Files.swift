@@ -40,7 +40,7 @@ extension Embedder {
             }
             if embedder.threads > 1 {
                 // One file and several threads: the file's answers shared over the threads.
-                let aligned = Aligner.align(try RecordingReader.read(path: path, format: format), to: probeSet)
+                let aligned = try Aligner.align(path: path, format: format, to: probeSet)
                 let answered = embedder.embed(aligned, into: row)
                 return EmbeddingStack.Facts(model: aligned.model, source: aligned.source, sha256: aligned.sha256,
                                             answered: answered)
@@ -126,7 +126,6 @@ extension Embedder {
 
     /// Reads, aligns and embeds one recording file.
     public func embed(file path: String, probeSet: ProbeSet, format: RecordingFormat? = nil) throws(InputError) -> EmbeddedRecording {
-        let recording = try RecordingReader.read(path: path, format: format)
-        return embed(Aligner.align(recording, to: probeSet))
+        embed(try Aligner.align(path: path, format: format, to: probeSet))
     }
 }

@@ -130,12 +130,11 @@ public struct EmbeddingCache: Sendable {
         } else {
             observer?(.miss(source: path))
         }
-        let recording = try RecordingReader.read(path: path, format: format)
-        let aligned = Aligner.align(recording, to: probeSet)
+        let aligned = try Aligner.align(path: path, format: format, to: probeSet)
         let entry = EmbeddingCacheEntry(embedded: embedder.embed(aligned), format: aligned.format,
                                         notes: aligned.notes, summary: aligned.summary)
         // Stored under the hash of the bytes actually parsed (the file may have changed since it was hashed).
-        let key = key(recordingSHA256: recording.sha256, path: path, format: format, probeSet: probeSet,
+        let key = key(recordingSHA256: aligned.sha256, path: path, format: format, probeSet: probeSet,
                       model: embedder.model)
         do { try store(entry, key: key) } catch {
             observer?(.storeFailed(source: path, reason: error.message))

@@ -46,7 +46,7 @@ public enum Attribution {
                                         progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionRun {
         let set = request.probeSet
         func load(_ path: String) throws -> AlignedRecording {
-            Aligner.align(try RecordingReader.read(path: path, format: request.inputFormat), to: set)
+            try Aligner.align(path: path, format: request.inputFormat, to: set)
         }
         progress?("reading the student and \(request.candidates.count) candidate(s)")
         let student = try load(request.student)

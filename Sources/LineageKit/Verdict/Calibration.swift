@@ -142,12 +142,12 @@ public struct Calibration: Sendable, Codable, Equatable {
                 .first(where: { FileManager.default.fileExists(atPath: $0) }) else {
                 throw AttributionError(description: "no recording for model \"\(name)\" in \(recordings) (looked for \(name).jsonl, .json, .csv)")
             }
-            recordingsByName[name] = Aligner.align(try RecordingReader.read(path: path), to: probeSet)
+            recordingsByName[name] = try Aligner.align(path: path, to: probeSet)
         }
         var panelRecordings: [AlignedRecording] = []
         for (k, path) in panel.enumerated() {
             progress?("reading the panel: \(k + 1)/\(panel.count)")
-            let recording = Aligner.align(try RecordingReader.read(path: path), to: probeSet)
+            let recording = try Aligner.align(path: path, to: probeSet)
             if recordingsByName[recording.model] == nil { panelRecordings.append(recording) }
         }
         guard panelRecordings.count >= Attribution.minimumPanel else {
