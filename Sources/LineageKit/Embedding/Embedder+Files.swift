@@ -31,7 +31,7 @@ extension Embedder {
                            cache: EmbeddingCache? = nil) throws(InputError) -> EmbeddingStack {
         let embedder = files.count < 2 ? self : singleThreaded
         let model = self.model, probes = probeSet.probes.count
-        let counters = FeatureCounterPool(model: model)
+        let counters = WorkerPool { FeatureCounter(model: model) }
         return try EmbeddingStack(files: files, probes: probes, model: model, threads: threads) {
             (path, row) throws(InputError) -> EmbeddingStack.Facts in
             if let cache {
@@ -45,9 +45,9 @@ extension Embedder {
                 return EmbeddingStack.Facts(model: aligned.model, source: aligned.source, sha256: aligned.sha256,
                                             answered: answered)
             }
-            let counter = counters.take()
-            defer { counters.give(counter) }
-            return try embedder.embedStreaming(file: path, probeSet: probeSet, format: format, into: row, counter: counter)
+            return try counters.withResource { (counter) throws(InputError) in
+                try embedder.embedStreaming(file: path, probeSet: probeSet, format: format, into: row, counter: counter)
+            }
         }
     }
 

@@ -77,21 +77,21 @@ public struct Embedder: Sendable {
     }
 
     /// Writes `texts.count` rows of `dimensions` at `base` (already zero): fixed chunks of answers shared
-    /// out by `ParallelWork`, each embedded with a counter from a pool (one per worker in flight).
+    /// out by `ParallelWork`, each embedded with a counter from a `WorkerPool` (one per worker in flight).
     func embed(_ texts: [String], into base: UnsafeMutablePointer<Float>) {
         let dims = model.dimensions
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let model = self.model
-        let counters = FeatureCounterPool(model: model)
+        let counters = WorkerPool { FeatureCounter(model: model) }
         let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
-            let counter = counters.take()
-            defer { counters.give(counter) }
-            let start = chunk * Self.chunkSize
-            for i in start..<min(texts.count, start + Self.chunkSize) {
-                Self.embedOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
+            counters.withResource { counter in
+                let start = chunk * Self.chunkSize
+                for i in start..<min(texts.count, start + Self.chunkSize) {
+                    Self.embedOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
+                }
             }
         }
     }

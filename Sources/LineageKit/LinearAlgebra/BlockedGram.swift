@@ -130,13 +130,15 @@ struct BlockedGram: Sendable {
         partials.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let sums = buffer.baseAddress.unsafelyUnwrapped
             let workers = min(threads, groups)
-            // One staging buffer per worker slot (a job finds its slot by the worker that claimed it), with
-            // room after the staged block for one n × n product.
-            let stages = StagingBuffers(count: workers, floats: stagingFloats + n * n)
+            // One staging buffer per job in flight, with room after the staged block for one n × n product.
+            let floats = stagingFloats + n * n
+            let stages = WorkerPool { () -> UnsafeMutablePointer<Float> in
+                let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+                buffer.initialize(repeating: 0, count: floats)
+                return buffer
+            }
             BLASThreads.singleThreaded {
-                ParallelWork.run(jobs: groups, threads: workers) { group in
-                    let stage = stages.claim()
-                    defer { stages.release(stage) }
+                ParallelWork.run(jobs: groups, threads: workers) { group in stages.withResource { stage in
                     let partial = sums + group * n * n, product = stage + stagingFloats
                     let firstBlock = group * blocks / groups
                     for block in firstBlock..<((group + 1) * blocks / groups) {
@@ -166,9 +168,9 @@ struct BlockedGram: Sendable {
                             }
                         }
                     }
-                }
+                } }
             }
-            stages.deallocate()
+            for stage in stages.made { stage.deallocate() }
             // Partials added in group order; the upper triangle only, mirrored, so G is exactly symmetric.
             for group in 0..<groups {
                 let c = sums + group * n * n
@@ -181,34 +183,5 @@ struct BlockedGram: Sendable {
             }
         }
         return result
-    }
-}
-
-/// Per-worker scratch buffers for `BlockedGram`, handed out under a lock: a worker claims a free one for
-/// a job and returns it after, so no two jobs running at once share one.
-private final class StagingBuffers: @unchecked Sendable {
-    private let lock = NSLock()
-    private var free: [UnsafeMutablePointer<Float>]
-    private let all: [UnsafeMutablePointer<Float>]
-
-    init(count: Int, floats: Int) {
-        all = (0..<count).map { _ in
-            let p = UnsafeMutablePointer<Float>.allocate(capacity: max(1, floats))
-            p.initialize(repeating: 0, count: max(1, floats))
-            return p
-        }
-        free = all
-    }
-
-    func claim() -> UnsafeMutablePointer<Float> {
-        lock.withLock { free.removeLast() }
-    }
-
-    func release(_ p: UnsafeMutablePointer<Float>) {
-        lock.withLock { free.append(p) }
-    }
-
-    func deallocate() {
-        for p in all { p.deallocate() }
     }
 }
