@@ -64,7 +64,7 @@ extension Embedder {
                         counter: FeatureCounter) throws(InputError) -> EmbeddingStack.Facts {
         let probes = probeSet.probes.count, dims = model.dimensions, model = self.model
         precondition(rows.count == probes * dims)
-        let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
+        let projection = SparseProjection(model: model)
         var aligner = StreamingAligner(set: probeSet, keepTexts: false)
         /// Per probe: the sample embedded in its row, while it has only one.
         var single = [Int?](repeating: nil, count: probes)

@@ -84,7 +84,7 @@ public struct Embedder: Sendable {
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let model = self.model
         let counters = WorkerPool { FeatureCounter(model: model) }
-        let projection = SparseProjection(seed: model.projectionSeed, nonzeros: model.projectionNonzeros)
+        let projection = SparseProjection(model: model)
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
             counters.withResource { counter in

@@ -9,6 +9,12 @@ struct SparseProjection: Sendable {
     let seed: UInt64
     let nonzeros: Int
 
+    /// The projection of `model` (its seed and non-zeros per bucket).
+    init(model: EmbeddingModel) {
+        seed = model.projectionSeed
+        nonzeros = model.projectionNonzeros
+    }
+
     /// Calls `body(column, signBit)` for each of the bucket's `nonzeros` entries, columns in `0..<dims`;
     /// `signBit` is 0 for +1 and `1 << 31` for −1, to be XORed into a Float's bits (a sign taken by a
     /// branch was mispredicted on half the features).
