@@ -15,8 +15,7 @@ struct CacheCommand: ParsableCommand {
         var cache: String?
 
         func resolve() throws -> String {
-            if let cache { return cache }
-            if let folder = ProcessInfo.processInfo.environment[CacheOptions.environmentVariable], !folder.isEmpty { return folder }
+            if let folder = CacheOptions.folder(cache) { return folder }
             throw ValidationError("name the cache folder with --cache DIR or $\(CacheOptions.environmentVariable)")
         }
     }

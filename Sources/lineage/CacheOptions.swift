@@ -22,10 +22,12 @@ struct CacheOptions: ParsableArguments {
     }
 
     /// The folder asked for, if any.
-    var directory: String? {
-        if noCache { return nil }
-        if let cache { return cache }
-        if let folder = ProcessInfo.processInfo.environment[Self.environmentVariable], !folder.isEmpty { return folder }
+    var directory: String? { noCache ? nil : Self.folder(cache) }
+
+    /// `explicit` (a `--cache` value), else a non-empty `$LINEAGE_CACHE`.
+    static func folder(_ explicit: String?) -> String? {
+        if let explicit { return explicit }
+        if let folder = ProcessInfo.processInfo.environment[environmentVariable], !folder.isEmpty { return folder }
         return nil
     }
 
