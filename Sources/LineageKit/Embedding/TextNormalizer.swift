@@ -66,35 +66,17 @@ public struct TextNormalizer: Sendable {
     /// loop (no `Array` appends): folds `bytes` into `output` and returns the length, or `nil` as soon as a
     /// byte is not ASCII (the caller then takes the Unicode path). `output` must hold `bytes.count` bytes:
     /// the result is never longer than the input (each written separator stands for at least as many
-    /// spaces or line breaks). Same white-space state machine as `Writer`.
+    /// spaces or line breaks). The same `Writer`, writing to a `RawOutput`.
     static func foldASCII(_ bytes: UnsafeBufferPointer<UInt8>, lowercase: Bool,
                           into output: UnsafeMutablePointer<UInt8>) -> Int? {
         (lowercase ? asciiFoldLowercase : asciiFold).withUnsafeBufferPointer { table -> Int? in
-            var n = 0
-            // 0: nothing held back; 1 or 2: that many line breaks; 3: a space.
-            var pending = 0
+            var writer = Writer()
+            var out = RawOutput(base: output)
             for byte in bytes {
-                let folded = table[Int(byte)]
-                if folded == 0x20 {
-                    if pending == 0 { pending = 3 }
-                    continue
-                }
-                if folded == 0x0A {
-                    pending = pending == 1 || pending == 2 ? 2 : 1
-                    continue
-                }
                 if _slowPath(byte >= 0x80) { return nil }
-                // A visible byte (or another control character, kept as it is): the held-back separator first.
-                if pending != 0 {
-                    if n > 0 {
-                        output[n] = pending == 3 ? 0x20 : 0x0A; n += 1
-                        if pending == 2 { output[n] = 0x0A; n += 1 }
-                    }
-                    pending = 0
-                }
-                output[n] = folded; n += 1
+                writer.put(table[Int(byte)], into: &out)
             }
-            return n
+            return out.count
         }
     }
 
@@ -120,7 +102,7 @@ public struct TextNormalizer: Sendable {
         var pendingNewlines = 0
 
         @inline(__always)
-        mutating func put(_ byte: UInt8, into output: inout [UInt8]) {
+        mutating func put<Output: NormalizedOutput>(_ byte: UInt8, into output: inout Output) {
             if byte == 0x20 { pendingSpace = true; return }
             if byte == 0x0A { pendingNewlines += 1; pendingSpace = false; return }
             flush(into: &output)
@@ -128,7 +110,7 @@ public struct TextNormalizer: Sendable {
         }
 
         @inline(__always)
-        mutating func flush(into output: inout [UInt8]) {
+        mutating func flush<Output: NormalizedOutput>(into output: inout Output) {
             if !output.isEmpty {
                 if pendingNewlines > 0 {
                     output.append(0x0A)
@@ -140,5 +122,29 @@ public struct TextNormalizer: Sendable {
             pendingSpace = false
             pendingNewlines = 0
         }
+    }
+}
+
+/// Where `TextNormalizer.Writer` puts bytes: a growing array, or raw memory known to be large enough.
+protocol NormalizedOutput {
+    var isEmpty: Bool { get }
+    mutating func append(_ byte: UInt8)
+}
+
+extension Array: NormalizedOutput where Element == UInt8 {}
+
+/// `count` bytes written from `base` on (the featurizer's text buffer).
+struct RawOutput: NormalizedOutput {
+    let base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(base: UnsafeMutablePointer<UInt8>) { self.base = base }
+
+    var isEmpty: Bool { count == 0 }
+
+    @inline(__always)
+    mutating func append(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
     }
 }
