@@ -21,6 +21,12 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: ArgumentHelp("Time only the similarity step.", visibility: .hidden))
     var similarityOnly = false
 
+    @Flag(help: ArgumentHelp("Time only featurizing, on one thread (for A/B runs of two builds).", visibility: .hidden))
+    var featurizeOnly = false
+
+    @Option(help: ArgumentHelp("Featurize runs per thread count; the best is printed.", visibility: .hidden))
+    var repeats = 2
+
     func run() throws {
         let set = try ProbeSet.resolve(input.probes)
         let m = try EmbeddingModel.load(path: model)
@@ -29,13 +35,14 @@ struct BenchCommand: ParsableCommand {
             let aligned = try Aligner.align(path: file, format: input.inputFormat, to: set)
             texts.append(contentsOf: aligned.answers.flatMap { $0 })
         }
-        for threads in [1, 2] where !similarityOnly {
-            let f = EmbeddingBenchmark.featurize(texts, model: m, threads: threads)
+        for threads in featurizeOnly ? [1] : [1, 2] where !similarityOnly {
+            let f = EmbeddingBenchmark.featurize(texts, model: m, threads: threads, repeats: repeats)
             print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s wall = %7.1f MB/s; %6.2f CPU s = %7.1f MB/s per core",
                          threads, threads == 1 ? " " : "s", f.megabytes, f.seconds, f.megabytesPerSecond,
                          f.cpuSeconds, f.megabytesPerCPUSecond))
         }
         texts = []
+        if featurizeOnly { return }
         let stack = try Embedder(model: m).embedStack(files: files, probeSet: set, format: input.inputFormat)
         let peak = EmbeddingBenchmark.peakSGEMM()
         let peakOne = EmbeddingBenchmark.peakSGEMM(singleThreaded: true)

@@ -274,10 +274,8 @@ final class FeatureCounter {
         guard length >= minN else { return c }
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
-        let scale = UInt64(layout.bucketCount), offset = UInt32(truncatingIfNeeded: layout.bucketOffset)
-        @inline(__always) func bucket(_ h: UInt64) -> UInt32 {
-            UInt32(truncatingIfNeeded: ((StableHash.mix(h) >> 32) &* scale) >> 32) &+ offset
-        }
+        let bucketOf = BucketMap(layout)
+        @inline(__always) func bucket(_ h: UInt64) -> UInt32 { bucketOf(StableHash.mix(h)) }
         // Start positions with every n available.
         let full = length - maxN
         var i = 0
@@ -320,6 +318,7 @@ final class FeatureCounter {
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
         let minN = layout.minN, maxN = layout.maxN
+        let bucket = BucketMap(layout)
         for i in 0...(scalars - minN) {
             var h = basis
             var position = Int(start[i])
@@ -327,7 +326,7 @@ final class FeatureCounter {
                 guard i + n <= scalars else { break }
                 let end = Int(start[i + n])
                 while position < end { h = (h ^ UInt64(bytes[position])) &* prime; position += 1 }
-                if n >= minN { out[c] = layout.bucket(StableHash.mix(h)); c += 1 }
+                if n >= minN { out[c] = bucket(StableHash.mix(h)); c += 1 }
             }
         }
         return c
@@ -345,6 +344,7 @@ final class FeatureCounter {
         let length = bytes.count
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
+        let bucket = BucketMap(layout)
         var i = 0
         while i < length {
             let byte = bytes[i]
@@ -372,14 +372,14 @@ final class FeatureCounter {
             let token = StableHash.mix(h)
             recent = (token, recent.0, recent.1, recent.2)
             seen += 1
-            if minN <= 1 { out[c] = layout.bucket(token); c += 1 }
+            if minN <= 1 { out[c] = bucket(token); c += 1 }
             if maxN >= 2 && seen >= 2 {
                 var gram = StableHash.combine(recent.1, token)
-                if minN <= 2 { out[c] = layout.bucket(gram); c += 1 }
+                if minN <= 2 { out[c] = bucket(gram); c += 1 }
                 if maxN >= 3 && seen >= 3 {
                     gram = StableHash.combine(recent.2, gram)
-                    if minN <= 3 { out[c] = layout.bucket(gram); c += 1 }
-                    if maxN >= 4 && seen >= 4 { out[c] = layout.bucket(StableHash.combine(recent.3, gram)); c += 1 }
+                    if minN <= 3 { out[c] = bucket(gram); c += 1 }
+                    if maxN >= 4 && seen >= 4 { out[c] = bucket(StableHash.combine(recent.3, gram)); c += 1 }
                 }
             }
         }

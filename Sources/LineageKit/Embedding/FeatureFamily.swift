@@ -56,9 +56,7 @@ public struct FamilyLayout: Sendable, Equatable {
     public var buckets: Range<Int> { bucketOffset..<(bucketOffset + bucketCount) }
 
     /// The bucket of a finalised hash: multiply-shift on the top 32 bits (Lemire 2019), no modulo bias
-    /// worth naming and no power-of-two restriction.
+    /// worth naming and no power-of-two restriction (`BucketMap`, which the n-gram loops hold).
     @inline(__always)
-    func bucket(_ hash: UInt64) -> UInt32 {
-        UInt32(truncatingIfNeeded: ((hash >> 32) &* UInt64(bucketCount)) >> 32) &+ UInt32(truncatingIfNeeded: bucketOffset)
-    }
+    func bucket(_ hash: UInt64) -> UInt32 { BucketMap(self)(hash) }
 }

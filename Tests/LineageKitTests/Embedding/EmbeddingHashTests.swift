@@ -28,4 +28,26 @@ struct EmbeddingHashTests {
         #expect(h.value == StableHash.hash("line:##", seed: 7))
         #expect(StableHash.hash("line:##", seed: 7) != StableHash.hash("line:##", seed: 8))
     }
+
+    @Test("a power-of-two family's shifted bucket equals the multiply-shift, at both ends of the range")
+    func bucketShift() {
+        func layout(_ count: Int, offset: Int) -> FamilyLayout {
+            FamilyLayout(family: .characters, seed: 1, bucketOffset: offset, bucketCount: count, columnOffset: 0,
+                         dimensions: 8, weight: 1, minN: 3, maxN: 5)
+        }
+        func multiplyShift(_ hash: UInt64, _ l: FamilyLayout) -> UInt32 {
+            UInt32(((hash >> 32) * UInt64(l.bucketCount)) >> 32) + UInt32(l.bucketOffset)
+        }
+        let hashes: [UInt64] = [0, 1, UInt64.max, 1 << 63, (1 << 63) - 1, 0xdead_beef_0000_0000,
+                                StableHash.hash("hello", seed: 1), StableHash.hash("naïve", seed: 3)]
+        for count in [1, 2, 3, 1000, 1 << 16, 1 << 19, (1 << 19) + 1] {
+            let l = layout(count, offset: 1 << 19)
+            for hash in hashes {
+                #expect(BucketMap(l)(hash) == multiplyShift(hash, l), "count \(count), hash \(hash)")
+                #expect(l.buckets.contains(Int(BucketMap(l)(hash))))
+            }
+        }
+        // Golden: the bundled model's 2¹⁹ char buckets.
+        #expect(BucketMap(layout(1 << 19, offset: 0))(StableHash.hash("hello", seed: 1)) == 0xe0181f88 >> 13)
+    }
 }

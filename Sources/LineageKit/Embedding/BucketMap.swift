@@ -1,0 +1,25 @@
+/// `FamilyLayout.bucket` with its parameters held in registers for the n-gram loops.
+///
+/// For a bucket count of 2ᵏ the multiply-shift `((x >> 32) · 2ᵏ) >> 32` is exactly `x >> (64 − k)`, so a
+/// power-of-two family (every family of the bundled model) takes its bucket with one shift instead of a
+/// multiplication: the same bucket, one multiplication fewer per n-gram.
+struct BucketMap {
+    private let scale: UInt64
+    private let offset: UInt32
+    /// `64 − k` for 2ᵏ buckets (1 ≤ k ≤ 32), otherwise 0 (multiply-shift).
+    private let shift: UInt64
+
+    init(_ layout: FamilyLayout) {
+        scale = UInt64(layout.bucketCount)
+        offset = UInt32(truncatingIfNeeded: layout.bucketOffset)
+        let count = layout.bucketCount
+        let isPowerOfTwo = count >= 2 && count <= 1 << 32 && count & (count - 1) == 0
+        shift = isPowerOfTwo ? UInt64(64 - count.trailingZeroBitCount) : 0
+    }
+
+    @inline(__always)
+    func callAsFunction(_ hash: UInt64) -> UInt32 {
+        if shift != 0 { return UInt32(truncatingIfNeeded: hash >> shift) &+ offset }
+        return UInt32(truncatingIfNeeded: ((hash >> 32) &* scale) >> 32) &+ offset
+    }
+}
