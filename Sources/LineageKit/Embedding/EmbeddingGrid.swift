@@ -27,6 +27,24 @@ enum EmbeddingGrid {
         for d in 0..<count { row[d] = ((row[d] * scale + magic) - magic) * inverse }
     }
 
+    /// The value of one grid step, 2⁻¹⁰ (a power of two: `Float(step) · unit` is exact).
+    static let unit: Float = 1 / scale
+
+    /// Writes `values[0..<count]` as grid steps (value · 2¹⁰) into `steps`; returns false, leaving `steps`
+    /// unspecified, when a value is not on the grid or beyond Int16 (not an embedding of this tool). An
+    /// embedding's values are within ±1.02, so 16 bits hold every step exactly.
+    static func steps(of values: UnsafePointer<Float>, count: Int, into steps: UnsafeMutablePointer<Int16>) -> Bool {
+        var onGrid = true
+        for d in 0..<count {
+            let s = values[d] * scale
+            let inRange = s.magnitude <= 32767 // false for NaN
+            let k = Int32(inRange ? s : 0)
+            onGrid = onGrid && inRange && Float(k) == s
+            steps[d] = Int16(truncatingIfNeeded: k)
+        }
+        return onGrid
+    }
+
     /// The most probes of `dimensions` values one BLAS call may sum over and still be exact.
     static func exactProbes(dimensions: Int) -> Int {
         let perProbe = (Double(scale) + Double(dimensions).squareRoot() / 2)

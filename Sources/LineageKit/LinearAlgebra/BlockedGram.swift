@@ -116,6 +116,25 @@ struct BlockedGram: Sendable {
         }
     }
 
+    /// The Gram matrix of the rows of an n × k matrix of 16-bit integers, each standing for `step · unit`:
+    /// each block is converted into the worker's n × blockColumns staging buffer as Float32 — exactly, for a
+    /// power-of-two `unit` — where the kernel then finds it in cache. Half the memory of Float32 rows, for
+    /// values on a fixed grid (embeddings: `EmbeddingGrid`).
+    func gram(steps: UnsafeBufferPointer<Int16>, rows n: Int, columns k: Int, unit: Float) -> Matrix {
+        precondition(steps.count == n * k, "BlockedGram: \(steps.count) steps are not \(n) rows of \(k)")
+        let width = min(blockColumns, max(1, k))
+        nonisolated(unsafe) let base = steps.baseAddress
+        return compute(rows: n, columns: k, staging: n * width) { range, stage in
+            // `base` is non-nil whenever there is a block to compute (rows, columns > 0).
+            let source = base.unsafelyUnwrapped + range.lowerBound
+            for i in 0..<n {
+                let from = source + i * k, to = stage + i * range.count
+                for c in 0..<range.count { to[c] = Float(from[c]) * unit }
+            }
+            return (UnsafePointer(stage), range.count)
+        }
+    }
+
     /// The shared driver: `operand(range, staging)` gives a pointer to the n rows of one column block and
     /// their leading dimension (copying into `staging`, `stagingFloats` long, when it must).
     private func compute(rows n: Int, columns k: Int, staging stagingFloats: Int,

@@ -63,8 +63,8 @@ public struct SimilarityMatrix: Sendable, Equatable {
     }
 
     /// Mean per-probe cosine of every pair of models in a stack: as `meanProbeCosine(_:probeBlock:threads:)`
-    /// on the same recordings (the same blocks, so the same bits), but with the rows read in place from the
-    /// stack's one buffer instead of copied block by block into a staging buffer.
+    /// on the same recordings (the same blocks, so the same bits), with each block converted from the
+    /// stack's 16-bit grid steps as it is staged.
     public static func meanProbeCosine(_ stack: EmbeddingStack, probeBlock: Int? = nil,
                                        threads: Int? = nil) -> SimilarityMatrix {
         meanProbeCosine(stack, gram: gram(models: stack.count, dimensions: stack.dimensions,
@@ -72,7 +72,7 @@ public struct SimilarityMatrix: Sendable, Equatable {
     }
 
     static func meanProbeCosine(_ stack: EmbeddingStack, gram: BlockedGram) -> SimilarityMatrix {
-        means(sums: gram.gram(stack.values), answered: stack.answered, models: stack.models, sources: stack.sources)
+        means(sums: stack.gram(gram), answered: stack.answered, models: stack.models, sources: stack.sources)
     }
 
     /// Sums of cosines and the counts of shared probes (the Gram matrix of the 0/1 answer masks, exact in

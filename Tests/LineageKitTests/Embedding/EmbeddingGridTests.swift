@@ -29,6 +29,25 @@ struct EmbeddingGridTests {
         #expect(snapped[3] == 0 && snapped[4] == 2.0 / 1024 && snapped[5] == -2.0 / 1024)
     }
 
+    @Test("grid values become 16-bit steps exactly and back; a value off the grid, beyond Int16 or NaN is refused")
+    func steps() {
+        func convert(_ values: [Float]) -> (Bool, [Int16]) {
+            var steps = [Int16](repeating: 7, count: values.count)
+            let ok = values.withUnsafeBufferPointer { v in
+                steps.withUnsafeMutableBufferPointer { EmbeddingGrid.steps(of: v.baseAddress!, count: v.count, into: $0.baseAddress!) }
+            }
+            return (ok, steps)
+        }
+        let grid: [Float] = [0, -0.0, 1, -1, 1.0 / 1024, -3.0 / 1024, 1023.0 / 1024, 1044.0 / 1024, 32767.0 / 1024, -32767.0 / 1024]
+        let (ok, steps) = convert(grid)
+        #expect(ok)
+        #expect(steps == [0, 0, 1024, -1024, 1, -3, 1023, 1044, 32767, -32767])
+        #expect(zip(steps, grid).allSatisfy { Float($0) * EmbeddingGrid.unit == $1 })
+        for bad: Float in [0.3, 0.5 / 1024, 32.0, -32.0, .nan, .infinity] {
+            #expect(convert([0, bad, 0]).0 == false, "\(bad)")
+        }
+    }
+
     @Test("15 probes of 512 dimensions is the most one BLAS call may sum exactly")
     func exactProbes() {
         #expect(EmbeddingGrid.exactProbes(dimensions: 512) == 15)

@@ -14,7 +14,7 @@ struct BlockedGramTests {
     /// partials). (Why each call starts from β = 0 — reference BLAS accumulates into C term by term and would
     /// round a running partial in its own order — this cannot show: OpenBLAS's kernels add to C once. The
     /// CLI determinism test runs reference BLAS.)
-    @Test("on grid rows, every kernel gives the same bits, also when a group sums several blocks")
+    @Test("on grid rows, every kernel gives the same bits, from Float32 or 16-bit steps, also when a group sums several blocks")
     func gridRowsAreKernelIndependent() {
         let n = 400, dims = 512, probes = 30
         var generator = SeededGenerator(seed: 11)
@@ -33,7 +33,18 @@ struct BlockedGramTests {
         let a = Matrix(rows: n, columns: probes * dims, values: values)
         // One probe a block: 30 blocks, more than the 26 partials the budget allows for 400 models.
         #expect(max(BlockedGram.minimumGroups, BlockedGram.partialBudget / (n * n)) < probes, "the test needs groups of several blocks")
-        let results = BlockedGram.Kernel.allCases.map { BlockedGram(kernel: $0, blockColumns: dims, threads: 2).gram(a) }
+        var results = BlockedGram.Kernel.allCases.map { BlockedGram(kernel: $0, blockColumns: dims, threads: 2).gram(a) }
+        // The same rows held as 16-bit grid steps (how `EmbeddingStack` keeps them), staged block by block.
+        var steps = [Int16](repeating: 0, count: values.count)
+        let onGrid = values.withUnsafeBufferPointer { v in
+            steps.withUnsafeMutableBufferPointer { EmbeddingGrid.steps(of: v.baseAddress!, count: v.count, into: $0.baseAddress!) }
+        }
+        #expect(onGrid)
+        for kernel in [BlockedGram.Kernel.upperStrips, .syrk] {
+            results.append(steps.withUnsafeBufferPointer {
+                BlockedGram(kernel: kernel, blockColumns: dims, threads: 2).gram(steps: $0, rows: n, columns: probes * dims, unit: EmbeddingGrid.unit)
+            })
+        }
         for result in results.dropFirst() {
             for i in 0..<n {
                 for j in i..<n { #expect(result[i, j].bitPattern == results[0][i, j].bitPattern, "G[\(i),\(j)]") }

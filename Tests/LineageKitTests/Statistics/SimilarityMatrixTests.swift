@@ -113,4 +113,24 @@ struct SimilarityMatrixTests {
         #expect(one.probesCompared == fromArrays.probesCompared && one.models == fromArrays.models)
         for (a, b) in zip(one.meanCosine.values, fromArrays.meanCosine.values) { #expect(abs(a - b) < 1e-6) }
     }
+
+    @Test("a stack keeps embeddings as exact 16-bit grid steps, and refuses values off the grid")
+    func stackSteps() throws {
+        let model = try EmbeddingEmbedderTests.model()
+        let embedder = Embedder(model: model, threads: 1)
+        let e = (0..<3).map { m in recording("m\(m)", (0..<12).map { p in p == m ? nil : "answer \(p) of model \(m)" }, embedder) }
+        func stack(_ recordings: [EmbeddedRecording]) throws(InputError) -> EmbeddingStack {
+            try EmbeddingStack(files: recordings.map(\.source), probes: 12, model: model, threads: 2) {
+                (path, row) throws(InputError) -> EmbeddingStack.Facts in
+                try EmbeddingStack.place(recordings[recordings.firstIndex { $0.source == path } ?? 0], into: row, probes: 12, model: model)
+            }
+        }
+        let s = try stack(e)
+        #expect(s.steps.count == 3 * 12 * model.dimensions && s.width == 12 * model.dimensions)
+        for i in 0..<3 { #expect(s.embeddings(i).values.map(\.bitPattern) == e[i].embeddings.values.map(\.bitPattern)) }
+        var offGrid = e
+        offGrid[1].embeddings.values[5] += 0.0001
+        let error = #expect(throws: InputError.self) { try stack(offGrid) }
+        #expect(error?.kind == .mismatchedProbeSet && error?.description.contains("m1.jsonl") == true)
+    }
 }
