@@ -28,14 +28,13 @@ public struct LineageTree: Sendable, Equatable {
         var nodes = (0..<n).map { Node(leaf: $0, children: [], height: 0, members: [$0], support: nil) }
         guard n > 1 else { return LineageTree(names: names, nodes: nodes) }
         var active = Array(0..<n)          // node ids of current clusters
-        var d = distances                  // between active positions (grown as clusters are added)
-        var rowOf = Dictionary(uniqueKeysWithValues: (0..<n).map { ($0, $0) })
+        var d = distances                  // row and column k: node k (a row is added with each merged node)
         while active.count > 1 {
             var best = (Double.infinity, 0, 0)
             for a in 0..<active.count {
                 for b in (a + 1)..<active.count {
-                    let ra = rowOf[active[a]] ?? 0, rb = rowOf[active[b]] ?? 0
-                    let value = d[ra][rb].isFinite ? d[ra][rb] : Double.greatestFiniteMagnitude
+                    let distance = d[active[a]][active[b]]
+                    let value = distance.isFinite ? distance : Double.greatestFiniteMagnitude
                     if value < best.0 { best = (value, a, b) }
                 }
             }
@@ -48,13 +47,11 @@ public struct LineageTree: Sendable, Equatable {
                               members: (nodes[left].members + nodes[right].members).sorted(), support: nil)
             nodes.append(merged)
             let id = nodes.count - 1
-            let rl = rowOf[left] ?? 0, rr = rowOf[right] ?? 0
             // New row: size-weighted average of the two merged rows.
             var row: [Double] = []
-            for k in 0..<d.count { row.append((d[rl][k] * sizeLeft + d[rr][k] * sizeRight) / (sizeLeft + sizeRight)) }
+            for k in 0..<d.count { row.append((d[left][k] * sizeLeft + d[right][k] * sizeRight) / (sizeLeft + sizeRight)) }
             for k in 0..<d.count { d[k].append(row[k]) }
             d.append(row + [0])
-            rowOf[id] = d.count - 1
             active.remove(at: b)
             active.remove(at: a)
             active.append(id)

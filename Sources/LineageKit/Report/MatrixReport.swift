@@ -20,30 +20,35 @@ public struct MatrixReport: Sendable {
                                resamples: Int, seed: UInt64,
                                progress: (@Sendable (String) -> Void)? = nil) -> MatrixReport {
         let n = models.count
-        func means(_ subset: [Int]?) -> [[Double]] {
-            (0..<n).map { i in (0..<n).map { j in i == j ? 1 : tensor.meanCosine(i, j, over: subset) } }
-        }
-        func distances(_ m: [[Double]]) -> [[Double]] {
+        @Sendable func distances(_ m: [[Double]]) -> [[Double]] {
             m.map { row in row.map { $0.isFinite ? 1 - $0 : 2 } }
         }
-        let cosine = means(nil)
+        let cosine = tensor.meanCosines(multiplicities: [Int](repeating: 1, count: tensor.probes))
+        // Each pair's impostor score, with every other model as the panel (`ImpostorScore.compute`'s score),
+        // from the mean cosines above: row i's means are shared by all its candidates, so this is O(N³)
+        // instead of O(N³·P). A pair that shares no probe has no score (NaN), like the diagonal.
         var score = [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
         if n >= 4 {
             for i in 0..<n {
-                for j in 0..<n where j != i {
-                    let panel = (0..<n).filter { $0 != i && $0 != j }
-                    score[i][j] = ImpostorScore.compute(tensor, student: i, candidate: j, panel: panel).score
+                for j in 0..<n where j != i && cosine[i][j].isFinite {
+                    let panel = (0..<n).filter { $0 != i && $0 != j }.map { cosine[i][$0] }.filter(\.isFinite)
+                    let (mean, variance) = ImpostorScore.panelSpread(panel)
+                    score[i][j] = ImpostorScore.standardized(cosine[i][j], mean: mean, sd: variance.squareRoot())
                 }
             }
         }
         let compared = (0..<n).map { i in (0..<n).map { j in tensor.comparableProbes(i, j).count } }
         var tree = LineageTree.upgma(distances: distances(cosine), names: models)
+        // Resamples drawn in order from the one seeded generator, then their trees built on all cores.
         var generator = SeededGenerator(seed: seed)
-        var trees: [LineageTree] = []
-        for r in 0..<max(0, resamples) {
-            if r % 10 == 0 { progress?("tree bootstrap: \(r)/\(resamples)") }
-            let subset = (0..<tensor.probes).map { _ in generator.index(below: max(tensor.probes, 1)) }
-            trees.append(LineageTree.upgma(distances: distances(means(subset)), names: models))
+        let draws = (0..<max(0, resamples)).map { _ in
+            var drawn = [Int](repeating: 0, count: tensor.probes)
+            for _ in 0..<tensor.probes { drawn[generator.index(below: max(tensor.probes, 1))] += 1 }
+            return drawn
+        }
+        progress?("tree bootstrap: \(draws.count) resamples")
+        let trees = ParallelWork.map(jobs: draws.count, threads: ProcessInfo.processInfo.activeProcessorCount) { r in
+            LineageTree.upgma(distances: distances(tensor.meanCosines(multiplicities: draws[r])), names: models)
         }
         tree.setSupport(from: trees)
         return MatrixReport(models: models, sources: sources, meanCosine: cosine, impostorScore: score,
@@ -225,9 +230,9 @@ public enum MatrixReportBuilder {
             return format
         }
         progress?("embedding \(invocation.files.count) recordings")
-        let embedded = try Embedder(model: model).embed(files: invocation.files, probeSet: set, format: format, cache: cache)
-        let tensor = ProbeSimilarityTensor(embeddings: embedded.map(\.embeddings), answered: embedded.map(\.answered))
-        let report = MatrixReport.compute(tensor: tensor, models: embedded.map(\.model), sources: embedded.map(\.source),
+        let stack = try Embedder(model: model).embedStack(files: invocation.files, probeSet: set, format: format, cache: cache)
+        let tensor = ProbeSimilarityTensor(stack: stack)
+        let report = MatrixReport.compute(tensor: tensor, models: stack.models, sources: stack.sources,
                                           resamples: invocation.treeResamples ?? defaultResamples,
                                           seed: invocation.options.seed, progress: progress)
         let files = try report.files(embedding: EmbeddingReference(version: model.version, sha256: model.sha256,

@@ -12,19 +12,37 @@ public struct ProbeSimilarityTensor: Sendable {
 
     /// - Parameter embeddings: one P×D matrix per model, rows L2-normalised (zero rows where unanswered).
     public init(embeddings: [Matrix], answered: [[Bool]]) {
-        let n = embeddings.count
         let p = embeddings.first?.rows ?? 0
         let d = embeddings.first?.columns ?? 0
-        precondition(embeddings.allSatisfy { $0.rows == p && $0.columns == d } && answered.count == n)
+        precondition(embeddings.allSatisfy { $0.rows == p && $0.columns == d } && answered.count == embeddings.count)
+        self.init(models: embeddings.count, probes: p, dimensions: d, answered: answered) { probe, i, row in
+            embeddings[i].values.withUnsafeBufferPointer { source in
+                row.update(from: source.baseAddress.unsafelyUnwrapped + probe * d, count: d)
+            }
+        }
+    }
+
+    /// The tensor of a stack's models, each probe's rows converted from the stack's grid steps (the same
+    /// values as `init(embeddings:answered:)` on the stack's recordings, at half their memory).
+    public init(stack: EmbeddingStack) {
+        let d = stack.dimensions, width = stack.width
+        self.init(models: stack.count, probes: stack.probes, dimensions: d, answered: stack.answered) { probe, i, row in
+            stack.steps.withUnsafeBufferPointer { steps in
+                let from = steps.baseAddress.unsafelyUnwrapped + i * width + probe * d
+                for k in 0..<d { row[k] = Float(from[k]) * EmbeddingGrid.unit }
+            }
+        }
+    }
+
+    /// One N × N Gram matrix a probe: `row(probe, i, into)` writes model i's D values for the probe.
+    private init(models n: Int, probes p: Int, dimensions d: Int, answered: [[Bool]],
+                 row: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
         var values = [Float](repeating: 0, count: p * n * n)
         var block = Matrix(rows: n, columns: d)
         for probe in 0..<p {
-            for (i, embedding) in embeddings.enumerated() {
-                block.values.withUnsafeMutableBufferPointer { target in
-                    embedding.values.withUnsafeBufferPointer { source in
-                        (target.baseAddress! + i * d).update(from: source.baseAddress! + probe * d, count: d)
-                    }
-                }
+            block.values.withUnsafeMutableBufferPointer { target in
+                guard let base = target.baseAddress else { return }
+                for i in 0..<n { row(probe, i, base + i * d) }
             }
             let gram = BLAS.gram(block)
             values.replaceSubrange((probe * n * n)..<((probe + 1) * n * n), with: gram.values)
@@ -44,6 +62,42 @@ public struct ProbeSimilarityTensor: Sendable {
     /// The probes both models answered.
     public func comparableProbes(_ i: Int, _ j: Int) -> [Int] {
         (0..<probes).filter { isComparable(i, j, probe: $0) }
+    }
+
+    /// Every pair's mean per-probe cosine over a multiset of probes, given as each probe's multiplicity
+    /// (all ones: every probe once; a bootstrap resample: how often each probe was drawn), row-major N × N
+    /// with 1 on the diagonal and NaN where two models share no drawn probe.
+    ///
+    /// The same numbers as `meanCosine(_:_:over:)` on each pair, bit for bit, in O(N²·P) for all pairs:
+    /// each cosine is a dot product of rows on `EmbeddingGrid`, an integer multiple of 2⁻²⁰ of magnitude
+    /// ≤ 1.1, so every weighted sum here is exact in Double whatever the order of the additions. One pass
+    /// over the probes adds each drawn probe's N × N slice, upper triangle only (the slice is symmetric).
+    public func meanCosines(multiplicities weights: [Int]) -> [[Double]] {
+        precondition(weights.count == probes, "one multiplicity a probe")
+        let n = models
+        var totals = [Double](repeating: 0, count: n * n)
+        var counts = [Int](repeating: 0, count: n * n)
+        // answered, probe-major: the models that answered probe p are one contiguous run.
+        var byProbe = [Bool](repeating: false, count: probes * n)
+        for i in 0..<n { for p in 0..<probes { byProbe[p * n + i] = answered[i * probes + p] } }
+        values.withUnsafeBufferPointer { slices in
+            for p in 0..<probes where weights[p] > 0 {
+                let w = Double(weights[p]), slice = p * n * n
+                for i in 0..<n where byProbe[p * n + i] {
+                    for j in (i + 1)..<n where byProbe[p * n + j] {
+                        totals[i * n + j] += w * Double(slices[slice + i * n + j])
+                        counts[i * n + j] += weights[p]
+                    }
+                }
+            }
+        }
+        return (0..<n).map { i in
+            (0..<n).map { j in
+                if i == j { return 1 }
+                let k = min(i, j) * n + max(i, j)
+                return counts[k] == 0 ? .nan : totals[k] / Double(counts[k])
+            }
+        }
     }
 
     /// Mean per-probe cosine over the probes both models answered (NaN when there are none).

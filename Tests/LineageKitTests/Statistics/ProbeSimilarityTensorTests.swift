@@ -1,0 +1,59 @@
+import Testing
+@testable import LineageKit
+
+@Suite("Statistics: per-probe similarity tensor")
+struct ProbeSimilarityTensorTests {
+    /// Six models on 30 probes: model 5 answers nothing, model 4 only the first ten, so some pairs share
+    /// few probes and some none.
+    static func recordings() throws -> (EmbeddingModel, [EmbeddedRecording]) {
+        let model = try EmbeddingEmbedderTests.model()
+        let embedder = Embedder(model: model, threads: 1)
+        let helper = SimilarityMatrixTests()
+        let answers: [[String?]] = (0..<6).map { m in
+            (0..<30).map { p in
+                m == 5 || (m == 4 && p >= 10) ? nil
+                    : "Model \(m % 3) on \(p): " + String(repeating: "word\((m * p) % 7) ", count: 1 + (m + p) % 5)
+            }
+        }
+        return (model, answers.enumerated().map { helper.recording("m\($0.offset)", $0.element, embedder) })
+    }
+
+    @Test("mean cosines over probe multiplicities equal meanCosine over the drawn multiset, bit for bit")
+    func multiplicitiesMatchSubsets() throws {
+        let (_, e) = try Self.recordings()
+        let tensor = ProbeSimilarityTensor(embeddings: e.map(\.embeddings), answered: e.map(\.answered))
+        var generator = SeededGenerator(seed: 42)
+        for round in 0..<4 {
+            // Round 0: every probe once; then bootstrap draws (repeats, and probes left out).
+            let subset = round == 0 ? Array(0..<30) : (0..<30).map { _ in generator.index(below: 30) }
+            var drawn = [Int](repeating: 0, count: 30)
+            for p in subset { drawn[p] += 1 }
+            let means = tensor.meanCosines(multiplicities: drawn)
+            for i in 0..<6 {
+                #expect(means[i][i] == 1)
+                for j in 0..<6 where j != i {
+                    let expected = tensor.meanCosine(i, j, over: subset)
+                    if expected.isNaN {
+                        #expect(means[i][j].isNaN, "round \(round): \(i), \(j)")
+                    } else {
+                        #expect(means[i][j].bitPattern == expected.bitPattern, "round \(round): \(i), \(j)")
+                    }
+                }
+            }
+        }
+        #expect(tensor.meanCosines(multiplicities: [Int](repeating: 1, count: 30))[0][5].isNaN)
+    }
+
+    @Test("a tensor built from a stack's 16-bit steps equals the one built from the recordings")
+    func fromStack() throws {
+        let (model, e) = try Self.recordings()
+        let stack = try EmbeddingStack(files: e.map(\.source), probes: 30, model: model, threads: 2) {
+            (path, row) throws(InputError) -> EmbeddingStack.Facts in
+            try EmbeddingStack.place(e[e.firstIndex { $0.source == path } ?? 0], into: row, probes: 30, model: model)
+        }
+        let a = ProbeSimilarityTensor(stack: stack)
+        let b = ProbeSimilarityTensor(embeddings: e.map(\.embeddings), answered: e.map(\.answered))
+        #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+        #expect(a.answered == b.answered && a.models == 6 && a.probes == 30)
+    }
+}
