@@ -5,7 +5,13 @@ import LineageKit
 struct MatrixCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matrix",
-        abstract: "Embed recordings and print the N×N matrix of mean per-probe cosine similarity."
+        abstract: "Embed recordings and print the N×N matrix of mean per-probe cosine similarity.",
+        discussion: """
+            Rows are labelled by model name. When several recordings name the same model, each is labelled \
+            "NAME (FILE)", FILE being the shortest end of its path that tells it apart, and a warning on \
+            stderr says so (also with --quiet, which only silences progress); JSON keeps the recordings' own \
+            names in "models" and adds "labels", "duplicate_models" and "identical_files".
+            """
     )
 
     @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
@@ -38,34 +44,49 @@ struct MatrixCommand: ParsableCommand {
         let stack = try embedder.embedStack(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
         cache?.printSummary()
         let matrix = SimilarityMatrix.meanProbeCosine(stack)
+        let labels = RecordingLabels(models: stack.models, sources: stack.sources, sha256s: stack.sha256s)
+        Self.warn(labels)
         if json {
             let n = matrix.models.count
             let rows = (0..<n).map { i in
                 (0..<n).map { j in matrix.probesCompared[i][j] > 0 ? Double(matrix.meanCosine[i, j]) : nil }
             }
             print(try JSONOutput.string(MatrixDocument(
-                models: matrix.models, sources: matrix.sources, meanCosine: rows,
+                models: matrix.models, labels: labels.labels, sources: matrix.sources,
+                duplicateModels: labels.sharedNames, identicalFiles: labels.identicalFiles, meanCosine: rows,
                 impostorScore: matrix.impostorScores(), probesCompared: matrix.probesCompared,
                 embeddingModel: .init(version: embeddingModel.version, sha256: embeddingModel.sha256))))
         } else {
-            printTable(matrix, model: embeddingModel, probes: set.probes.count)
+            printTable(matrix, labels: labels.labels, model: embeddingModel, probes: set.probes.count)
         }
     }
 
-    private func printTable(_ matrix: SimilarityMatrix, model: EmbeddingModel, probes: Int) {
+    /// One stderr line per model name shared by several recordings and per file content given more than once
+    /// (warnings about the input, so printed even with --quiet, which silences progress lines only).
+    static func warn(_ labels: RecordingLabels) {
+        for shared in labels.sharedNames {
+            let rows = zip(shared.sources, shared.labels).map { "\($0) as \"\($1)\"" }.joined(separator: ", ")
+            printError("warning: \(shared.sources.count) recordings name the model \"\(shared.model)\"; labelled \(rows)")
+        }
+        for identical in labels.identicalFiles {
+            printError("note: \(identical.sources.joined(separator: ", ")) have identical content (sha256 \(identical.sha256.prefix(12))); each is compared as a recording of its own")
+        }
+    }
+
+    private func printTable(_ matrix: SimilarityMatrix, labels: [String], model: EmbeddingModel, probes: Int) {
         let n = matrix.models.count
         print("mean per-probe cosine (\(model.version), sha256 \(model.sha256.prefix(12)); \(probes) probes)")
-        let width = min(28, matrix.models.map(\.count).max() ?? 4)
+        let shown = RecordingLabels.shortened(labels) { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 }
+        let width = shown.map(\.count).max() ?? 4
         func label(_ s: String) -> String {
-            let cut = s.count > width ? String(s.prefix(width - 1)) + "…" : s
-            return cut.padding(toLength: width, withPad: " ", startingAt: 0)
+            s.padding(toLength: width, withPad: " ", startingAt: 0)
         }
         print(label("") + "  " + (0..<n).map { String(format: "%6d", $0 + 1) }.joined())
         for i in 0..<n {
             let cells = (0..<n).map { j in
                 matrix.probesCompared[i][j] > 0 ? String(format: "%6.3f", matrix.meanCosine[i, j]) : "     —"
             }.joined()
-            print(label(matrix.models[i]) + String(format: "%2d", i + 1) + cells)
+            print(label(shown[i]) + String(format: "%2d", i + 1) + cells)
         }
     }
 }
@@ -76,8 +97,12 @@ struct MatrixDocument: Encodable {
         let sha256: String
     }
 
+    /// The recordings' own model names (may repeat); `labels`: unique row labels (`RecordingLabels`).
     let models: [String]
+    let labels: [String]
     let sources: [String]
+    let duplicateModels: [RecordingLabels.SharedName]
+    let identicalFiles: [RecordingLabels.IdenticalFiles]
     /// Null where two models share no probe (a model with no answers has no similarity to report).
     let meanCosine: [[Double?]]
     /// Row as student, column as candidate, the other models as the panel (`SimilarityMatrix.impostorScores`).
@@ -86,7 +111,8 @@ struct MatrixDocument: Encodable {
     let embeddingModel: ModelReference
 
     enum CodingKeys: String, CodingKey {
-        case models, sources, meanCosine = "mean_cosine", impostorScore = "impostor_score",
+        case models, labels, sources, duplicateModels = "duplicate_models", identicalFiles = "identical_files"
+        case meanCosine = "mean_cosine", impostorScore = "impostor_score",
              probesCompared = "probes_compared", embeddingModel = "embedding_model"
     }
 }

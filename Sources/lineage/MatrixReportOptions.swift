@@ -32,6 +32,7 @@ struct MatrixReportOptions: ParsableArguments {
         let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress, cache: cache?.cache)
         ProgressLine.finish(progress)
         cache?.printSummary()
+        MatrixCommand.warn(report.labels)
         print(report.tree.newick())
         print("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
     }

@@ -3,9 +3,15 @@ import Foundation
 /// The many-model view: N×N mean-cosine and impostor-score matrices, a heatmap ordered by the lineage
 /// tree, and the tree itself (Newick and SVG) with bootstrap support over probes.
 public struct MatrixReport: Sendable {
+    /// The recordings' own model names, which may repeat.
     public var models: [String]
     public var sources: [String]
-    /// Mean per-probe cosine over the probes both answered (1 on the diagonal).
+    /// Unique row, column and leaf labels (`RecordingLabels`): the model names unless recordings share one.
+    public var labels: RecordingLabels
+    /// Mean per-probe cosine over the probes both answered, clamped to [−1, 1] (the grid-rounded embeddings
+    /// can give 1 + ~10⁻⁵; see `SimilarityMatrix.means`). The diagonal is a model's mean cosine with itself,
+    /// computed and clamped like every other cell, so that an identical copy of a recording agrees with it
+    /// exactly (1 for a model with no answer).
     public var meanCosine: [[Double]]
     /// Row model as student, column model as candidate, every other model as the panel (NaN on the
     /// diagonal and where fewer than two panel models remain).
@@ -15,30 +21,41 @@ public struct MatrixReport: Sendable {
     public var resamples: Int
     public var seed: UInt64
 
-    /// - Parameters: `tensor`: per-probe cosines of the models; resampling is over probes.
+    /// - Parameters: `tensor`: per-probe cosines of the models; resampling is over probes. `sha256s`: the
+    ///   recordings' hashes, to note identical files (empty: not compared).
     public static func compute(tensor: ProbeSimilarityTensor, models: [String], sources: [String],
-                               resamples: Int, seed: UInt64,
+                               sha256s: [String] = [], resamples: Int, seed: UInt64,
                                progress: (@Sendable (String) -> Void)? = nil) -> MatrixReport {
         let n = models.count
+        let labels = RecordingLabels(models: models, sources: sources,
+                                     sha256s: sha256s.count == n ? sha256s : [String](repeating: "", count: n))
+        /// Means as shown and clustered: clamped to [-1, 1] (grid-rounded rows, `SimilarityMatrix.means`),
+        /// 1 on the diagonal of a model without answers.
+        @Sendable func shown(_ means: [[Double]]) -> [[Double]] {
+            means.enumerated().map { i, row in
+                row.enumerated().map { j, mean in mean.isFinite ? min(1, max(-1, mean)) : (i == j ? 1 : mean) }
+            }
+        }
         @Sendable func distances(_ m: [[Double]]) -> [[Double]] {
             m.map { row in row.map { $0.isFinite ? 1 - $0 : 2 } }
         }
-        let cosine = tensor.meanCosines(multiplicities: [Int](repeating: 1, count: tensor.probes))
-        // Each pair's impostor score, with every other model as the panel (`ImpostorScore.compute`'s score),
-        // from the mean cosines above: row i's means are shared by all its candidates, so this is O(N³)
-        // instead of O(N³·P). A pair that shares no probe has no score (NaN), like the diagonal.
+        let raw = tensor.meanCosines(multiplicities: [Int](repeating: 1, count: tensor.probes))
+        let cosine = shown(raw)
+        // Each pair's impostor score, with every other model as the panel (`ImpostorScore.compute`'s score, on
+        // the unclamped means), from the mean cosines above: row i's means are shared by all its candidates,
+        // so this is O(N³) instead of O(N³·P). A pair that shares no probe has no score (NaN), like the diagonal.
         var score = [[Double]](repeating: [Double](repeating: .nan, count: n), count: n)
         if n >= 4 {
             for i in 0..<n {
-                for j in 0..<n where j != i && cosine[i][j].isFinite {
-                    let panel = (0..<n).filter { $0 != i && $0 != j }.map { cosine[i][$0] }.filter(\.isFinite)
+                for j in 0..<n where j != i && raw[i][j].isFinite {
+                    let panel = (0..<n).filter { $0 != i && $0 != j }.map { raw[i][$0] }.filter(\.isFinite)
                     let (mean, variance) = ImpostorScore.panelSpread(panel)
-                    score[i][j] = ImpostorScore.standardized(cosine[i][j], mean: mean, sd: variance.squareRoot())
+                    score[i][j] = ImpostorScore.standardized(raw[i][j], mean: mean, sd: variance.squareRoot())
                 }
             }
         }
         let compared = (0..<n).map { i in (0..<n).map { j in tensor.comparableProbes(i, j).count } }
-        var tree = LineageTree.upgma(distances: distances(cosine), names: models)
+        var tree = LineageTree.upgma(distances: distances(cosine), names: labels.labels)
         // Resamples drawn in order from the one seeded generator, then their trees built on all cores.
         var generator = SeededGenerator(seed: seed)
         let draws = (0..<max(0, resamples)).map { _ in
@@ -47,11 +64,12 @@ public struct MatrixReport: Sendable {
             return drawn
         }
         progress?("tree bootstrap: \(draws.count) resamples")
+        let names = labels.labels
         let trees = ParallelWork.map(jobs: draws.count, threads: ProcessInfo.processInfo.activeProcessorCount) { r in
-            LineageTree.upgma(distances: distances(tensor.meanCosines(multiplicities: draws[r])), names: models)
+            LineageTree.upgma(distances: distances(shown(tensor.meanCosines(multiplicities: draws[r]))), names: names)
         }
         tree.setSupport(from: trees)
-        return MatrixReport(models: models, sources: sources, meanCosine: cosine, impostorScore: score,
+        return MatrixReport(models: models, sources: sources, labels: labels, meanCosine: cosine, impostorScore: score,
                             probesCompared: compared, tree: tree, resamples: resamples, seed: seed)
     }
 
@@ -70,8 +88,12 @@ public struct MatrixReport: Sendable {
     }
 
     struct Document: Encodable {
+        /// The recordings' own names; `labels` name the rows, columns, leaves and clade members.
         let models: [String]
+        let labels: [String]
         let sources: [String]
+        let duplicateModels: [RecordingLabels.SharedName]
+        let identicalFiles: [RecordingLabels.IdenticalFiles]
         let meanCosine: [[Double]]
         let impostorScore: [[Double?]]
         let probesCompared: [[Int]]
@@ -89,25 +111,29 @@ public struct MatrixReport: Sendable {
         }
 
         enum CodingKeys: String, CodingKey {
-            case models, sources, meanCosine = "mean_cosine", impostorScore = "impostor_score"
+            case models, labels, sources, duplicateModels = "duplicate_models", identicalFiles = "identical_files"
+            case meanCosine = "mean_cosine", impostorScore = "impostor_score"
             case probesCompared = "probes_compared", newick, leafOrder = "leaf_order", clades
             case bootstrapResamples = "bootstrap_resamples", seed, embeddingModel = "embedding_model"
         }
     }
 
     func files(embedding: EmbeddingReference) throws -> [(String, Data)] {
+        let names = labels.labels
         let document = Document(
-            models: models, sources: sources, meanCosine: meanCosine,
+            models: models, labels: names, sources: sources,
+            duplicateModels: labels.sharedNames, identicalFiles: labels.identicalFiles,
+            meanCosine: meanCosine,
             impostorScore: impostorScore.map { $0.map { $0.isFinite ? $0 : nil } }, probesCompared: probesCompared,
-            newick: tree.newick(), leafOrder: tree.leafOrder.map { models[$0] },
+            newick: tree.newick(), leafOrder: tree.leafOrder.map { names[$0] },
             clades: tree.nodes.filter { $0.leaf == nil }.map {
-                Document.Clade(models: $0.members.map { models[$0] }, height: $0.height, support: $0.support)
+                Document.Clade(models: $0.members.map { names[$0] }, height: $0.height, support: $0.support)
             },
             bootstrapResamples: resamples, seed: seed, embeddingModel: embedding)
         return [
             ("matrix.json", try JSONOutput.data(document)),
-            ("mean-cosine.csv", Data(Self.csv(models, meanCosine, digits: 6).utf8)),
-            ("impostor-score.csv", Data(Self.csv(models, impostorScore, digits: 4).utf8)),
+            ("mean-cosine.csv", Data(Self.csv(names, meanCosine, digits: 6).utf8)),
+            ("impostor-score.csv", Data(Self.csv(names, impostorScore, digits: 4).utf8)),
             ("heatmap.svg", Data(heatmap().utf8)),
             ("tree.nwk", Data((tree.newick() + "\n").utf8)),
             ("tree.svg", Data(dendrogram().utf8)),
@@ -121,7 +147,10 @@ public struct MatrixReport: Sendable {
         let order = tree.leafOrder
         let n = order.count
         let cell = n <= 12 ? 44.0 : (n <= 24 ? 32.0 : 18.0)
-        let labelWidth = 8.0 * Double(min(28, models.map(\.count).max() ?? 4)) + 20
+        let models = labels.labels
+        let shown = RecordingLabels.shortened(models) { Markup.excerpt($0, limit: 28) }
+        let longest = models.map(\.count).max() ?? 4
+        let labelWidth = 8.0 * Double(shown == models ? longest : min(28, longest)) + 20
         let left = labelWidth, top = labelWidth
         var canvas = SVGCanvas(width: left + cell * Double(n) + 30, height: top + cell * Double(n) + 60)
         canvas.text(12, 22, "Mean per-probe cosine, ordered by the lineage tree", size: 13, weight: "bold")
@@ -135,7 +164,7 @@ public struct MatrixReport: Sendable {
             return String(format: "#%02x%02x%02x", r, g, b)
         }
         for (row, i) in order.enumerated() {
-            let name = Markup.excerpt(models[i], limit: 28)
+            let name = shown[i]
             canvas.text(left - 6, top + cell * (Double(row) + 0.5) + 4, name, size: 11, anchor: .end)
             canvas.text(left + cell * (Double(row) + 0.5) + 4, top - 6, name, size: 11, anchor: .start, rotate: -60)
             for (column, j) in order.enumerated() {
@@ -162,6 +191,7 @@ public struct MatrixReport: Sendable {
         let order = tree.leafOrder
         let n = order.count
         let row = 24.0
+        let models = labels.labels
         let labelWidth = 7.5 * Double(min(32, models.map(\.count).max() ?? 4)) + 20
         let left = 30.0, top = 50.0
         let plotWidth = 520.0
@@ -233,6 +263,7 @@ public enum MatrixReportBuilder {
         let stack = try Embedder(model: model).embedStack(files: invocation.files, probeSet: set, format: format, cache: cache)
         let tensor = ProbeSimilarityTensor(stack: stack)
         let report = MatrixReport.compute(tensor: tensor, models: stack.models, sources: stack.sources,
+                                          sha256s: stack.sha256s,
                                           resamples: invocation.treeResamples ?? defaultResamples,
                                           seed: invocation.options.seed, progress: progress)
         let files = try report.files(embedding: EmbeddingReference(version: model.version, sha256: model.sha256,

@@ -8,7 +8,9 @@ import Foundation
 /// length; standardising by how close the *same student* is to many unrelated models removes what
 /// every model shares with it, and leaves what the candidate shares with it beyond that.
 public struct ImpostorScore: Sendable, Equatable, Codable {
-    /// The candidate's mean per-probe cosine to the student.
+    /// The candidate's mean per-probe cosine to the student, clamped to [−1, 1] for the reader: the
+    /// grid-rounded embeddings (`EmbeddingGrid`) can put it at 1 + ~10⁻⁵ for identical answers. The score
+    /// and p-values use the unclamped mean, so the calibrated numbers do not depend on the clamp.
     public var meanCosine: Double
     /// The panel's mean and population standard deviation of the same quantity.
     public var panelMean: Double
@@ -56,7 +58,7 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
                 }
             }
         }
-        return ImpostorScore(meanCosine: m, panelMean: mean, panelSD: sd, score: m.isFinite ? score : 0,
+        return ImpostorScore(meanCosine: m.isFinite ? min(1, max(-1, m)) : m, panelMean: mean, panelSD: sd, score: m.isFinite ? score : 0,
                              pValue: m.isFinite ? p : 1, rankPValue: Double(1 + atLeast) / (n + 1),
                              panelSize: panelMeans.count, probesClosestToCandidate: closest, probesCompared: compared)
     }

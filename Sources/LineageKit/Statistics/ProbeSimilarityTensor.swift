@@ -65,13 +65,14 @@ public struct ProbeSimilarityTensor: Sendable {
     }
 
     /// Every pair's mean per-probe cosine over a multiset of probes, given as each probe's multiplicity
-    /// (all ones: every probe once; a bootstrap resample: how often each probe was drawn), row-major N × N
-    /// with 1 on the diagonal and NaN where two models share no drawn probe.
+    /// (all ones: every probe once; a bootstrap resample: how often each probe was drawn), N × N, NaN where
+    /// two models share no drawn probe (on the diagonal: where a model answered none).
     ///
     /// The same numbers as `meanCosine(_:_:over:)` on each pair, bit for bit, in O(N²·P) for all pairs:
     /// each cosine is a dot product of rows on `EmbeddingGrid`, an integer multiple of 2⁻²⁰ of magnitude
     /// ≤ 1.1, so every weighted sum here is exact in Double whatever the order of the additions. One pass
-    /// over the probes adds each drawn probe's N × N slice, upper triangle only (the slice is symmetric).
+    /// over the probes adds each drawn probe's N × N slice, upper triangle and diagonal only (the slice is
+    /// symmetric).
     public func meanCosines(multiplicities weights: [Int]) -> [[Double]] {
         precondition(weights.count == probes, "one multiplicity a probe")
         let n = models
@@ -84,7 +85,7 @@ public struct ProbeSimilarityTensor: Sendable {
             for p in 0..<probes where weights[p] > 0 {
                 let w = Double(weights[p]), slice = p * n * n
                 for i in 0..<n where byProbe[p * n + i] {
-                    for j in (i + 1)..<n where byProbe[p * n + j] {
+                    for j in i..<n where byProbe[p * n + j] {
                         totals[i * n + j] += w * Double(slices[slice + i * n + j])
                         counts[i * n + j] += weights[p]
                     }
@@ -93,7 +94,6 @@ public struct ProbeSimilarityTensor: Sendable {
         }
         return (0..<n).map { i in
             (0..<n).map { j in
-                if i == j { return 1 }
                 let k = min(i, j) * n + max(i, j)
                 return counts[k] == 0 ? .nan : totals[k] / Double(counts[k])
             }

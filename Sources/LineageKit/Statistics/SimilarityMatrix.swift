@@ -5,7 +5,8 @@ import Foundation
 public struct SimilarityMatrix: Sendable, Equatable {
     public var models: [String]
     public var sources: [String]
-    /// N×N, symmetric; 1 on the diagonal for a model with any answer; 0 where two models share no probe.
+    /// N×N, symmetric, within [−1, 1]; 1 on the diagonal for a model with any answer (up to the grid
+    /// rounding, see `means`); 0 where two models share no probe.
     public var meanCosine: Matrix
     /// N×N: the number of probes both models answered (the diagonal: probes the model answered).
     public var probesCompared: [[Int]]
@@ -76,7 +77,15 @@ public struct SimilarityMatrix: Sendable, Equatable {
     }
 
     /// Sums of cosines and the counts of shared probes (the Gram matrix of the 0/1 answer masks, exact in
-    /// Float32 below 2²⁴) into the matrix of means.
+    /// Float32 below 2²⁴) into the matrix of means, each clamped to [−1, 1].
+    ///
+    /// Why clamp: the embeddings are unit rows rounded onto `EmbeddingGrid` (multiples of 2⁻¹⁰, so that every
+    /// BLAS product is exact on any machine), and a rounded row's squared length is 1 ± ~10⁻⁴, so a "cosine"
+    /// of two rows — a model with itself, or two identical recordings — can come out above 1 (measured:
+    /// 1.0000240 for one AlpacaEval file given twice). A cosine cannot exceed 1; the clamp changes no value
+    /// inside [−1, 1]. The diagonal is computed like every other cell, so a recording and an identical copy
+    /// of it agree exactly: both are 1 unless the grid shrank the rows on average (then both equal the same
+    /// mean, within `EmbeddingGrid`'s bound of 1).
     private static func means(sums: Matrix, answered: [[Bool]], models: [String], sources: [String]) -> SimilarityMatrix {
         let n = models.count
         let probes = answered.first?.count ?? 0
@@ -87,7 +96,7 @@ public struct SimilarityMatrix: Sendable, Equatable {
         for i in 0..<n {
             for j in i..<n {
                 let shared = Int(counts[i, j].rounded())
-                let value = shared > 0 ? sums[i, j] / Float(shared) : 0
+                let value = shared > 0 ? min(1, max(-1, sums[i, j] / Float(shared))) : 0
                 mean[i, j] = value
                 mean[j, i] = value
                 compared[i][j] = shared

@@ -30,8 +30,7 @@ struct ProbeSimilarityTensorTests {
             for p in subset { drawn[p] += 1 }
             let means = tensor.meanCosines(multiplicities: drawn)
             for i in 0..<6 {
-                #expect(means[i][i] == 1)
-                for j in 0..<6 where j != i {
+                for j in 0..<6 {
                     let expected = tensor.meanCosine(i, j, over: subset)
                     if expected.isNaN {
                         #expect(means[i][j].isNaN, "round \(round): \(i), \(j)")
@@ -41,7 +40,8 @@ struct ProbeSimilarityTensorTests {
                 }
             }
         }
-        #expect(tensor.meanCosines(multiplicities: [Int](repeating: 1, count: 30))[0][5].isNaN)
+        let all = tensor.meanCosines(multiplicities: [Int](repeating: 1, count: 30))
+        #expect(all[0][5].isNaN && all[5][5].isNaN && all[0][0].isFinite)
     }
 
     @Test("a tensor built from a stack's 16-bit steps equals the one built from the recordings")
