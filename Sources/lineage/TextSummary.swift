@@ -7,7 +7,7 @@ enum TextSummary {
         var lines: [String] = []
         let s = result.student
         lines.append("student \(s.model) (\(s.source)): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
-        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
+        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map(\.model).joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
         lines.append("")
         lines.append(pad("rank", 5) + pad("candidate", 28) + pad("score", 8) + pad("95% CI", 16) + pad("log10 LR", 10) + pad("p (Holm)", 10) + "verdict")
         for a in result.ranking {

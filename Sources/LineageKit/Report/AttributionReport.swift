@@ -165,7 +165,8 @@ enum AttributionReport {
                     notes(input.notes), String(input.sha256.prefix(12))]
         }))
         if !result.panelExcluded.isEmpty {
-            doc.blocks.append(.paragraph("Left out of the panel because they are the student or a candidate: \(result.panelExcluded.joined(separator: ", "))."))
+            doc.blocks.append(.paragraph("Left out of the panel (each model counts once, and no model under test is its own impostor):"))
+            doc.blocks.append(.bullets(result.panelExcluded.map(\.explanation)))
         }
         doc.blocks.append(.paragraph("Probe set \(result.probeSet.name) (\(result.probeSet.probes) probes, sha256 \(result.probeSet.sha256.prefix(12))); embedding model \(result.embeddingModel.version) (sha256 \(result.embeddingModel.sha256.prefix(12))); calibration \(calibrated ? "\(result.calibration.path) (sha256 \(result.calibration.sha256.prefix(12)))" : "none"); seed \(result.options.seed), \(result.options.bootstrapResamples) bootstrap resamples, \(result.options.permutations) permutations. manifest.json lists every input's and output's SHA-256; `lineage verify` re-runs it."))
 

@@ -57,19 +57,12 @@ public enum Attribution {
                 throw AttributionError(description: "model \"\(candidate.model)\" (\(candidate.source)) is given twice among the student and candidates")
             }
         }
-        let protectedNames = Set([student.model] + candidates.map(\.model))
-        let protectedHashes = Set([student.sha256] + candidates.map(\.sha256))
-        var panel: [AlignedRecording] = []
-        var excluded: [String] = []
+        var selection = PanelSelection(underTest: [student] + candidates)
         for (k, path) in request.panel.enumerated() {
             progress?("reading the panel: \(k + 1)/\(request.panel.count)")
-            let recording = try load(path)
-            if protectedNames.contains(recording.model) || protectedHashes.contains(recording.sha256) {
-                excluded.append(recording.model)
-                continue
-            }
-            panel.append(recording)
+            selection.consider(try load(path))
         }
+        let panel = selection.kept
         guard panel.count >= minimumPanel else {
             throw AttributionError(description: "the panel has \(panel.count) models once the student and candidates are left out; at least \(minimumPanel) are needed")
         }
@@ -100,7 +93,7 @@ public enum Attribution {
         for k in assessments.indices { assessments[k].rank = k + 1 }
         let result = AttributionResult(
             student: ModelInput(student), candidates: candidates.map(ModelInput.init),
-            panel: panel.map(ModelInput.init), panelExcluded: excluded, ranking: assessments,
+            panel: panel.map(ModelInput.init), panelExcluded: selection.excluded, ranking: assessments,
             probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
                                                dimensions: request.model.dimensions),

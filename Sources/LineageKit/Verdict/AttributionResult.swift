@@ -67,8 +67,9 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     public var student: ModelInput
     public var candidates: [ModelInput]
     public var panel: [ModelInput]
-    /// Panel recordings left out because they are the student or a candidate (same name or bytes).
-    public var panelExcluded: [String]
+    /// Panel recordings left out, with why (`PanelSelection`): the student or a candidate, or a repeat of
+    /// an earlier panel file's bytes or model name.
+    public var panelExcluded: [PanelExclusion]
     public var ranking: [CandidateAssessment]
     public var probeSet: ProbeSetReference
     public var embeddingModel: EmbeddingReference

@@ -75,6 +75,9 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var probeSetSHA256: String
     public var embeddingModelSHA256: String
     public var panel: [String]
+    /// Panel files left out as repeats of another panel file (absent when none; the labelled models, which
+    /// are always left out of their own panel, are not listed).
+    public var panelExcluded: [PanelExclusion]? = nil
     public var options: AttributionOptions
     /// Where it was read from and the hash of those bytes (not part of the file itself).
     public var path: String = ""
@@ -82,7 +85,7 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case map, metrics, pairs, probeSetSHA256 = "probe_set_sha256"
-        case embeddingModelSHA256 = "embedding_model_sha256", panel, options
+        case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
     }
 
     public var reference: CalibrationReference {
@@ -144,12 +147,12 @@ public struct Calibration: Sendable, Codable, Equatable {
             }
             recordingsByName[name] = try Aligner.align(path: path, to: probeSet)
         }
-        var panelRecordings: [AlignedRecording] = []
+        var selection = PanelSelection(underTest: names.compactMap { recordingsByName[$0] })
         for (k, path) in panel.enumerated() {
             progress?("reading the panel: \(k + 1)/\(panel.count)")
-            let recording = try Aligner.align(path: path, to: probeSet)
-            if recordingsByName[recording.model] == nil { panelRecordings.append(recording) }
+            selection.consider(try Aligner.align(path: path, to: probeSet))
         }
+        let panelRecordings = selection.kept
         guard panelRecordings.count >= Attribution.minimumPanel else {
             throw AttributionError(description: "the panel has \(panelRecordings.count) models; at least \(Attribution.minimumPanel) are needed")
         }
@@ -187,8 +190,10 @@ public struct Calibration: Sendable, Codable, Equatable {
             }
         }
         let map = LikelihoodRatioCalibration.fit(scores: scored.map(\.1.score), labels: scored.map(\.0.distilled))
+        let repeats = selection.excluded.filter { $0.reason != .underTest }
         return Calibration(map: map, metrics: metrics(results), pairs: results, probeSetSHA256: probeSet.sha256,
                            embeddingModelSHA256: model.sha256, panel: panelRecordings.map(\.model).sorted(),
+                           panelExcluded: repeats.isEmpty ? nil : repeats,
                            options: options)
     }
 
