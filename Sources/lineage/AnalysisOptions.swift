@@ -63,15 +63,3 @@ struct AnalysisOptions: ParsableArguments {
         ProgressLine.make(quiet: quiet)
     }
 }
-
-/// The recording files of a folder, sorted by name so that runs do not depend on directory order.
-func recordingFiles(in folder: String) throws -> [String] {
-    let names: [String]
-    do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-        throw ValidationError("cannot list the folder \(folder): \(error.localizedDescription)")
-    }
-    return names.filter { name in
-        let lower = name.lowercased()
-        return (lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") || lower.hasSuffix(".csv")) && lower != "pairs.json"
-    }.sorted().map { (folder as NSString).appendingPathComponent($0) }
-}

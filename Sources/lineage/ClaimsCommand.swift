@@ -8,7 +8,7 @@ struct ClaimsCommand: ParsableCommand {
         abstract: "List, per model, the model families its answers claim to be (\"I am ChatGPT\", \"as an AI trained by OpenAI\") and those they merely mention."
     )
 
-    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -17,6 +17,7 @@ struct ClaimsCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        let files = try expandRecordingArguments(self.files)
         let set = try ProbeSet.resolve(input.probes)
         var models: [IdentityClaims] = []
         for file in files {

@@ -14,7 +14,7 @@ struct MatrixCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -33,6 +33,7 @@ struct MatrixCommand: ParsableCommand {
     @OptionGroup var cacheOptions: CacheOptions
 
     func run() throws {
+        let files = try expandRecordingArguments(self.files)
         let cache = cacheOptions.open()
         if let out = report.out {
             try report.write(files: files, input: input, model: model, into: out, cache: cache)

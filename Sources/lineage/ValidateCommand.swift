@@ -8,7 +8,7 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Read recordings and report how each aligns with a probe set (aligned, missing, empty, duplicate, unknown)."
     )
 
-    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV).")
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
     var files: [String]
 
     @OptionGroup var input: InputOptions
@@ -17,6 +17,7 @@ struct ValidateCommand: ParsableCommand {
     var json = false
 
     func run() throws {
+        let files = try expandRecordingArguments(self.files)
         let set = try ProbeSet.resolve(input.probes)
         var reports: [ValidationReport] = []
         var failures = 0

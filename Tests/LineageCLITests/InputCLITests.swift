@@ -32,6 +32,25 @@ struct InputCLITests {
         #expect(result.stderr.contains("error: " + path + located), "stderr: \(result.stderr)")
     }
 
+    @Test("a folder argument stands for its recording files, sorted; what else it holds is named; an empty one is refused")
+    func folderArguments() throws {
+        let folder = try CLI.temporaryFolder("folder-args")
+        let names = ["vicuna-13b", "alpaca-7b", "claude"]
+        for name in names {
+            try FileManager.default.copyItem(atPath: Self.recordings + "/\(name).jsonl", toPath: folder + "/\(name).jsonl")
+        }
+        try Data("notes".utf8).write(to: URL(fileURLWithPath: folder + "/README.txt"))
+        let byFolder = try Self.run(["matrix", "--json", folder])
+        let byFiles = try Self.run(["matrix", "--json"] + names.sorted().map { folder + "/\($0).jsonl" })
+        #expect(byFolder.status == 0 && byFiles.status == 0, "\(byFolder.stderr)")
+        #expect(byFolder.stdoutBytes == byFiles.stdoutBytes)
+        #expect(byFolder.stderr.contains("\(folder): 3 recording files; not recordings, left out: README.txt"))
+        let empty = try CLI.temporaryFolder("folder-args-empty")
+        let refused = try Self.run(["validate", empty])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("\(empty): a folder without recording files"))
+    }
+
     @Test func validateAcceptsAndCountsProblems() throws {
         let result = try Self.run(["validate", "--probes", Self.fixtures + "/probes.jsonl",
                                    Self.fixture("duplicate-conflicting.jsonl"), Self.fixture("missing-and-empty.jsonl")])
