@@ -56,7 +56,11 @@ struct AnalysisOptions: ParsableArguments {
         } else {
             throw ValidationError("probe set \(set.name) has no panel folder; give --panel DIR")
         }
-        return try recordingFiles(in: folder)
+        let (recordings, others) = try recordingFolder(folder)
+        if !others.isEmpty {
+            printError("note: \(folder): not recordings, left out of the panel: \(others.joined(separator: ", "))")
+        }
+        return recordings
     }
 
     var progress: (@Sendable (String) -> Void)? {

@@ -16,11 +16,6 @@ func recordingFolder(_ folder: String) throws -> (recordings: [String], others: 
     return (names.filter(isRecording).sorted().map(path), names.filter { !isRecording($0) && !$0.hasPrefix(".") }.sorted())
 }
 
-/// The recording files of a folder (see `recordingFolder`).
-func recordingFiles(in folder: String) throws -> [String] {
-    try recordingFolder(folder).recordings
-}
-
 /// Command-line recording arguments with each folder replaced by its recording files (sorted), so that
 /// `lineage matrix Probes/alpaca-eval/panel` compares a whole folder. Each folder is reported on stderr with
 /// what it held, including the entries that are not recordings and were left out; a folder without any
