@@ -27,6 +27,8 @@ struct AnalysisOptions: ParsableArguments {
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
+    @OptionGroup var cacheOptions: CacheOptions
+
     var attributionOptions: AttributionOptions {
         var options = AttributionOptions()
         options.seed = seed

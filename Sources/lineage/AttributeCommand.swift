@@ -28,7 +28,7 @@ struct AttributeCommand: ParsableCommand {
     func run() throws {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)
-            let outcome = try writeReport(invocation, into: out, quiet: analysis.quiet)
+            let outcome = try writeReport(invocation, into: out, analysis: analysis)
             if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { print(TextSummary.attribution(outcome.result)) }
             printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
             return
@@ -45,13 +45,17 @@ struct AttributeCommand: ParsableCommand {
 /// Reads everything an attribution needs from the options and runs it.
 func runAttribution(student: String, candidates: [String], analysis: AnalysisOptions) throws -> AttributionResult {
     let set = try analysis.probeSet()
-    let request = AttributionRequest(
+    var request = AttributionRequest(
         student: student, candidates: candidates, panel: try analysis.panelFiles(for: set), probeSet: set,
         inputFormat: analysis.input.inputFormat, model: try analysis.embeddingModel(),
         calibration: try analysis.loadCalibration(for: set), options: analysis.attributionOptions)
+    let session = analysis.cacheOptions.open()
+    request.cache = session?.cache
     let progress = analysis.progress
-    defer { ProgressLine.finish(progress) }
-    return try Attribution.run(request, progress: progress)
+    let result = try Attribution.run(request, progress: progress)
+    ProgressLine.finish(progress)
+    session?.printSummary()
+    return result
 }
 
 /// The `attribute --json` document: `student` and `ranking` first-class, the rest alongside.

@@ -28,15 +28,15 @@ struct CalibrateCommand: ParsableCommand {
     func run() throws {
         let set = try analysis.probeSet()
         let progress = analysis.progress
+        let session = analysis.cacheOptions.open()
         let calibration = try Calibration.fit(pairs: try LabelledPairs.load(path: pairs), recordings: recordings,
                                               panel: try analysis.panelFiles(for: set), probeSet: set,
                                               model: try analysis.embeddingModel(), options: analysis.attributionOptions,
-                                              probeSample: probeSample, progress: progress)
+                                              probeSample: probeSample, cache: session?.cache, progress: progress)
         ProgressLine.finish(progress)
+        session?.printSummary()
         let data = try JSONOutput.data(calibration)
-        if let output {
-            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
-        }
+        if let output { try OutputWriter.write(data, to: output) }
         if json {
             print(String(decoding: data, as: UTF8.self))
             return

@@ -24,7 +24,7 @@ struct CompareCommand: ParsableCommand {
     func run() throws {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "compare", student: student, candidates: [teacher])
-            let outcome = try writeReport(invocation, into: out, quiet: analysis.quiet)
+            let outcome = try writeReport(invocation, into: out, analysis: analysis)
             if json { print(try JSONOutput.string(Comparison(outcome.result))) } else { print(TextSummary.attribution(outcome.result)) }
             printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
             return

@@ -34,8 +34,11 @@ extension AnalysisOptions {
 }
 
 /// Runs a report invocation into `directory` with progress on stderr.
-func writeReport(_ invocation: ReportInvocation, into directory: String, quiet: Bool) throws -> ReportBuilder.Outcome {
-    let progress = ProgressLine.make(quiet: quiet)
-    defer { ProgressLine.finish(progress) }
-    return try ReportBuilder.run(invocation, into: directory, progress: progress)
+func writeReport(_ invocation: ReportInvocation, into directory: String, analysis: AnalysisOptions) throws -> ReportBuilder.Outcome {
+    let progress = ProgressLine.make(quiet: analysis.quiet)
+    let cache = analysis.cacheOptions.open()
+    let outcome = try ReportBuilder.run(invocation, into: directory, progress: progress, cache: cache?.cache)
+    ProgressLine.finish(progress)
+    cache?.printSummary()
+    return outcome
 }

@@ -19,6 +19,41 @@ struct CacheCLITests {
         return files
     }
 
+    @Test("compare --json and attribute --out give the same bytes uncached, cold and warm, and share entries with matrix")
+    func analysisCommands() throws {
+        let folder = try CLI.temporaryFolder("cache-analysis")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try SyntheticCorpus.write(into: folder)
+        let lineage = try CLI.executable()
+        // student, teacher and the 8 panel models: 10 recordings.
+        let compare = ["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--json"] + SyntheticCorpus.options
+        let uncached = try CLI.run(executable: lineage, compare, in: folder)
+        #expect(uncached.status == 0 && !uncached.stderr.contains("cache"), "\(uncached.stderr)")
+        let cold = try CLI.run(executable: lineage, compare + ["--cache", "c"], in: folder)
+        #expect(cold.stderr.contains("embeddings served from cache: 0 of 10 (c)"), "\(cold.stderr)")
+        #expect(Self.entries(folder + "/c").count == 10)
+        let warm = try CLI.run(executable: lineage, compare + ["--cache", "c"], in: folder)
+        #expect(warm.stderr.contains("embeddings served from cache: 10 of 10 (c)"), "\(warm.stderr)")
+        #expect(cold.stdoutBytes == uncached.stdoutBytes && warm.stdoutBytes == uncached.stdoutBytes)
+
+        // The report folder: the same files (the manifest records the arguments, so it names --cache).
+        let attribute = ["attribute", "--student", "student.jsonl", "--candidate", "teacher.jsonl", "--candidate", "other.jsonl"]
+            + SyntheticCorpus.options
+        let plain = try CLI.run(executable: lineage, attribute + ["--out", "plain"], in: folder)
+        let cached = try CLI.run(executable: lineage, attribute + ["--out", "cached", "--cache", "c"], in: folder)
+        #expect(plain.status == 0 && cached.status == 0, "\(cached.stderr)")
+        #expect(cached.stderr.contains("embeddings served from cache: 10 of 11 (c)"), "\(cached.stderr)")
+        var a = try Self.folderFiles(folder + "/plain"), b = try Self.folderFiles(folder + "/cached")
+        a["manifest.json"] = nil
+        b["manifest.json"] = nil
+        #expect(a == b && !a.isEmpty)
+
+        // matrix finds the entries compare stored (same key: bytes, name, format, probe set, model, executable).
+        let matrix = try CLI.run(executable: lineage, ["matrix", "student.jsonl", "teacher.jsonl", "--json", "--cache", "c"]
+                                 + Self.common, in: folder)
+        #expect(matrix.stderr.contains("embeddings served from cache: 2 of 2 (c)"), "\(matrix.stderr)")
+    }
+
     @Test("matrix --json prints the same bytes uncached, cold and warm; stderr says how many embeddings came from the cache")
     func matrixJSON() throws {
         let folder = try CLI.temporaryFolder("cache-json")

@@ -8,6 +8,14 @@ extension Embedder {
         return try cache.entry(file: path, probeSet: probeSet, format: format, embedder: self).embedded
     }
 
+    /// `embed(_:)` of a recording already read and aligned, through `cache` when there is one (`format` is
+    /// the one the user forced, part of the cache key).
+    func embed(_ recording: AlignedRecording, format: RecordingFormat?, probeSet: ProbeSet,
+               cache: EmbeddingCache?) -> EmbeddedRecording {
+        guard let cache else { return embed(recording) }
+        return cache.embedding(of: recording, format: format, probeSet: probeSet, embedder: self)
+    }
+
     /// `embed(files:probeSet:format:)` through `cache`, one file at a time and in order.
     public func embed(files: [String], probeSet: ProbeSet, format: RecordingFormat? = nil,
                       cache: EmbeddingCache?) throws(InputError) -> [EmbeddedRecording] {

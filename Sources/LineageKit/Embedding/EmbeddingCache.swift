@@ -19,8 +19,8 @@ import Foundation
 /// succeed (the bytes are the same; the last rename wins).
 ///
 /// The cache serves only what an `EmbeddedRecording` holds: commands that also need the aligned
-/// answer texts (`compare`/`attribute` exhibits and n-gram divergences, `claims`, `calibrate`) read
-/// the files themselves.
+/// answer texts (`compare`/`attribute` exhibits and n-gram divergences, `calibrate`) read the files
+/// themselves and take only the embeddings from it (`embedding(of:format:probeSet:embedder:)`).
 public struct EmbeddingCache: Sendable {
     /// What happened to one file; the CLI counts hits and prints refusals and failed writes.
     public enum Event: Sendable, Equatable {
@@ -140,6 +140,33 @@ public struct EmbeddingCache: Sendable {
             observer?(.storeFailed(source: path, reason: error.message))
         }
         return entry
+    }
+
+    /// The embedding of a recording already read and aligned (by a command that needs its texts too): from
+    /// the cache when an entry for its bytes (`aligned.sha256`, the hash of what was parsed), name, format,
+    /// probe set and model exists, else embedded by `embedder` and stored. Bit-identical to
+    /// `embedder.embed(aligned)`.
+    func embedding(of aligned: AlignedRecording, format: RecordingFormat?, probeSet: ProbeSet,
+                   embedder: Embedder) -> EmbeddedRecording {
+        let key = key(recordingSHA256: aligned.sha256, path: aligned.source, format: format, probeSet: probeSet,
+                      model: embedder.model)
+        switch load(key: key, source: aligned.source, recordingSHA256: aligned.sha256, probeSet: probeSet,
+                    model: embedder.model) {
+        case let .found(entry):
+            observer?(.hit(source: aligned.source))
+            return entry.embedded
+        case .absent:
+            observer?(.miss(source: aligned.source))
+        case let .refused(reason):
+            observer?(.refused(source: aligned.source, entry: entryPath(key), reason: reason))
+        }
+        let embedded = embedder.embed(aligned)
+        let entry = EmbeddingCacheEntry(embedded: embedded, format: aligned.format, notes: aligned.notes,
+                                        summary: aligned.summary)
+        do { try store(entry, key: key) } catch {
+            observer?(.storeFailed(source: aligned.source, reason: error.message))
+        }
+        return embedded
     }
 
     enum Lookup {

@@ -18,9 +18,11 @@ public enum ReportBuilder {
 
     /// Hashes the inputs, runs the attribution, computes the exhibits and writes the folder.
     /// Relative paths in `invocation` are read relative to the process's current directory, which the
-    /// caller sets to `invocation.workingDirectory`.
+    /// caller sets to `invocation.workingDirectory`. `cache`: where embeddings may come from (never part
+    /// of the invocation: `verify` always recomputes them).
     public static func run(_ invocation: ReportInvocation, into directory: String,
-                           progress: (@Sendable (String) -> Void)? = nil) throws -> Outcome {
+                           progress: (@Sendable (String) -> Void)? = nil,
+                           cache: EmbeddingCache? = nil) throws -> Outcome {
         guard invocation.subcommand == "compare" || invocation.subcommand == "attribute",
               let student = invocation.student, !invocation.candidates.isEmpty else {
             throw ReportError("a report needs the compare or attribute subcommand, a student and at least one candidate")
@@ -36,7 +38,7 @@ public enum ReportBuilder {
         }
         let request = AttributionRequest(student: student, candidates: invocation.candidates, panel: invocation.panelFiles,
                                          probeSet: set, inputFormat: format, model: model, calibration: calibration,
-                                         options: invocation.options)
+                                         options: invocation.options, cache: cache)
         let run = try Attribution.runKeepingInputs(request, progress: progress)
         let analysis = ReportAnalysis.compute(run: run, model: model, probeSet: set, progress: progress)
         let compare = invocation.subcommand == "compare"

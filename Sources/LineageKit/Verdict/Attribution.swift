@@ -11,10 +11,12 @@ public struct AttributionRequest: Sendable {
     public var model: EmbeddingModel
     public var calibration: Calibration
     public var options: AttributionOptions
+    /// Where embeddings may come from and go (never part of a result: the same bits either way).
+    public var cache: EmbeddingCache?
 
     public init(student: String, candidates: [String], panel: [String], probeSet: ProbeSet,
                 inputFormat: RecordingFormat? = nil, model: EmbeddingModel, calibration: Calibration,
-                options: AttributionOptions = AttributionOptions()) {
+                options: AttributionOptions = AttributionOptions(), cache: EmbeddingCache? = nil) {
         self.student = student
         self.candidates = candidates
         self.panel = panel
@@ -23,6 +25,7 @@ public struct AttributionRequest: Sendable {
         self.model = model
         self.calibration = calibration
         self.options = options
+        self.cache = cache
     }
 }
 
@@ -69,7 +72,8 @@ public enum Attribution {
         progress?("embedding \(2 + candidates.count + panel.count - 1) recordings")
         let all = [student] + candidates + panel
         let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model),
-                                     divergencesFor: Set(0...candidates.count))
+                                     divergencesFor: Set(0...candidates.count),
+                                     cache: request.cache.map { ($0, set, request.inputFormat) })
         let panelIndices = Array((1 + candidates.count)..<all.count)
         progress?("scoring \(candidates.count) candidate(s)")
         var assessments: [CandidateAssessment] = []

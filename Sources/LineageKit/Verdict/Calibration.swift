@@ -135,7 +135,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     ///   - recordings: a folder holding `<model>.jsonl` (or `.json`, `.csv`) for every model the pairs name.
     public static func fit(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                            model: EmbeddingModel, options: AttributionOptions = AttributionOptions(),
-                           probeSample: Int? = nil,
+                           probeSample: Int? = nil, cache: EmbeddingCache? = nil,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> Calibration {
         let names = Array(Set(labelled.pairs.flatMap { [$0.student, $0.teacher] })).sorted()
         var recordingsByName: [String: AlignedRecording] = [:]
@@ -158,7 +158,8 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         progress?("embedding \(names.count + panelRecordings.count) recordings")
         let all = names.compactMap { recordingsByName[$0] } + panelRecordings
-        let context = ScoringContext(recordings: all, embedder: Embedder(model: model))
+        let context = ScoringContext(recordings: all, embedder: Embedder(model: model),
+                                     cache: cache.map { ($0, probeSet, nil) })
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let panelIndices = Array(names.count..<all.count)
         progress?("scoring \(labelled.pairs.count) labelled pairs")

@@ -7,11 +7,17 @@ struct ScoringContext {
     /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
     let ngrams: [NgramDistribution?]
 
-    /// - Parameter divergencesFor: the models whose n-gram distributions are needed (students and
-    ///   candidates; the panel only enters through similarities).
-    init(recordings: [AlignedRecording], embedder: Embedder, divergencesFor: Set<Int> = []) {
+    /// - Parameters:
+    ///   - divergencesFor: the models whose n-gram distributions are needed (students and candidates; the
+    ///     panel only enters through similarities).
+    ///   - cache: where embeddings may come from (`Embedder.embed(_:format:probeSet:cache:)`; the same bits).
+    init(recordings: [AlignedRecording], embedder: Embedder, divergencesFor: Set<Int> = [],
+         cache: (cache: EmbeddingCache, probeSet: ProbeSet, format: RecordingFormat?)? = nil) {
         self.recordings = recordings
-        let embedded = recordings.map { embedder.embed($0) }
+        let embedded = recordings.map { recording in
+            guard let cache else { return embedder.embed(recording) }
+            return embedder.embed(recording, format: cache.format, probeSet: cache.probeSet, cache: cache.cache)
+        }
         embeddings = embedded.map(\.embeddings)
         tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: embedded.map(\.answered))
         ngrams = recordings.indices.map { divergencesFor.contains($0)
