@@ -7,7 +7,8 @@ import Foundation
 /// On disk (all integers little-endian), in the manner of safetensors (a JSON header, then raw tensors):
 ///
 ///     magic "LNEMBED\0" · u32 format version · u32 header length · header (JSON, sorted keys)
-///     · answered mask (one byte 0/1 per probe) · embeddings (probes × dimensions Float32 bit patterns)
+///     · answered mask (one byte 0/1 per probe) · embeddings (probes × dimensions Int16 grid steps:
+///       value = step · 2⁻¹⁰, exact for every embedding, `EmbeddingGrid`; half the bytes of Float32)
 ///     · SHA-256 of every byte before it (32 bytes)
 ///
 /// The trailing digest makes a truncated, torn or bit-flipped file a refusal with a reason, never a
@@ -23,8 +24,9 @@ struct EmbeddingCacheEntry: Sendable {
     var summary: AlignmentSummary
 
     static let magic: [UInt8] = Array("LNEMBED\0".utf8)
-    /// Bump whenever the layout or the header's meaning changes; older entries are then refused.
-    static let formatVersion: UInt32 = 1
+    /// Bump whenever the layout or the header's meaning changes; older entries are then refused (the
+    /// version is part of the cache key too, so they are simply not found). 2: Int16 grid steps.
+    static let formatVersion: UInt32 = 2
 
     /// The metadata block.
     struct Header: Codable, Equatable {
@@ -68,18 +70,26 @@ struct EmbeddingCacheEntry: Sendable {
                 .map { Header.Columns(family: $0.key.rawValue, start: $0.value.lowerBound, end: $0.value.upperBound) },
             probes: matrix.rows, dimensions: matrix.columns)
         let json = try JSONOutput.data(header)
+        var steps = [Int16](repeating: 0, count: matrix.values.count)
+        let onGrid = matrix.values.withUnsafeBufferPointer { values in
+            steps.withUnsafeMutableBufferPointer { out in
+                guard let from = values.baseAddress, let to = out.baseAddress else { return true }
+                return EmbeddingGrid.steps(of: from, count: values.count, into: to)
+            }
+        }
+        guard onGrid else { throw Refusal("embedding values are not on the 2⁻¹⁰ grid") }
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.magic.count + 8 + json.count + matrix.rows + matrix.values.count * 4 + 32)
+        bytes.reserveCapacity(Self.magic.count + 8 + json.count + matrix.rows + steps.count * 2 + 32)
         bytes += Self.magic
         Self.append(Self.formatVersion, to: &bytes)
         Self.append(UInt32(json.count), to: &bytes)
         bytes += json
         bytes += embedded.answered.map { $0 ? 1 : 0 }
         let start = bytes.count
-        bytes += repeatElement(0, count: matrix.values.count * 4)
+        bytes += repeatElement(0, count: steps.count * 2)
         bytes.withUnsafeMutableBytes { raw in
-            for (i, value) in matrix.values.enumerated() {
-                raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: start + 4 * i, as: UInt32.self)
+            for (i, step) in steps.enumerated() {
+                raw.storeBytes(of: step.littleEndian, toByteOffset: start + 2 * i, as: Int16.self)
             }
         }
         bytes += SHA256.hash(data: bytes)
@@ -108,7 +118,7 @@ struct EmbeddingCacheEntry: Sendable {
         guard header.key == key else { throw Refusal("entry belongs to key \(header.key.prefix(16))…") }
         let probes = header.probes, dims = header.dimensions
         guard probes >= 0, dims >= 0, probes <= 1 << 24, dims <= 1 << 16,
-              fixed + headerLength + probes + probes * dims * 4 == body else {
+              fixed + headerLength + probes + probes * dims * 2 == body else {
             throw Refusal("size does not match \(probes) × \(dims) embeddings")
         }
         var offset = fixed + headerLength
@@ -125,7 +135,8 @@ struct EmbeddingCacheEntry: Sendable {
         bytes.withUnsafeBytes { raw in
             values.withUnsafeMutableBufferPointer { out in
                 for i in out.indices {
-                    out[i] = Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)))
+                    let step = Int16(littleEndian: raw.loadUnaligned(fromByteOffset: start + 2 * i, as: Int16.self))
+                    out[i] = Float(step) * EmbeddingGrid.unit
                 }
             }
         }

@@ -234,9 +234,9 @@ struct EmbeddingCacheTests {
 
     @Test("an entry of another format version or not an entry at all is refused")
     func foreignEntries() throws {
-        try expectRecovery(reason: "cache format 2") { path, bytes in
+        try expectRecovery(reason: "cache format \(EmbeddingCacheEntry.formatVersion + 1)") { path, bytes in
             var other = bytes
-            other[8] = 2
+            other[8] = UInt8(EmbeddingCacheEntry.formatVersion + 1)
             try Self.write(other, path)
         }
         try expectRecovery(reason: "bad magic") { path, _ in try Self.write(Array(String(repeating: "junk", count: 20).utf8), path) }
