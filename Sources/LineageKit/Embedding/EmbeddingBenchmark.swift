@@ -104,6 +104,13 @@ public enum EmbeddingBenchmark {
         runs.append(SimilarityRun(label: "engine (meanProbeCosine on the stack): \(name(engine.kernel)), \(engineBlock)-probe blocks, staged from 16-bit steps, \(engine.threads) threads",
                                   seconds: best { _ = SimilarityMatrix.meanProbeCosine(stack) },
                                   flops: engineFlops, flopCounting: engineCounting, usefulFlops: syrkFlops))
+        // The engine's kernel on the stack's own 16-bit steps at other block sizes (each staged block converted).
+        for block in [2, 4, 6, 8, 12, 15] where block != engineBlock {
+            let gram = SimilarityMatrix.gram(models: n, dimensions: dims, probeBlock: block, threads: threads, kernel: engine.kernel)
+            runs.append(SimilarityRun(label: "\(name(engine.kernel)), \(block)-probe blocks, staged from 16-bit steps, \(threads) threads",
+                                      seconds: best { _ = stack.gram(gram) }, flops: engineFlops, flopCounting: engineCounting,
+                                      usefulFlops: syrkFlops))
+        }
         for kernel in BlockedGram.Kernel.allCases {
             for block in [2, 4, 8, 9, 16, 32, 64, 128] {
                 let gram = SimilarityMatrix.gram(models: n, dimensions: dims, probeBlock: block, threads: threads, kernel: kernel)
