@@ -118,14 +118,8 @@ public struct EmbeddingCache: Sendable {
         // A file that cannot be hashed is left to the reader, so the error is the one an uncached run gives.
         if let fileHash = try? SHA256Digest.hex(ofFile: path) {
             let key = key(recordingSHA256: fileHash, path: path, format: format, probeSet: probeSet, model: embedder.model)
-            switch load(key: key, source: path, recordingSHA256: fileHash, probeSet: probeSet, model: embedder.model) {
-            case let .found(entry):
-                observer?(.hit(source: path))
+            if let entry = lookup(key: key, source: path, recordingSHA256: fileHash, probeSet: probeSet, model: embedder.model) {
                 return entry
-            case .absent:
-                observer?(.miss(source: path))
-            case let .refused(reason):
-                observer?(.refused(source: path, entry: entryPath(key), reason: reason))
             }
         } else {
             observer?(.miss(source: path))
@@ -134,11 +128,8 @@ public struct EmbeddingCache: Sendable {
         let entry = EmbeddingCacheEntry(embedded: embedder.embed(aligned), format: aligned.format,
                                         notes: aligned.notes, summary: aligned.summary)
         // Stored under the hash of the bytes actually parsed (the file may have changed since it was hashed).
-        let key = key(recordingSHA256: aligned.sha256, path: path, format: format, probeSet: probeSet,
-                      model: embedder.model)
-        do { try store(entry, key: key) } catch {
-            observer?(.storeFailed(source: path, reason: error.message))
-        }
+        store(entry, key: key(recordingSHA256: aligned.sha256, path: path, format: format, probeSet: probeSet,
+                              model: embedder.model), source: path)
         return entry
     }
 
@@ -150,23 +141,36 @@ public struct EmbeddingCache: Sendable {
                    embedder: Embedder) -> EmbeddedRecording {
         let key = key(recordingSHA256: aligned.sha256, path: aligned.source, format: format, probeSet: probeSet,
                       model: embedder.model)
-        switch load(key: key, source: aligned.source, recordingSHA256: aligned.sha256, probeSet: probeSet,
-                    model: embedder.model) {
-        case let .found(entry):
-            observer?(.hit(source: aligned.source))
+        if let entry = lookup(key: key, source: aligned.source, recordingSHA256: aligned.sha256, probeSet: probeSet,
+                              model: embedder.model) {
             return entry.embedded
-        case .absent:
-            observer?(.miss(source: aligned.source))
-        case let .refused(reason):
-            observer?(.refused(source: aligned.source, entry: entryPath(key), reason: reason))
         }
         let embedded = embedder.embed(aligned)
-        let entry = EmbeddingCacheEntry(embedded: embedded, format: aligned.format, notes: aligned.notes,
-                                        summary: aligned.summary)
-        do { try store(entry, key: key) } catch {
-            observer?(.storeFailed(source: aligned.source, reason: error.message))
-        }
+        store(EmbeddingCacheEntry(embedded: embedded, format: aligned.format, notes: aligned.notes, summary: aligned.summary),
+              key: key, source: aligned.source)
         return embedded
+    }
+
+    /// `load`, with the outcome told to `observer` (hit, miss or refusal); the entry on a hit.
+    private func lookup(key: String, source: String, recordingSHA256: String, probeSet: ProbeSet,
+                        model: EmbeddingModel) -> EmbeddingCacheEntry? {
+        switch load(key: key, source: source, recordingSHA256: recordingSHA256, probeSet: probeSet, model: model) {
+        case let .found(entry):
+            observer?(.hit(source: source))
+            return entry
+        case .absent:
+            observer?(.miss(source: source))
+        case let .refused(reason):
+            observer?(.refused(source: source, entry: entryPath(key), reason: reason))
+        }
+        return nil
+    }
+
+    /// `store`, with a failure told to `observer` (the result does not depend on the entry being written).
+    private func store(_ entry: EmbeddingCacheEntry, key: String, source: String) {
+        do { try store(entry, key: key) } catch {
+            observer?(.storeFailed(source: source, reason: error.message))
+        }
     }
 
     enum Lookup {
