@@ -47,15 +47,7 @@ enum AlpacaEvalReader {
                     let line = parser.currentLine
                     let value = try parser.parseValue(depth: 1)
                     index += 1
-                    guard case .object = value else {
-                        throw InputError(.wrongType, at: file.location(line: line),
-                                         "array element \(index) must be an object, found \(value.typeName)")
-                    }
-                    let fields = FieldReader(file: file, line: line, record: value)
-                    let instruction = try fields.requiredString("instruction")
-                    let output = try fields.requiredString("output")
-                    try model.add(fields.optionalString("generator"), file: file, line: line)
-                    try emit(RecordedAnswer(probeID: nil, prompt: instruction, output: output, line: line))
+                    try emit(answer(value, element: index, line: line, file: file, model: &model))
                     stage = .separator
                 case .separator:
                     guard let next = parser.peek() else {
@@ -102,6 +94,21 @@ enum AlpacaEvalReader {
         } catch let failure as JSONParser.Failure {
             throw file.error(failure)
         }
+    }
+
+    /// The answer one array element (the `element`-th, 1-based, starting on `line`) holds; its `generator`
+    /// goes to `model`, which refuses a file naming two.
+    static func answer(_ value: JSONValue, element: Int, line: Int, file: InputFile,
+                       model: inout ModelNameCollector) throws(InputError) -> RecordedAnswer {
+        guard case .object = value else {
+            throw InputError(.wrongType, at: file.location(line: line),
+                             "array element \(element) must be an object, found \(value.typeName)")
+        }
+        let fields = FieldReader(file: file, line: line, record: value)
+        let instruction = try fields.requiredString("instruction")
+        let output = try fields.requiredString("output")
+        try model.add(fields.optionalString("generator"), file: file, line: line)
+        return RecordedAnswer(probeID: nil, prompt: instruction, output: output, line: line)
     }
 
     private enum Stage {

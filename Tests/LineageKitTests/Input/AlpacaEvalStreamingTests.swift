@@ -24,15 +24,8 @@ import Testing
                             let line = parser.currentLine
                             let value = try parser.parseValue(depth: 1)
                             index += 1
-                            guard case .object = value else {
-                                throw InputError(.wrongType, at: file.location(line: line),
-                                                 "array element \(index) must be an object, found \(value.typeName)")
-                            }
-                            let fields = FieldReader(file: file, line: line, record: value)
-                            let instruction = try fields.requiredString("instruction")
-                            let output = try fields.requiredString("output")
-                            try model.add(fields.optionalString("generator"), file: file, line: line)
-                            answers.append(RecordedAnswer(probeID: nil, prompt: instruction, output: output, line: line))
+                            // One element's fields are read as the reader reads them; what differs is the framing.
+                            answers.append(try AlpacaEvalReader.answer(value, element: index, line: line, file: file, model: &model))
                             guard let next = parser.peek() else {
                                 throw parser.failure("unexpected end of input inside the array, expected ',' or ']'")
                             }
