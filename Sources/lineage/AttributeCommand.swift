@@ -52,10 +52,11 @@ func runAttribution(student: String, candidates: [String], analysis: AnalysisOpt
     let session = analysis.cacheOptions.open()
     request.cache = session?.cache
     let progress = analysis.progress
-    let result = try Attribution.run(request, progress: progress)
-    ProgressLine.finish(progress)
-    session?.printSummary()
-    return result
+    defer {
+        ProgressLine.finish(progress)
+        session?.printSummary()
+    }
+    return try Attribution.run(request, progress: progress)
 }
 
 /// The `attribute --json` document: `student` and `ranking` first-class, the rest alongside.

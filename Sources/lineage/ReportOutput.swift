@@ -37,8 +37,9 @@ extension AnalysisOptions {
 func writeReport(_ invocation: ReportInvocation, into directory: String, analysis: AnalysisOptions) throws -> ReportBuilder.Outcome {
     let progress = ProgressLine.make(quiet: analysis.quiet)
     let cache = analysis.cacheOptions.open()
-    let outcome = try ReportBuilder.run(invocation, into: directory, progress: progress, cache: cache?.cache)
-    ProgressLine.finish(progress)
-    cache?.printSummary()
-    return outcome
+    defer {
+        ProgressLine.finish(progress)
+        cache?.printSummary()
+    }
+    return try ReportBuilder.run(invocation, into: directory, progress: progress, cache: cache?.cache)
 }

@@ -45,6 +45,11 @@ enum EmbeddingGrid {
         return onGrid
     }
 
+    /// A cosine as shown: two grid-rounded unit rows have squared lengths 1 ± ~10⁻⁴, so their dot product
+    /// (identical answers, or a model with itself) can come out just above 1, which no cosine can be. Shown
+    /// values are clamped; scores and rankings use them as computed.
+    static func clampedCosine<T: BinaryFloatingPoint>(_ cosine: T) -> T { min(1, max(-1, cosine)) }
+
     /// The most probes of `dimensions` values one BLAS call may sum over and still be exact.
     static func exactProbes(dimensions: Int) -> Int {
         let perProbe = (Double(scale) + Double(dimensions).squareRoot() / 2)

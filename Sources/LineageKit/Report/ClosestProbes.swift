@@ -47,11 +47,8 @@ enum ClosestProbeFinder {
                          candidate: recordings[candidate].answer(row.0) ?? "",
                          nearestPanelModel: recordings[row.4].model,
                          nearestPanelAnswer: recordings[row.4].answer(row.0) ?? "",
-                         candidateCosine: clamped(row.1), panelMaxCosine: clamped(row.2), panelMeanCosine: clamped(row.3))
+                         candidateCosine: EmbeddingGrid.clampedCosine(row.1), panelMaxCosine: EmbeddingGrid.clampedCosine(row.2),
+                         panelMeanCosine: EmbeddingGrid.clampedCosine(row.3))
         }
     }
-
-    /// A per-probe cosine as shown: identical answers' grid-rounded embeddings (`EmbeddingGrid`) can give
-    /// 1 + ~10⁻⁴, which no cosine can be; the ranking above uses the values as computed.
-    static func clamped(_ cosine: Double) -> Double { min(1, max(-1, cosine)) }
 }

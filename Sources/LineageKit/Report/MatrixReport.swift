@@ -33,7 +33,7 @@ public struct MatrixReport: Sendable {
         /// 1 on the diagonal of a model without answers.
         @Sendable func shown(_ means: [[Double]]) -> [[Double]] {
             means.enumerated().map { i, row in
-                row.enumerated().map { j, mean in mean.isFinite ? min(1, max(-1, mean)) : (i == j ? 1 : mean) }
+                row.enumerated().map { j, mean in mean.isFinite ? EmbeddingGrid.clampedCosine(mean) : (i == j ? 1 : mean) }
             }
         }
         @Sendable func distances(_ m: [[Double]]) -> [[Double]] {
@@ -49,8 +49,7 @@ public struct MatrixReport: Sendable {
             for i in 0..<n {
                 for j in 0..<n where j != i && raw[i][j].isFinite {
                     let panel = (0..<n).filter { $0 != i && $0 != j }.map { raw[i][$0] }.filter(\.isFinite)
-                    let (mean, variance) = ImpostorScore.panelSpread(panel)
-                    score[i][j] = ImpostorScore.standardized(raw[i][j], mean: mean, sd: variance.squareRoot())
+                    score[i][j] = ImpostorScore.score(raw[i][j], panelMeans: panel)
                 }
             }
         }

@@ -58,7 +58,7 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
                 }
             }
         }
-        return ImpostorScore(meanCosine: m.isFinite ? min(1, max(-1, m)) : m, panelMean: mean, panelSD: sd, score: m.isFinite ? score : 0,
+        return ImpostorScore(meanCosine: m.isFinite ? EmbeddingGrid.clampedCosine(m) : m, panelMean: mean, panelSD: sd, score: m.isFinite ? score : 0,
                              pValue: m.isFinite ? p : 1, rankPValue: Double(1 + atLeast) / (n + 1),
                              panelSize: panelMeans.count, probesClosestToCandidate: closest, probesCompared: compared)
     }
@@ -73,6 +73,13 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
     /// The impostor score `(m − mean) / sd` (0 when the panel does not spread).
     static func standardized(_ m: Double, mean: Double, sd: Double) -> Double {
         sd > 0 ? (m - mean) / sd : 0
+    }
+
+    /// The score of a mean cosine `m` against the panel's mean cosines with the same student: what
+    /// `compute` gives, for callers that already hold every pair's mean (the matrix views).
+    static func score(_ m: Double, panelMeans: [Double]) -> Double {
+        let (mean, variance) = panelSpread(panelMeans)
+        return standardized(m, mean: mean, sd: variance.squareRoot())
     }
 
     /// Percentile bootstrap interval of the score over probes (Efron & Tibshirani 1993), seeded.

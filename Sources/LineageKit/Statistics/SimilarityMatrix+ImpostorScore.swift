@@ -12,8 +12,7 @@ extension SimilarityMatrix {
                 let panel = (0..<n).filter { $0 != i && $0 != j && probesCompared[i][$0] > 0 }
                     .map { Double(meanCosine[i, $0]) }
                 guard panel.count >= 2 else { return nil }
-                let (mean, variance) = ImpostorScore.panelSpread(panel)
-                return ImpostorScore.standardized(Double(meanCosine[i, j]), mean: mean, sd: variance.squareRoot())
+                return ImpostorScore.score(Double(meanCosine[i, j]), panelMeans: panel)
             }
         }
     }

@@ -96,7 +96,7 @@ public struct SimilarityMatrix: Sendable, Equatable {
         for i in 0..<n {
             for j in i..<n {
                 let shared = Int(counts[i, j].rounded())
-                let value = shared > 0 ? min(1, max(-1, sums[i, j] / Float(shared))) : 0
+                let value = shared > 0 ? EmbeddingGrid.clampedCosine(sums[i, j] / Float(shared)) : 0
                 mean[i, j] = value
                 mean[j, i] = value
                 compared[i][j] = shared
