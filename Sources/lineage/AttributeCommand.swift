@@ -52,11 +52,13 @@ func runAttribution(student: String, candidates: [String], analysis: AnalysisOpt
     let session = analysis.cacheOptions.open()
     request.cache = session?.cache
     let progress = analysis.progress
-    defer {
-        ProgressLine.finish(progress)
-        session?.printSummary()
+    let result: AttributionResult
+    do {
+        defer { ProgressLine.finish(progress) }
+        result = try Attribution.run(request, progress: progress)
     }
-    return try Attribution.run(request, progress: progress)
+    session?.printSummary()
+    return result
 }
 
 /// The `attribute --json` document: `student` and `ranking` first-class, the rest alongside.

@@ -37,9 +37,11 @@ extension AnalysisOptions {
 func writeReport(_ invocation: ReportInvocation, into directory: String, analysis: AnalysisOptions) throws -> ReportBuilder.Outcome {
     let progress = ProgressLine.make(quiet: analysis.quiet)
     let cache = analysis.cacheOptions.open()
-    defer {
-        ProgressLine.finish(progress)
-        cache?.printSummary()
+    let outcome: ReportBuilder.Outcome
+    do {
+        defer { ProgressLine.finish(progress) }
+        outcome = try ReportBuilder.run(invocation, into: directory, progress: progress, cache: cache?.cache)
     }
-    return try ReportBuilder.run(invocation, into: directory, progress: progress, cache: cache?.cache)
+    cache?.printSummary()
+    return outcome
 }
