@@ -16,7 +16,8 @@ echo "== lineage bench: ${#FILES[@]} files, ${INPUT_MB} MB; load $(cut -d' ' -f1
 SET=$(mktemp -d)
 TIMELOG=$(mktemp)
 BENCHLOG=$(mktemp)
-trap 'rm -rf "$SET" "$TIMELOG" "$BENCHLOG"' EXIT
+FLOOR_DIR=$(mktemp -d)
+trap 'rm -rf "$SET" "$TIMELOG" "$BENCHLOG" "$FLOOR_DIR"' EXIT
 "$BIN" bench "${FILES[@]}" | tee "$BENCHLOG"
 
 # The peer (../shared/peers/sklearn_ngram.py) takes row model × 805 + probe to be probe `probe` of every
@@ -104,6 +105,19 @@ else
   echo "peer skipped (scikit-learn not importable or ../shared absent)"
 fi
 
+# What the fastest scalar code for the same feature set reaches on this machine, as a yardstick for
+# target (d): scripts/research/featurize-floor (FINDINGS, "Session 5"), with the bundled model's 2^19 buckets.
+FLOOR=""
+if [ -n "$DATA" ] && command -v cc >/dev/null && \
+   cc -O2 scripts/research/featurize-floor/floor.c -o "$FLOOR_DIR/floor" -lm 2>/dev/null && \
+   python3 scripts/research/featurize-floor/extract_answers.py "$DATA" "$FLOOR_DIR/answers.bin" >/dev/null; then
+  FLOOR_LINE=$("$FLOOR_DIR/floor" 19 "$FLOOR_DIR/answers.bin")
+  echo "scalar floor (C, same features, cheapest hash, no Unicode path): $FLOOR_LINE"
+  FLOOR=$(echo "$FLOOR_LINE" | sed -n 's/.*: *\([0-9.]*\) MB\/s on one core.*/\1/p')
+else
+  echo "scalar floor skipped (needs ../shared and a C compiler)"
+fi
+
 # The targets of issue 3, from the figures above.
 ENGINE=$(grep -m1 '^similarity engine' "$BENCHLOG" || true)
 ENGINE_PCT=$(echo "$ENGINE" | sed -n 's/.*= *\([0-9.]*\) % of peak.*/\1/p')
@@ -121,5 +135,5 @@ RATIO_TEXT=n/a; [ -n "$RATIO" ] && RATIO_TEXT=$(printf '%.1f×' "$RATIO")
 echo "targets: (a) end to end ≥ 50× the peer (wall): $RATIO_TEXT;" \
   "(b) similarity ≥ 80 % of the sgemm peak: engine (${ENGINE_WHAT:-n/a}, with its 16-bit staging) ${ENGINE_PCT:-n/a} % counting the flops it performs, ${ENGINE_USEFUL:-n/a} % counting N(N+1)K useful; its kernel on Float32 in place ${KERNEL_MS:-n/a} ms = ${KERNEL_PCT:-n/a} %; best full sgemm (2N²K) ${BEST_SGEMM:-n/a} %;" \
   "(c) peak RSS ≤ 2× input: $(printf '%.2f×' "$RSS_RATIO");" \
-  "(d) featurize ≥ 100 MB/s per core: ${FEATURIZE:-n/a} MB/s (1 thread, per CPU-second)"
+  "(d) featurize ≥ 100 MB/s per core: ${FEATURIZE:-n/a} MB/s (1 thread, per CPU-second; the scalar floor here: ${FLOOR:-n/a} MB/s)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
