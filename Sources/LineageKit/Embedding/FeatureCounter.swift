@@ -3,10 +3,11 @@ import CLinearAlgebra
 /// Counts the hashed features of one answer at a time, in working memory reused across answers.
 ///
 /// One streaming pass per family over the normalised bytes: each n-gram's hash is rolled forward byte by
-/// byte from the previous one (`StableHash`) and its bucket id appended to a reusable id buffer; the ids
-/// are then counted in place in a per-worker table of one byte a bucket (`tallyIDs`), and a bucket's
-/// first occurrence is appended to `touched` without a branch (the old count is 0). Distinct buckets are
-/// thus listed in order of first occurrence — an order that depends only on the answer, so every sum
+/// byte from the previous one (`StableHash`) and its bucket id appended to a reusable buffer of
+/// `idBatch` ids, counted whenever it fills (working memory does not grow with the answer: one 28 MB
+/// answer used to need 340 MB of ids). Ids are counted in place in a per-worker table of one byte a
+/// bucket (`tallyIDs`), and a bucket's first occurrence is appended to `touched` without a branch (the
+/// old count is 0). Distinct buckets are thus listed in order of first occurrence — an order that depends only on the answer, so every sum
 /// taken over it is the same for any thread count. Reading them back (`drain`) resets only their cells.
 ///
 /// The count table is 1 MiB for the bundled model's 2 × 2¹⁹ buckets (in L2 with room to spare); the
@@ -35,9 +36,6 @@ final class FeatureCounter {
     private var unicodeText: [UInt8] = []
     private var runs: UnicodeRunFolder
     private var styleText: [UInt8] = []
-    /// Byte offsets of the scalars of a non-ASCII text, and its length at the end.
-    private var starts: UnsafeMutablePointer<Int32>
-    private var startsCapacity: Int
     /// Term count per bucket; zero between answers.
     private let cells: UnsafeMutablePointer<UInt8>
     /// Counts beyond 254 (a cell saturates at 255 and the rest is counted here).
@@ -49,9 +47,12 @@ final class FeatureCounter {
     private(set) var frequencies: UnsafeMutablePointer<UInt32>
     private var touchedCapacity: Int
     private(set) var distinctCount = 0
-    /// Bucket ids of one family's n-grams in text order, before counting (see `tally`).
-    private var ids: UnsafeMutablePointer<UInt32>
-    private var idCapacity: Int
+    /// Bucket ids of one family's n-grams in text order, before counting (see `tallyIDs`): at most
+    /// `idBatch` plus one text position's or token's worth, after which the generator counts them.
+    private let ids: UnsafeMutablePointer<UInt32>
+    /// How many ids are collected before they are counted: enough for the prefetch to run ahead, few
+    /// enough to stay in L2 beside the cells (128 KiB).
+    static let idBatch = 1 << 15
     /// `touched[range]` belongs to `layout`, in the model's family order.
     private(set) var segments: [(layout: FamilyLayout, range: Range<Int>)] = []
 
@@ -63,21 +64,20 @@ final class FeatureCounter {
         words = model.layout(.words)
         textCapacity = 1 << 14
         text = .allocate(capacity: textCapacity + Self.padding)
-        startsCapacity = 1 << 14
-        starts = .allocate(capacity: startsCapacity)
         let buckets = max(1, model.bucketCount)
         cells = .allocate(capacity: buckets)
         cells.initialize(repeating: 0, count: buckets)
         touchedCapacity = 1 << 15
         touched = .allocate(capacity: touchedCapacity)
         frequencies = .allocate(capacity: touchedCapacity)
-        idCapacity = 1 << 15
-        ids = .allocate(capacity: idCapacity)
+        // A batch is counted once it holds `idBatch` ids, before the next step adds its own: one text
+        // position's character n-grams (maxN − minN + 1) or one token's word n-grams (at most 4).
+        let perStep = model.families.reduce(4) { max($0, $1.maxN - $1.minN + 1) }
+        ids = .allocate(capacity: Self.idBatch + perStep)
     }
 
     deinit {
         text.deallocate()
-        starts.deallocate()
         cells.deallocate()
         touched.deallocate()
         frequencies.deallocate()
@@ -103,10 +103,8 @@ final class FeatureCounter {
             let start = distinctCount
             switch layout.family {
             case .characters:
-                reserve(textCount * (layout.maxN - layout.minN + 1))
                 tallyIDs(textIsASCII ? countASCIICharacters(layout) : countCharacters(layout))
             case .words:
-                reserve(textCount * (min(layout.maxN, 4) - layout.minN + 1))
                 tallyIDs(countWords(layout))
             case .style:
                 styleView.normalize(answer, into: &styleText)
@@ -185,6 +183,7 @@ final class FeatureCounter {
     /// ahead: the ids are all known before counting starts, so the random cell accesses overlap instead
     /// of stalling one after another (perf: without it most of the counting time waited on cell loads).
     private func tallyIDs(_ count: Int) {
+        reserveTouched(count)
         let cells = self.cells, touched = self.touched, ids = self.ids
         var distinct = distinctCount
         let lookahead = Self.lookahead
@@ -203,13 +202,12 @@ final class FeatureCounter {
 
     /// Counts one feature of a family outside the n-gram loops (style tokens).
     func add(_ bucket: UInt32) {
-        reserve(1)
+        reserveTouched(1)
         distinctCount = hit(bucket, distinct: distinctCount, cells: cells, touched: touched)
     }
 
-    /// Makes room for `extra` more occurrences: in `ids` from 0, and in `touched` after `distinctCount`.
-    private func reserve(_ extra: Int) {
-        Self.ensure(&ids, capacity: &idCapacity, holds: extra + 1)
+    /// Makes room in `touched` for `extra` more occurrences after `distinctCount`.
+    private func reserveTouched(_ extra: Int) {
         guard distinctCount + extra + 1 > touchedCapacity else { return }
         var capacity = touchedCapacity
         while capacity < distinctCount + extra + 1 { capacity *= 2 }
@@ -276,22 +274,27 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucketOf = BucketMap(layout)
         @inline(__always) func bucket(_ h: UInt64) -> UInt32 { bucketOf(StableHash.mix(h)) }
-        // Start positions with every n available.
-        let full = length - maxN
+        // Start positions with every n available, a batch of positions at a time (no check per position).
+        let full = length - maxN, batch = Self.idBatch, positionsPerBatch = batch / (maxN - minN + 1)
         var i = 0
         while i <= full {
-            var h = basis
-            var n = 0
-            while n < minN { h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1 }
-            out[c] = bucket(h); c += 1
-            while n < maxN {
-                h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1
+            if c > 0 { tallyIDs(c); c = 0 }
+            let end = min(full, i + positionsPerBatch - 1)
+            while i <= end {
+                var h = basis
+                var n = 0
+                while n < minN { h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1 }
                 out[c] = bucket(h); c += 1
+                while n < maxN {
+                    h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1
+                    out[c] = bucket(h); c += 1
+                }
+                i += 1
             }
-            i += 1
         }
         // The last few, where the text ends before maxN.
         while i <= length - minN {
+            if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
             var h = basis
             for n in 1...min(maxN, length - i) {
                 h = (h ^ UInt64(bytes[i + n - 1])) &* prime
@@ -304,30 +307,35 @@ final class FeatureCounter {
 
     /// Character n-grams, n in `minN...maxN`, over Unicode scalars (a scalar starts at every byte that is
     /// not a UTF-8 continuation byte); the hash of the (n+1)-gram continues from that of the n-gram.
+    /// Emits in the order of `countASCIICharacters` (start scalar, then n); ids are counted in batches.
     private func countCharacters(_ layout: FamilyLayout) -> Int {
         let bytes = text, length = textCount
-        var c = 0
-        guard length >= layout.minN else { return c }
-        Self.ensure(&starts, capacity: &startsCapacity, holds: length + 1)
-        let start = starts
-        var scalars = 0
-        for i in 0..<length where bytes[i] & 0xC0 != 0x80 { start[scalars] = Int32(i); scalars += 1 }
-        start[scalars] = Int32(length)
-        guard scalars >= layout.minN else { return c }
         let out = ids
+        var c = 0
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
-        let minN = layout.minN, maxN = layout.maxN
+        let minN = layout.minN, maxN = layout.maxN, batch = Self.idBatch
         let bucket = BucketMap(layout)
-        for i in 0...(scalars - minN) {
+        var start = 0
+        while start < length {
+            if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
             var h = basis
-            var position = Int(start[i])
-            for n in 1...maxN {
-                guard i + n <= scalars else { break }
-                let end = Int(start[i + n])
-                while position < end { h = (h ^ UInt64(bytes[position])) &* prime; position += 1 }
+            var position = start, n = 0
+            while n < maxN && position < length {
+                // One scalar: its lead byte and its continuation bytes.
+                h = (h ^ UInt64(bytes[position])) &* prime
+                position += 1
+                while position < length && bytes[position] & 0xC0 == 0x80 {
+                    h = (h ^ UInt64(bytes[position])) &* prime
+                    position += 1
+                }
+                n += 1
                 if n >= minN { out[c] = bucket(StableHash.mix(h)); c += 1 }
             }
+            // Fewer than minN scalars from here on: no later start has an n-gram either.
+            guard n >= minN else { break }
+            start += 1
+            while start < length && bytes[start] & 0xC0 == 0x80 { start += 1 }
         }
         return c
     }
@@ -345,10 +353,12 @@ final class FeatureCounter {
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
         let bucket = BucketMap(layout)
+        let batch = Self.idBatch
         var i = 0
         while i < length {
             let byte = bytes[i]
             if byte == 0x20 { i += 1; continue }
+            if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
             var h = basis
             if Self.isWordByte(byte) || (byte >= 0x80 && Self.isWordScalar(bytes, at: i)) {
                 while i < length {

@@ -68,4 +68,73 @@ struct EmbeddingFeaturizerTests {
         #expect(tokens.contains("md:link") && tokens.contains("md:italic"))
         #expect(!tokens.contains("phrase:first"))
     }
+
+    /// The features of `text` the slow, obvious way — normalise, split into Unicode scalars and word tokens,
+    /// hash each n-gram's UTF-8 bytes — as (bucket, count) in order of first occurrence, per family.
+    static func referenceFeatures(_ text: String, _ model: EmbeddingModel) -> [[(UInt32, UInt32)]] {
+        let normalized = TextNormalizer(lowercase: model.lowercase).normalized(text)
+        let scalars = normalized.unicodeScalars.map { Array(String($0).utf8) }
+        return model.families.map { layout -> [(UInt32, UInt32)] in
+            var ids: [UInt32] = []
+            switch layout.family {
+            case .characters:
+                for start in scalars.indices {
+                    var hash = StableHash(seed: layout.seed)
+                    for n in 1...layout.maxN where start + n <= scalars.count {
+                        for byte in scalars[start + n - 1] { hash.add(byte) }
+                        if n >= layout.minN { ids.append(layout.bucket(hash.value)) }
+                    }
+                }
+            case .words:
+                var tokens: [UInt64] = []
+                var word: [UInt8] = []
+                func endWord() {
+                    guard !word.isEmpty else { return }
+                    tokens.append(StableHash.hash(String(decoding: word, as: UTF8.self), seed: layout.seed))
+                    word = []
+                }
+                for scalar in normalized.unicodeScalars {
+                    if scalar == "_" || (scalar.isASCII ? scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+                                                        : FeatureCounter.isWordScalar(scalar)) {
+                        word += Array(String(scalar).utf8)
+                        continue
+                    }
+                    endWord()
+                    if scalar != " " { tokens.append(StableHash.hash(String(scalar), seed: layout.seed)) }
+                }
+                endWord()
+                for (k, token) in tokens.enumerated() {
+                    ids.append(layout.bucket(token))
+                    if k > 0 { ids.append(layout.bucket(StableHash.combine(tokens[k - 1], token))) }
+                }
+            case .style:
+                break
+            }
+            var order: [UInt32] = [], counts: [UInt32: UInt32] = [:]
+            for id in ids {
+                if counts[id] == nil { order.append(id) }
+                counts[id, default: 0] += 1
+            }
+            return order.map { ($0, counts[$0] ?? 0) }
+        }
+    }
+
+    @Test("long answers, ASCII and not, are counted exactly as a plain reference does, across id batches")
+    func longAnswersMatchReference() throws {
+        let model = try Self.model([Self.char, Self.word])
+        let ascii = String(repeating: "Step 12: Mix\tthe FLOUR,  then   bake!\n\n- item_one (see `x`)\n", count: 900)
+        let unicode = String(repeating: "Café naïve ２０２４ — 数据模型很好。\n👍🏽 Ünïcödé  text\u{00A0}here!\n", count: 900)
+        for text in [ascii, unicode] {
+            let counter = FeatureCounter(model: model)
+            counter.count(text)
+            let reference = Self.referenceFeatures(text, model)
+            // Several batches of ids per family, so batch boundaries are crossed many times.
+            #expect(reference[0].reduce(0) { $0 + Int($1.1) } > 3 * FeatureCounter.idBatch)
+            for (family, (_, range)) in counter.segments.enumerated() {
+                let counted = range.map { (counter.touched[$0], counter.frequencies[$0]) }
+                #expect(counted.count == reference[family].count)
+                #expect(counted.elementsEqual(reference[family]) { $0.0 == $1.0 && $0.1 == $1.1 })
+            }
+        }
+    }
 }
