@@ -7,8 +7,9 @@ import CLinearAlgebra
 /// `idBatch` ids, counted whenever it fills (working memory does not grow with the answer: one 28 MB
 /// answer used to need 340 MB of ids). Ids are counted in place in a per-worker table of one byte a
 /// bucket (`tallyIDs`), and a bucket's first occurrence is appended to `touched` without a branch (the
-/// old count is 0). Distinct buckets are thus listed in order of first occurrence — an order that depends only on the answer, so every sum
-/// taken over it is the same for any thread count. Reading them back (`drain`) resets only their cells.
+/// old count is 0). Distinct buckets are thus listed in order of first occurrence — an order that
+/// depends only on the answer, so every sum taken over it is the same for any thread count. Reading
+/// them back (`drain`) resets only their cells.
 ///
 /// The count table is 1 MiB for the bundled model's 2 × 2¹⁹ buckets (in L2 with room to spare); the
 /// ids are known before counting, so each cell is prefetched a few ids ahead. Random increments into it
@@ -244,26 +245,21 @@ final class FeatureCounter {
         (text + textCount).initialize(repeating: 0, count: Self.padding)
     }
 
-    private func growText(_ length: Int) {
-        Self.ensure(&text, capacity: &textCapacity, holds: length, padding: Self.padding)
-    }
-
-    /// Makes `buffer` hold at least `count` elements (and `padding` more), doubling its capacity; the old
+    /// Makes `text` hold at least `length` bytes (and `padding` more), doubling its capacity; the old
     /// contents are not kept.
-    private static func ensure<T>(_ buffer: inout UnsafeMutablePointer<T>, capacity: inout Int, holds count: Int,
-                                  padding: Int = 0) {
-        guard count > capacity else { return }
-        var grown = capacity
-        while grown < count { grown *= 2 }
-        buffer.deallocate()
-        buffer = .allocate(capacity: grown + padding)
-        capacity = grown
+    private func growText(_ length: Int) {
+        var grown = textCapacity
+        while grown < length { grown *= 2 }
+        text.deallocate()
+        text = .allocate(capacity: grown + Self.padding)
+        textCapacity = grown
     }
 
     /// Character n-grams of an all-ASCII text (one byte a character), n in `minN...maxN`: the hash of the
     /// (n+1)-gram continues from that of the n-gram, so each start position costs `maxN` FNV steps.
-    /// Emits in the order of `countCharacters` (start position, then n), into `ids` (reserved by the caller);
-    /// returns the new id count. Locals only in the loop: no class-property access (exclusivity checks).
+    /// Emits in the order of `countCharacters` (start position, then n) into `ids`, counting each full batch
+    /// of positions as it goes; returns the ids left to count. Locals only in the inner loop: no
+    /// class-property access (exclusivity checks).
     private func countASCIICharacters(_ layout: FamilyLayout) -> Int {
         let bytes = text, length = textCount
         let out = ids
