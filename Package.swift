@@ -17,10 +17,12 @@ let package = Package(
             name: "CLinearAlgebra",
             providers: [.apt(["libblas-dev", "liblapacke-dev"])]
         ),
+        .target(name: "CFeatureKernels"),
         .target(
             name: "LineageKit",
             dependencies: [
                 "CLinearAlgebra",
+                "CFeatureKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Embedding/Resources/ngram-v1.lnm"), .copy("Embedding/Resources/ngram-v1.lnm.sha256")]

@@ -5,9 +5,10 @@
 /// multiplication: the same bucket, one multiplication fewer per n-gram.
 struct BucketMap {
     private let scale: UInt64
-    private let offset: UInt32
+    /// The family's first bucket, added to every bucket.
+    let offset: UInt32
     /// `64 − k` for 2ᵏ buckets (1 ≤ k ≤ 32), otherwise 0 (multiply-shift).
-    private let shift: UInt64
+    let shift: UInt64
 
     init(_ layout: FamilyLayout) {
         scale = UInt64(layout.bucketCount)

@@ -17,6 +17,8 @@ public struct Embedder: Sendable {
     public var threads: Int
     /// Answers per chunk of work; fixed, so that chunking never depends on the thread count.
     static let chunkSize = 32
+    /// Whether featurizing uses the AVX-512 kernels (`VectorKernels`); the rows are the same either way.
+    var vectorKernels = VectorKernels.available
 
     public init(model: EmbeddingModel, threads: Int? = nil) {
         self.model = model
@@ -83,7 +85,8 @@ public struct Embedder: Sendable {
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let model = self.model
-        let counters = WorkerPool { FeatureCounter(model: model) }
+        let vectorKernels = self.vectorKernels
+        let counters = WorkerPool { FeatureCounter(model: model, vectorKernels: vectorKernels) }
         let projection = SparseProjection(model: model)
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
@@ -111,11 +114,24 @@ public struct Embedder: Sendable {
                 let dims = layout.dimensions
                 guard layout.weight > 0 else { counter.drain(range) { _, _, _ in }; continue }
                 // One pass over the distinct features: count and IDF from the cell, weight, projection.
-                counter.drain(range) { bucket, tf, code in
-                    let weight = tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))
-                    let value = weight * (idfBase + Float(code) * idfStep)
-                    projection.forEachEntry(bucket: bucket, dims: dims) { column, signBit in
-                        block[column] += SparseProjection.signed(value, signBit)
+                @inline(__always) func weight(_ tf: UInt32, _ code: UInt8) -> Float {
+                    (tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))) * (idfBase + Float(code) * idfStep)
+                }
+                if projection.nonzeros == 1 {
+                    // Columns and signs of the whole segment first (one vector pass), then the adds.
+                    let columns = counter.projectedColumns(range, projection, dims: dims)
+                    var k = 0
+                    counter.drain(range) { _, tf, code in
+                        let entry = columns[k]
+                        k += 1
+                        block[Int(entry & 0x7fff_ffff)] += SparseProjection.signed(weight(tf, code), entry & 0x8000_0000)
+                    }
+                } else {
+                    counter.drain(range) { bucket, tf, code in
+                        let value = weight(tf, code)
+                        projection.forEachEntry(bucket: bucket, dims: dims) { column, signBit in
+                            block[column] += SparseProjection.signed(value, signBit)
+                        }
                     }
                 }
                 var norm: Float = 0

@@ -1,3 +1,4 @@
+import CFeatureKernels
 import CLinearAlgebra
 
 /// Counts the hashed features of one answer at a time, in working memory reused across answers.
@@ -16,6 +17,9 @@ import CLinearAlgebra
 /// cost less than the per-answer open-addressing table they replace, whose probe loop and separate IDF
 /// gather stalled (perf; `make bench` figures in the closing note of issue 3). A count that reaches 255
 /// goes on in `overflow`.
+///
+/// On a CPU with AVX-512 (`VectorKernels`) the ASCII fold, the character n-gram hashes and the projection
+/// columns come from vector kernels that give the same bytes as the Swift loops beside them.
 /// Not thread-safe: one per worker.
 final class FeatureCounter {
     let model: EmbeddingModel
@@ -23,6 +27,8 @@ final class FeatureCounter {
     private let styleView = TextNormalizer(lowercase: false)
     private let characters: FamilyLayout?
     private let words: FamilyLayout?
+    /// Whether the AVX-512 kernels stand in for the Swift loops (same bytes either way).
+    let vectorKernels: Bool
 
     /// Zero bytes kept after the end of `text` (a guard for loops that read one byte ahead).
     private static let padding = 8
@@ -46,6 +52,8 @@ final class FeatureCounter {
     private(set) var touched: UnsafeMutablePointer<UInt32>
     /// Term frequency of `touched[k]`.
     private(set) var frequencies: UnsafeMutablePointer<UInt32>
+    /// `column | signBit` of `touched[k]` under a one-non-zero projection (`projectedColumns`).
+    private var projected: UnsafeMutablePointer<UInt32>
     private var touchedCapacity: Int
     private(set) var distinctCount = 0
     /// Bucket ids of one family's n-grams in text order, before counting (see `tallyIDs`): at most
@@ -57,8 +65,9 @@ final class FeatureCounter {
     /// `touched[range]` belongs to `layout`, in the model's family order.
     private(set) var segments: [(layout: FamilyLayout, range: Range<Int>)] = []
 
-    init(model: EmbeddingModel) {
+    init(model: EmbeddingModel, vectorKernels: Bool = VectorKernels.available) {
         self.model = model
+        self.vectorKernels = vectorKernels
         content = TextNormalizer(lowercase: model.lowercase)
         runs = UnicodeRunFolder(lowercase: model.lowercase)
         characters = model.layout(.characters)
@@ -71,6 +80,7 @@ final class FeatureCounter {
         touchedCapacity = 1 << 15
         touched = .allocate(capacity: touchedCapacity)
         frequencies = .allocate(capacity: touchedCapacity)
+        projected = .allocate(capacity: touchedCapacity)
         // A batch is counted once it holds `idBatch` ids, before the next step adds its own: one text
         // position's character n-grams (maxN − minN + 1) or one token's word n-grams (at most 4).
         let perStep = model.families.reduce(4) { max($0, $1.maxN - $1.minN + 1) }
@@ -82,6 +92,7 @@ final class FeatureCounter {
         cells.deallocate()
         touched.deallocate()
         frequencies.deallocate()
+        projected.deallocate()
         ids.deallocate()
     }
 
@@ -140,6 +151,24 @@ final class FeatureCounter {
                 cells[bucket] = 0
             }
         }
+    }
+
+    /// `column | signBit` of each bucket in `touched[range]` under `projection`, which has one non-zero a
+    /// bucket: what `SparseProjection.forEachEntry` gives, computed for the whole segment at once (a vector
+    /// kernel when available). Valid until the next answer.
+    func projectedColumns(_ range: Range<Int>, _ projection: SparseProjection, dims: Int) -> UnsafePointer<UInt32> {
+        precondition(projection.nonzeros == 1 && range.upperBound <= distinctCount)
+        let out = projected + range.lowerBound, buckets = touched + range.lowerBound
+        if vectorKernels {
+            lineage_project_columns(buckets, range.count, projection.seed, UInt32(dims), out)
+        } else {
+            for k in 0..<range.count {
+                projection.forEachEntry(bucket: buckets[k], dims: dims) { column, signBit in
+                    out[k] = UInt32(column) | signBit
+                }
+            }
+        }
+        return UnsafePointer(out)
     }
 
     /// How many ids ahead a cell is prefetched.
@@ -218,6 +247,8 @@ final class FeatureCounter {
         touched = t
         frequencies.deallocate()
         frequencies = .allocate(capacity: capacity)
+        projected.deallocate()
+        projected = .allocate(capacity: capacity)
         touchedCapacity = capacity
     }
 
@@ -227,8 +258,12 @@ final class FeatureCounter {
         var answer = answer
         let length = answer.utf8.count
         if length > textCapacity { growText(length) }
-        let buffer = text, lowercase = content.lowercase
-        let folded: Int? = answer.withUTF8 { TextNormalizer.foldASCII($0, lowercase: lowercase, into: buffer) }
+        let buffer = text, lowercase = content.lowercase, vector = vectorKernels
+        let folded: Int? = answer.withUTF8 { bytes in
+            guard vector else { return TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: buffer) }
+            let length = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, buffer)
+            return length < 0 ? nil : length
+        }
         if let folded {
             textCount = folded
             textIsASCII = true
@@ -270,12 +305,20 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucketOf = BucketMap(layout)
         @inline(__always) func bucket(_ h: UInt64) -> UInt32 { bucketOf(StableHash.mix(h)) }
+        // The vector kernel does v1's 3–5-grams on 2ᵏ buckets, 8 positions at a time.
+        let kernel = vectorKernels && minN == 3 && maxN == 5 && bucketOf.shift != 0
         // Start positions with every n available, a batch of positions at a time (no check per position).
         let full = length - maxN, batch = Self.idBatch, positionsPerBatch = batch / (maxN - minN + 1)
         var i = 0
         while i <= full {
             if c > 0 { tallyIDs(c); c = 0 }
             let end = min(full, i + positionsPerBatch - 1)
+            if kernel {
+                let done = lineage_char_ngram_ids_3to5(bytes + i, end - i + 1, basis, UInt32(bucketOf.shift),
+                                                       bucketOf.offset, out + c)
+                i += done
+                c += 3 * done
+            }
             while i <= end {
                 var h = basis
                 var n = 0

@@ -1,0 +1,152 @@
+// AVX-512 kernels of the featurizer; see include/CFeatureKernels.h. Integer arithmetic only, so the
+// results are exact and equal to the Swift loops they replace on any machine that runs them.
+#include "CFeatureKernels.h"
+
+#include <immintrin.h>
+#include <string.h>
+
+#define LINEAGE_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+
+int lineage_vector_kernels_available(void) {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+}
+
+// ---- fold -------------------------------------------------------------------------------------------
+
+/// `TextNormalizer.Writer`: a space or line breaks wait until a visible byte follows.
+typedef struct { int pendingSpace, pendingNewlines; } Writer;
+
+static inline long put(Writer *w, uint8_t byte, uint8_t *out, long o) {
+    if (byte == ' ') { w->pendingSpace = 1; return o; }
+    if (byte == '\n') { w->pendingNewlines++; w->pendingSpace = 0; return o; }
+    if (o > 0) {
+        if (w->pendingNewlines > 0) {
+            out[o++] = '\n';
+            if (w->pendingNewlines > 1) out[o++] = '\n';
+        } else if (w->pendingSpace) {
+            out[o++] = ' ';
+        }
+    }
+    w->pendingSpace = 0;
+    w->pendingNewlines = 0;
+    out[o++] = byte;
+    return o;
+}
+
+static inline uint8_t foldByte(uint8_t b, int lowercase) {
+    if (b >= '0' && b <= '9') return '0';
+    if (b == 0x09 || b == 0x0B || b == 0x0C || b == 0x0D) return ' ';
+    if (lowercase && b >= 'A' && b <= 'Z') return b | 0x20;
+    return b;
+}
+
+/// 64 bytes at a time: map them in registers, and when the block needs nothing from the state machine
+/// (no pending separator, no white space next to white space except a "\n\n" pair, a visible last byte)
+/// store them as they are; otherwise feed the mapped bytes through the writer.
+LINEAGE_AVX512 long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, uint8_t *output) {
+    Writer w = {0, 0};
+    long o = 0, i = 0;
+    const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
+    for (; i + 64 <= count; i += 64) {
+        __m512i v = _mm512_loadu_si512((const void *)(input + i));
+        if (_mm512_movepi8_mask(v)) return -1;
+        __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+        __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
+        __mmask64 blank = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)), _mm512_set1_epi8(5)) &
+                          ~_mm512_cmpeq_epi8_mask(v, newline);
+        v = _mm512_mask_blend_epi8(digit, v, _mm512_set1_epi8('0'));
+        if (lowercase) v = _mm512_mask_blend_epi8(upper, v, _mm512_or_si512(v, _mm512_set1_epi8(0x20)));
+        v = _mm512_mask_blend_epi8(blank, v, space);
+        uint64_t s = _mm512_cmpeq_epi8_mask(v, space), n = _mm512_cmpeq_epi8_mask(v, newline), white = s | n;
+        uint64_t needsWriter = (s & (white << 1)) | (n & (s << 1)) | (n & (n << 1) & (n << 2)) | (white >> 63) |
+                               (o == 0 ? (white & 1) : 0) | (uint64_t)(w.pendingSpace | w.pendingNewlines);
+        if (!needsWriter) {
+            _mm512_storeu_si512((void *)(output + o), v);
+            o += 64;
+        } else {
+            uint8_t mapped[64];
+            _mm512_storeu_si512((void *)mapped, v);
+            for (int k = 0; k < 64; k++) o = put(&w, mapped[k], output, o);
+        }
+    }
+    for (; i < count; i++) {
+        if (input[i] >= 0x80) return -1;
+        o = put(&w, foldByte(input[i], lowercase), output, o);
+    }
+    return o;
+}
+
+// ---- character n-grams ------------------------------------------------------------------------------
+
+/// SplitMix64's finaliser on 8 lanes (`StableHash.mix`).
+LINEAGE_AVX512 static inline __m512i mix8(__m512i x) {
+    __m512i z = _mm512_add_epi64(x, _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)), _mm512_set1_epi64((long long)0xbf58476d1ce4e5b9ull));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)), _mm512_set1_epi64((long long)0x94d049bb133111ebull));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+/// One FNV-1a step on 8 lanes: lane j takes the byte at `bytes + j`.
+LINEAGE_AVX512 static inline __m512i fnvStep8(__m512i h, const uint8_t *bytes) {
+    __m512i b = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)bytes));
+    return _mm512_mullo_epi64(_mm512_xor_si512(h, b), _mm512_set1_epi64((long long)0x100000001B3ull));
+}
+
+LINEAGE_AVX512 static inline __m256i bucket8(__m512i hash, __m128i shift, __m256i offset) {
+    return _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(mix8(hash), shift)), offset);
+}
+
+/// Lane j of 8 positions holds position i + j; the three n's are computed side by side and interleaved
+/// into (position, n) order with two permutes.
+LINEAGE_AVX512 long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
+                                                uint32_t offset, uint32_t *ids) {
+    const __m512i start = _mm512_set1_epi64((long long)basis);
+    const __m128i by = _mm_cvtsi32_si128((int)shift);
+    const __m256i add = _mm256_set1_epi32((int)offset);
+    const __m512i first = _mm512_setr_epi32(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
+    const __m512i rest = _mm512_setr_epi32(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
+    long i = 0;
+    for (; i + 8 <= positions; i += 8) {
+        const uint8_t *t = text + i;
+        __m512i h = fnvStep8(fnvStep8(fnvStep8(start, t), t + 1), t + 2);
+        __m256i three = bucket8(h, by, add);
+        h = fnvStep8(h, t + 3);
+        __m256i four = bucket8(h, by, add);
+        h = fnvStep8(h, t + 4);
+        __m512i five = _mm512_castsi256_si512(bucket8(h, by, add));
+        __m512i threeFour = _mm512_inserti64x4(_mm512_castsi256_si512(three), four, 1);
+        uint32_t *out = ids + 3 * i;
+        _mm512_storeu_si512((void *)out, _mm512_permutex2var_epi32(threeFour, first, five));
+        _mm256_storeu_si256((__m256i *)(out + 16), _mm512_castsi512_si256(_mm512_permutex2var_epi32(threeFour, rest, five)));
+    }
+    return i;
+}
+
+// ---- projection -------------------------------------------------------------------------------------
+
+static inline uint64_t mix1(uint64_t x) {
+    uint64_t z = x + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+LINEAGE_AVX512 void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
+                                            uint32_t *columns) {
+    const __m512i golden = _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull), seeds = _mm512_set1_epi64((long long)seed);
+    const __m512i dims = _mm512_set1_epi64(dimensions), low = _mm512_set1_epi64(0xffffffffll), one = _mm512_set1_epi64(1);
+    long k = 0;
+    for (; k + 8 <= count; k += 8) {
+        __m512i b = _mm512_cvtepu32_epi64(_mm256_loadu_si256((const __m256i *)(buckets + k)));
+        __m512i part = _mm512_and_si512(mix8(_mm512_xor_si512(seeds, _mm512_mullo_epi64(b, golden))), low);
+        __m512i column = _mm512_srli_epi64(_mm512_mul_epu32(_mm512_srli_epi64(part, 1), dims), 31);
+        __m512i sign = _mm512_slli_epi64(_mm512_and_si512(part, one), 31);
+        _mm256_storeu_si256((__m256i *)(columns + k), _mm512_cvtepi64_epi32(_mm512_or_si512(column, sign)));
+    }
+    for (; k < count; k++) {
+        uint64_t part = mix1(seed ^ ((uint64_t)buckets[k] * 0x9e3779b97f4a7c15ull)) & 0xffffffffull;
+        columns[k] = (uint32_t)(((part >> 1) * dimensions) >> 31) | (uint32_t)(part & 1) << 31;
+    }
+}

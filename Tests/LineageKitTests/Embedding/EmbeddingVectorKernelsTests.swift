@@ -1,0 +1,103 @@
+import CFeatureKernels
+import Foundation
+import Testing
+@testable import LineageKit
+
+/// The AVX-512 kernels must give the bytes of the Swift loops they stand in for: a result may never
+/// depend on the CPU it was computed on.
+@Suite("Embedding: vector kernels", .enabled(if: VectorKernels.supported, "needs AVX-512 (F, BW, DQ, VL)"))
+struct EmbeddingVectorKernelsTests {
+    /// Every answer of the bundled probe set's recordings (16 801 answers; 12 % not ASCII).
+    static let answers: [String] = {
+        let folder = FixturePaths.alpacaEval.appendingPathComponent("recordings")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return files.filter { $0.hasSuffix(".jsonl") }.sorted().flatMap { name in
+            ((try? RecordingReader.read(path: folder.appendingPathComponent(name).path))?.answers ?? []).map(\.output)
+        }
+    }()
+
+    /// Texts that exercise the fold's state machine: runs of every kind of white space, at block edges.
+    static func whiteSpaceHeavy(count: Int) -> [String] {
+        let pieces = ["a", "Bc", "7", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", "\r\n", " \n ", "x_y", ".", "\u{0B}", "\u{0C}", "Word"]
+        var state: UInt64 = 0x5eed
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 55) // 0..<512 pieces
+            return (0..<length).reduce(into: "") { text, _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int(state >> 60)]
+            }
+        }
+    }
+
+    @Test("the fold kernel writes what TextNormalizer.foldASCII writes, and refuses the same texts")
+    func fold() {
+        let texts = Self.whiteSpaceHeavy(count: 3000) + Self.answers
+        #expect(Self.answers.count > 16_000)
+        var mismatches = 0, refused = 0
+        for text in texts {
+            var text = text
+            text.withUTF8 { bytes in
+                let scalar = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                let vector = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                defer { scalar.deallocate(); vector.deallocate() }
+                for lowercase in [false, true] {
+                    let expected = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: scalar)
+                    let got = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, vector)
+                    if expected == nil { refused += 1 }
+                    if expected.map({ $0 == got && memcmp(scalar, vector, $0) == 0 }) ?? (got == -1) { continue }
+                    mismatches += 1
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(refused > 1000) // the non-ASCII answers took the other path on both sides
+    }
+
+    @Test("the bundled model counts the same buckets, in the same order, with and without the kernels")
+    func counts() throws {
+        let model = try EmbeddingModel.bundled()
+        let vector = FeatureCounter(model: model, vectorKernels: true)
+        let scalar = FeatureCounter(model: model, vectorKernels: false)
+        var mismatches = 0
+        for text in Self.whiteSpaceHeavy(count: 300) + Self.answers {
+            vector.count(text)
+            scalar.count(text)
+            let same = vector.distinctCount == scalar.distinctCount
+                && (0..<vector.distinctCount).allSatisfy {
+                    vector.touched[$0] == scalar.touched[$0] && vector.frequencies[$0] == scalar.frequencies[$0]
+                }
+                && vector.segments.map(\.range) == scalar.segments.map(\.range)
+            if !same { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+    }
+
+    @Test("embeddings are bit-identical with and without the kernels (bundled model: one non-zero a bucket)")
+    func embeddings() throws {
+        let model = try EmbeddingModel.bundled()
+        #expect(model.projectionNonzeros == 1)
+        var embedder = Embedder(model: model, threads: 2)
+        embedder.vectorKernels = true
+        let vector = embedder.embed(Self.answers)
+        embedder.vectorKernels = false
+        let scalar = embedder.embed(Self.answers)
+        #expect(vector.values.count == Self.answers.count * model.dimensions)
+        #expect(vector.values.elementsEqual(scalar.values) { $0.bitPattern == $1.bitPattern })
+    }
+
+    @Test("the projection kernel gives SparseProjection's column and sign for every bucket it is given")
+    func projection() throws {
+        let model = try EmbeddingModel.bundled()
+        let projection = SparseProjection(model: model)
+        let buckets = (0..<4099).map { UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) >> 12 }
+        var columns = [UInt32](repeating: 0, count: buckets.count)
+        lineage_project_columns(buckets, buckets.count, projection.seed, 256, &columns)
+        for (bucket, entry) in zip(buckets, columns) {
+            projection.forEachEntry(bucket: bucket, dims: 256) { column, signBit in
+                #expect(entry == UInt32(column) | signBit)
+            }
+        }
+        #expect(Set(columns.map { $0 & 0x7fff_ffff }).count == 256) // every column is reached
+    }
+}
