@@ -150,3 +150,101 @@ LINEAGE_AVX512 void lineage_project_columns(const uint32_t *buckets, long count,
         columns[k] = (uint32_t)(((part >> 1) * dimensions) >> 31) | (uint32_t)(part & 1) << 31;
     }
 }
+
+// ---- word n-grams -----------------------------------------------------------------------------------
+
+/// Bytes of `v` that belong to a word: ASCII letters, digits and '_'.
+LINEAGE_AVX512 static inline uint64_t wordBytes(__m512i v) {
+    __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
+    return _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10)) |
+           _mm512_cmplt_epu8_mask(_mm512_sub_epi8(lower, _mm512_set1_epi8('a')), _mm512_set1_epi8(26)) |
+           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
+}
+
+/// The next token at or after `*at` (spaces skipped): its start and length, or 0 when the text ends.
+LINEAGE_AVX512 static inline long nextToken(const uint8_t *text, long length, long *at, long *start) {
+    long p = *at;
+    for (;;) {
+        if (p >= length) { *at = length; return 0; }
+        long left = length - p;
+        __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
+        __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
+        uint64_t spaces = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+        if (spaces == ~0ull) { p += 64; continue; }
+        long skip = (long)__builtin_ctzll(~spaces);
+        if (skip >= left) { *at = length; return 0; }
+        uint64_t words = (wordBytes(v) & inside) >> skip;
+        long q = p + skip, run = words == ~0ull >> skip ? 64 - skip : (long)__builtin_ctzll(~words);
+        if (q + run == p + 64) { // the word goes on past this window
+            while (q + run < length && (wordBytes(_mm512_set1_epi8((char)text[q + run])) & 1)) run++;
+        }
+        long len = (words & 1) ? run : 1;
+        *start = q;
+        *at = q + len;
+        return len;
+    }
+}
+
+static inline uint64_t combine1(uint64_t a, uint64_t b) { return mix1((a * 0x9e3779b97f4a7c15ull) ^ (b + 0x632be59bd9b4e019ull)); }
+
+LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis,
+                                          unsigned shift, uint32_t offset, uint64_t *previous, int *seen,
+                                          uint32_t *ids, long capacity) {
+    long c = 0, at = *position;
+    uint64_t prev = *previous;
+    int have = *seen;
+    const __m128i by = _mm_cvtsi32_si128((int)shift);
+    const __m256i add = _mm256_set1_epi32((int)offset);
+    const __m512i pairs = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+    const __m512i prime = _mm512_set1_epi64((long long)0x100000001B3ull), bytes = _mm512_set1_epi64(0xff);
+    long starts[8], lengths[8];
+    while (c + 16 <= capacity) {
+        // Up to 8 tokens; the first token of the text has no bigram, so it goes alone.
+        int n = 0;
+        while (n < (have ? 8 : 1)) {
+            long len = nextToken(text, length, &at, &starts[n]);
+            if (len == 0) break;
+            lengths[n++] = len;
+        }
+        if (n == 0) break;
+        if (n < 8) { // the last few (or the very first): one at a time
+            for (int k = 0; k < n; k++) {
+                uint64_t h = basis;
+                for (long b = 0; b < lengths[k]; b++) h = (h ^ text[starts[k] + b]) * 0x100000001B3ull;
+                uint64_t token = mix1(h);
+                ids[c++] = (uint32_t)(token >> shift) + offset;
+                if (have) ids[c++] = (uint32_t)(combine1(prev, token) >> shift) + offset;
+                prev = token;
+                have = 1;
+            }
+            continue;
+        }
+        __m512i s = _mm512_loadu_si512((const void *)starts), l = _mm512_loadu_si512((const void *)lengths);
+        __m512i h = _mm512_set1_epi64((long long)basis);
+        long longest = 0;
+        for (int k = 0; k < 8; k++) longest = lengths[k] > longest ? lengths[k] : longest;
+        for (long chunk = 0; chunk < longest; chunk += 8) {
+            __m512i data = _mm512_i64gather_epi64(_mm512_add_epi64(s, _mm512_set1_epi64(chunk)), (const void *)text, 1);
+            long stop = longest - chunk < 8 ? longest - chunk : 8;
+            for (long b = 0; b < stop; b++) {
+                __mmask8 live = _mm512_cmpgt_epi64_mask(l, _mm512_set1_epi64(chunk + b));
+                __m512i byte = _mm512_and_si512(_mm512_srli_epi64(data, (unsigned)(8 * b)), bytes);
+                h = _mm512_mask_mullo_epi64(h, live, _mm512_xor_si512(h, byte), prime);
+            }
+        }
+        __m512i token = mix8(h);
+        __m512i before = _mm512_alignr_epi64(token, _mm512_set1_epi64((long long)prev), 7);
+        __m512i bigram = mix8(_mm512_xor_si512(_mm512_mullo_epi64(before, _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull)),
+                                               _mm512_add_epi64(token, _mm512_set1_epi64((long long)0x632be59bd9b4e019ull))));
+        __m256i uni = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(token, by)), add);
+        __m256i bi = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(bigram, by)), add);
+        __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(uni), bi, 1);
+        _mm512_storeu_si512((void *)(ids + c), _mm512_permutexvar_epi32(pairs, both));
+        c += 16;
+        prev = (uint64_t)_mm_extract_epi64(_mm512_extracti64x2_epi64(token, 3), 1);
+    }
+    *position = at;
+    *previous = prev;
+    *seen = have;
+    return c;
+}

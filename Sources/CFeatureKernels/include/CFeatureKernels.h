@@ -29,4 +29,13 @@ long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t b
 void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
                              uint32_t *columns);
 
+/// Word uni- and bigram ids of an ASCII text with no capital letters (folded by a lowercasing model), as
+/// `FeatureCounter.countWords` makes them for n in 1...2, in its order (each token's unigram, then its
+/// bigram with the token before). Reads tokens from `*position` on and stops when the text ends or
+/// `capacity` ids could not take another 16; keeps the last token's hash in `*previous` and whether there
+/// is one in `*seen`, for the next call. Returns the ids written (`*position == length` when done). The
+/// text must be followed by 8 readable bytes.
+long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis, unsigned shift,
+                           uint32_t offset, uint64_t *previous, int *seen, uint32_t *ids, long capacity);
+
 #endif

@@ -18,8 +18,8 @@ import CLinearAlgebra
 /// gather stalled (perf; `make bench` figures in the closing note of issue 3). A count that reaches 255
 /// goes on in `overflow`.
 ///
-/// On a CPU with AVX-512 (`VectorKernels`) the ASCII fold, the character n-gram hashes and the projection
-/// columns come from vector kernels that give the same bytes as the Swift loops beside them.
+/// On a CPU with AVX-512 (`VectorKernels`) the ASCII fold, the n-gram hashes of ASCII text and the
+/// projection columns come from vector kernels that give the same bytes as the Swift loops beside them.
 /// Not thread-safe: one per worker.
 final class FeatureCounter {
     let model: EmbeddingModel
@@ -393,6 +393,16 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucket = BucketMap(layout)
         let batch = Self.idBatch
+        if vectorKernels && textIsASCII && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0 {
+            // The kernel takes tokens 8 at a time; it stops at a full batch, which is counted here.
+            var position = 0, previous: UInt64 = 0, seen: Int32 = 0
+            while true {
+                let c = lineage_word_ids_1to2(text, length, &position, basis, UInt32(bucket.shift), bucket.offset,
+                                              &previous, &seen, out, batch)
+                if position >= length { return c }
+                tallyIDs(c)
+            }
+        }
         var i = 0
         while i < length {
             let byte = bytes[i]

@@ -2,7 +2,7 @@ import CFeatureKernels
 import Foundation
 
 /// Whether the featurizer runs its AVX-512 kernels (`Sources/CFeatureKernels`) for folding ASCII text,
-/// hashing character n-grams and projecting buckets.
+/// hashing character and word n-grams and projecting buckets.
 ///
 /// Each kernel gives the same bytes as the Swift loop it replaces (integer arithmetic only; the tests run
 /// both on every answer of the bundled probe set), so this choice changes speed, never a result. It is
