@@ -37,9 +37,9 @@ struct BenchCommand: ParsableCommand {
         }
         for threads in featurizeOnly ? [1] : [1, 2] where !similarityOnly {
             let f = EmbeddingBenchmark.featurize(texts, model: m, threads: threads, repeats: repeats)
-            print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s wall = %7.1f MB/s; %6.2f CPU s = %7.1f MB/s per core",
+            print(String(format: "featurize  %d thread%@: %7.1f MB in %6.2f s wall = %7.1f MB/s; %6.2f CPU s = %7.1f MB/s per core [%@]",
                          threads, threads == 1 ? " " : "s", f.megabytes, f.seconds, f.megabytesPerSecond,
-                         f.cpuSeconds, f.megabytesPerCPUSecond))
+                         f.cpuSeconds, f.megabytesPerCPUSecond, EmbeddingBenchmark.featurizePath))
         }
         texts = []
         if featurizeOnly { return }

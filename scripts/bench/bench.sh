@@ -105,6 +105,10 @@ else
   echo "peer skipped (scikit-learn not importable or ../shared absent)"
 fi
 
+# The same featurizing on the portable Swift path (no AVX-512 kernels; the same bytes), for the ratio.
+LINEAGE_VECTOR_KERNELS=off "$BIN" bench "${FILES[@]}" --featurize-only --repeats 2 |
+  sed 's/^featurize  1 thread :/featurize  1 thread, LINEAGE_VECTOR_KERNELS=off:/'
+
 # What the fastest scalar code for the same feature set reaches on this machine, as a yardstick for
 # target (d): scripts/research/featurize-floor (FINDINGS, "Session 5"), with the bundled model's 2^19 buckets.
 FLOOR=""

@@ -28,6 +28,9 @@ public enum EmbeddingBenchmark {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
+    /// Which path featurizing takes on this machine: "AVX-512" kernels or "portable Swift" (`VectorKernels`).
+    public static var featurizePath: String { VectorKernels.description }
+
     /// Best of `repeats` runs of embedding `texts` with `threads` workers.
     public static func featurize(_ texts: [String], model: EmbeddingModel, threads: Int, repeats: Int = 2) -> Featurize {
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
