@@ -15,6 +15,6 @@ enum VectorKernels {
     /// Whether the featurizer uses them: supported, and not turned off.
     static let available: Bool = supported && ProcessInfo.processInfo.environment["LINEAGE_VECTOR_KERNELS"] != "off"
 
-    /// What `make bench` and `model info` print: which path featurizing takes on this machine.
+    /// What `make bench` prints: which path featurizing takes on this machine.
     static var description: String { available ? "AVX-512" : "portable Swift" }
 }
