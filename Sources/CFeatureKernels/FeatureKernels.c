@@ -153,6 +153,11 @@ LINEAGE_AVX512 void lineage_project_columns(const uint32_t *buckets, long count,
 
 // ---- word n-grams -----------------------------------------------------------------------------------
 
+/// Whether one byte belongs to a word: an ASCII letter, digit or '_' (`FeatureCounter.isWordByte`).
+static inline int isWordByte(uint8_t b) {
+    return (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || b == '_';
+}
+
 /// Bytes of `v` that belong to a word: ASCII letters, digits and '_'.
 LINEAGE_AVX512 static inline uint64_t wordBytes(__m512i v) {
     __m512i lower = _mm512_or_si512(v, _mm512_set1_epi8(0x20));
@@ -176,7 +181,7 @@ LINEAGE_AVX512 static inline long nextToken(const uint8_t *text, long length, lo
         uint64_t words = (wordBytes(v) & inside) >> skip;
         long q = p + skip, run = words == ~0ull >> skip ? 64 - skip : (long)__builtin_ctzll(~words);
         if (q + run == p + 64) { // the word goes on past this window
-            while (q + run < length && (wordBytes(_mm512_set1_epi8((char)text[q + run])) & 1)) run++;
+            while (q + run < length && isWordByte(text[q + run])) run++;
         }
         long len = (words & 1) ? run : 1;
         *start = q;

@@ -117,7 +117,7 @@ public struct Embedder: Sendable {
                 @inline(__always) func weight(_ tf: UInt32, _ code: UInt8) -> Float {
                     (tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))) * (idfBase + Float(code) * idfStep)
                 }
-                if projection.nonzeros == 1 {
+                if projection.nonzeros == 1 && counter.vectorKernels {
                     // Columns and signs of the whole segment first (one vector pass), then the adds.
                     let columns = counter.projectedColumns(range, projection, dims: dims)
                     var k = 0

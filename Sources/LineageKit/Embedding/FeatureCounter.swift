@@ -30,7 +30,8 @@ final class FeatureCounter {
     /// Whether the AVX-512 kernels stand in for the Swift loops (same bytes either way).
     let vectorKernels: Bool
 
-    /// Zero bytes kept after the end of `text` (a guard for loops that read one byte ahead).
+    /// Zero bytes kept after the end of `text`: a guard for loops that read one byte ahead, and the 8 bytes
+    /// the word kernel may load from a token's last byte on.
     private static let padding = 8
 
     /// The normalised text of the current answer: `text[0..<textCount]`, all ASCII when `textIsASCII`,
@@ -154,20 +155,12 @@ final class FeatureCounter {
     }
 
     /// `column | signBit` of each bucket in `touched[range]` under `projection`, which has one non-zero a
-    /// bucket: what `SparseProjection.forEachEntry` gives, computed for the whole segment at once (a vector
-    /// kernel when available). Valid until the next answer.
+    /// bucket: what `SparseProjection.forEachEntry` gives, computed for the whole segment at once by the
+    /// vector kernel (the Swift path calls `forEachEntry` per bucket instead). Valid until the next answer.
     func projectedColumns(_ range: Range<Int>, _ projection: SparseProjection, dims: Int) -> UnsafePointer<UInt32> {
-        precondition(projection.nonzeros == 1 && range.upperBound <= distinctCount)
-        let out = projected + range.lowerBound, buckets = touched + range.lowerBound
-        if vectorKernels {
-            lineage_project_columns(buckets, range.count, projection.seed, UInt32(dims), out)
-        } else {
-            for k in 0..<range.count {
-                projection.forEachEntry(bucket: buckets[k], dims: dims) { column, signBit in
-                    out[k] = UInt32(column) | signBit
-                }
-            }
-        }
+        precondition(vectorKernels && projection.nonzeros == 1 && range.upperBound <= distinctCount)
+        let out = projected + range.lowerBound
+        lineage_project_columns(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
         return UnsafePointer(out)
     }
 
