@@ -110,6 +110,13 @@ enum SyntheticCorpus {
         }.joined(separator: "\n") + "\n"
     }
 
+    /// A fresh temporary folder (`CLI.temporaryFolder`) holding the corpus (`write(into:)`).
+    static func temporaryFolder(_ name: String) throws -> String {
+        let folder = try CLI.temporaryFolder(name)
+        try write(into: folder)
+        return folder
+    }
+
     /// Writes probes.jsonl, student.jsonl, teacher.jsonl, other.jsonl, panel/*.jsonl and model.lnm.
     static func write(into folder: String) throws {
         func put(_ text: String, _ name: String) throws {

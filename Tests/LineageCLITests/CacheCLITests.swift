@@ -21,9 +21,8 @@ struct CacheCLITests {
 
     @Test("compare --json and attribute --out give the same bytes uncached, cold and warm, and share entries with matrix")
     func analysisCommands() throws {
-        let folder = try CLI.temporaryFolder("cache-analysis")
+        let folder = try SyntheticCorpus.temporaryFolder("cache-analysis")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try SyntheticCorpus.write(into: folder)
         let lineage = try CLI.executable()
         // student, teacher and the 8 panel models: 10 recordings.
         let compare = ["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--json"] + SyntheticCorpus.options
@@ -56,9 +55,8 @@ struct CacheCLITests {
 
     @Test("matrix --json prints the same bytes uncached, cold and warm; stderr says how many embeddings came from the cache")
     func matrixJSON() throws {
-        let folder = try CLI.temporaryFolder("cache-json")
+        let folder = try SyntheticCorpus.temporaryFolder("cache-json")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try SyntheticCorpus.write(into: folder)
         let lineage = try CLI.executable()
         let arguments = ["matrix"] + Self.files + Self.common + ["--json"]
         let uncached = try CLI.run(executable: lineage, arguments, in: folder)
@@ -104,9 +102,8 @@ struct CacheCLITests {
 
     @Test("matrix --out writes byte-identical folders (manifest included) with and without the cache; verify never uses it")
     func matrixOut() throws {
-        let folder = try CLI.temporaryFolder("cache-out")
+        let folder = try SyntheticCorpus.temporaryFolder("cache-out")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try SyntheticCorpus.write(into: folder)
         let lineage = try CLI.executable()
         // Each run writes the same folder name (the command line, folder included, is in the manifest).
         func run(_ environment: [String: String]) throws -> (CLI.Output, [String: Data]) {
@@ -131,9 +128,8 @@ struct CacheCLITests {
 
     @Test("lineage cache info counts entries and clear removes them")
     func infoAndClear() throws {
-        let folder = try CLI.temporaryFolder("cache-info")
+        let folder = try SyntheticCorpus.temporaryFolder("cache-info")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try SyntheticCorpus.write(into: folder)
         let lineage = try CLI.executable()
         let filled = try CLI.run(executable: lineage, ["matrix"] + Self.files + Self.common + ["--cache", "c"], in: folder)
         #expect(filled.status == 0, "\(filled.stderr)")

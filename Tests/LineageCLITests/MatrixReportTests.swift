@@ -6,9 +6,8 @@ import Testing
 struct MatrixReportTests {
     @Test("matrix --out writes CSV/JSON matrices, a heatmap, a Newick tree holding every model, and verifies")
     func matrix() throws {
-        let folder = try CLI.temporaryFolder("matrix")
+        let folder = try SyntheticCorpus.temporaryFolder("matrix")
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try SyntheticCorpus.write(into: folder)
         let files = ["student.jsonl", "teacher.jsonl", "other.jsonl"] + (0..<SyntheticCorpus.panelModels).map { "panel/panel\($0).jsonl" }
         let output = try CLI.run(executable: try CLI.executable(),
                                  ["matrix"] + files + ["--probes", "probes.jsonl", "--model", "model.lnm", "--out", "m",

@@ -12,8 +12,8 @@ struct PanelSelectionCLITests {
 
     @Test("a copied panel file and a second recording of a panel model are left out, listed, and change nothing")
     func duplicatesLeftOut() throws {
-        let folder = try CLI.temporaryFolder("panel-dup")
-        try SyntheticCorpus.write(into: folder)
+        let folder = try SyntheticCorpus.temporaryFolder("panel-dup")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
         let arguments = ["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--json"] + SyntheticCorpus.options
         let plain = try CLI.run(arguments, in: folder)
         #expect(plain.status == 0, "\(plain.stderr)")

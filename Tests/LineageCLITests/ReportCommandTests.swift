@@ -6,8 +6,7 @@ import Testing
 struct ReportCommandTests {
     /// One synthetic corpus and one `compare --out` run shared by the tests below (each copies what it changes).
     static let fixture: Result<String, Error> = Result {
-        let folder = try CLI.temporaryFolder("report")
-        try SyntheticCorpus.write(into: folder)
+        let folder = try SyntheticCorpus.temporaryFolder("report")
         let output = try CLI.run(executable: try CLI.executable(),
                                  ["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--out", "out"]
                                  + SyntheticCorpus.options, in: folder)
