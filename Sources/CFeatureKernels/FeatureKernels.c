@@ -5,12 +5,15 @@
 #include <immintrin.h>
 #include <string.h>
 
-#define LINEAGE_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl")))
+// The drain's float arithmetic must round exactly as the Swift loop it stands in for: no fused multiply-adds.
+#pragma clang fp contract(off)
+
+#define LINEAGE_AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,bmi2")))
 
 int lineage_vector_kernels_available(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+           __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("bmi2");
 }
 
 // ---- fold -------------------------------------------------------------------------------------------
@@ -46,8 +49,14 @@ static inline uint8_t foldByte(uint8_t b, int lowercase) {
 /// (no pending separator, no white space next to white space except a "\n\n" pair, a visible last byte)
 /// store them as they are; otherwise feed the mapped bytes through the writer.
 LINEAGE_AVX512 long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, uint8_t *output) {
-    Writer w = {0, 0};
-    long o = 0, i = 0;
+    int pendingSpace = 0, pendingNewlines = 0;
+    return lineage_fold_ascii_continuing(input, count, lowercase, output, 0, &pendingSpace, &pendingNewlines);
+}
+
+LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, uint8_t *output,
+                                                  long written, int *pendingSpace, int *pendingNewlines) {
+    Writer w = {*pendingSpace, *pendingNewlines};
+    long o = written, i = 0;
     const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
     for (; i + 64 <= count; i += 64) {
         __m512i v = _mm512_loadu_si512((const void *)(input + i));
@@ -75,6 +84,8 @@ LINEAGE_AVX512 long lineage_fold_ascii(const uint8_t *input, long count, int low
         if (input[i] >= 0x80) return -1;
         o = put(&w, foldByte(input[i], lowercase), output, o);
     }
+    *pendingSpace = w.pendingSpace;
+    *pendingNewlines = w.pendingNewlines;
     return o;
 }
 
@@ -94,34 +105,60 @@ LINEAGE_AVX512 static inline __m512i fnvStep8(__m512i h, const uint8_t *bytes) {
     return _mm512_mullo_epi64(_mm512_xor_si512(h, b), _mm512_set1_epi64((long long)0x100000001B3ull));
 }
 
-LINEAGE_AVX512 static inline __m256i bucket8(__m512i hash, __m128i shift, __m256i offset) {
-    return _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(mix8(hash), shift)), offset);
+/// The buckets of 8 finalised hashes.
+LINEAGE_AVX512 static inline __m256i bucket8(__m512i mixed, __m128i shift, __m256i offset) {
+    return _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(mixed, shift)), offset);
+}
+
+/// Lanes whose finalised hash is kept by sampling (`BucketMap.kept`): its `sampleMask` bits are zero.
+LINEAGE_AVX512 static inline __mmask8 kept8(__m512i mixed, __m512i sampleMask) {
+    return _mm512_testn_epi64_mask(mixed, sampleMask);
 }
 
 /// Lane j of 8 positions holds position i + j; the three n's are computed side by side and interleaved
 /// into (position, n) order with two permutes.
 LINEAGE_AVX512 long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
-                                                uint32_t offset, uint32_t *ids) {
+                                                uint32_t offset, uint64_t sample_mask, uint32_t *ids, long *written) {
     const __m512i start = _mm512_set1_epi64((long long)basis);
     const __m128i by = _mm_cvtsi32_si128((int)shift);
     const __m256i add = _mm256_set1_epi32((int)offset);
     const __m512i first = _mm512_setr_epi32(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
     const __m512i rest = _mm512_setr_epi32(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
-    long i = 0;
+    const __m512i sampled = _mm512_set1_epi64((long long)sample_mask);
+    long i = 0, c = 0;
     for (; i + 8 <= positions; i += 8) {
         const uint8_t *t = text + i;
         __m512i h = fnvStep8(fnvStep8(fnvStep8(start, t), t + 1), t + 2);
-        __m256i three = bucket8(h, by, add);
+        __m512i m3 = mix8(h);
         h = fnvStep8(h, t + 3);
-        __m256i four = bucket8(h, by, add);
+        __m512i m4 = mix8(h);
         h = fnvStep8(h, t + 4);
-        __m512i five = _mm512_castsi256_si512(bucket8(h, by, add));
-        __m512i threeFour = _mm512_inserti64x4(_mm512_castsi256_si512(three), four, 1);
-        uint32_t *out = ids + 3 * i;
-        _mm512_storeu_si512((void *)out, _mm512_permutex2var_epi32(threeFour, first, five));
-        _mm256_storeu_si256((__m256i *)(out + 16), _mm512_castsi512_si256(_mm512_permutex2var_epi32(threeFour, rest, five)));
+        __m512i m5 = mix8(h);
+        __m512i threeFour = _mm512_inserti64x4(_mm512_castsi256_si512(bucket8(m3, by, add)), bucket8(m4, by, add), 1);
+        __m512i five = _mm512_castsi256_si512(bucket8(m5, by, add));
+        // The kept lanes in (position, n) order: bit 3j + (n - 3) for position j.
+        uint32_t keep = _pdep_u32(kept8(m3, sampled), 0x249249u) | _pdep_u32(kept8(m4, sampled), 0x492492u) |
+                        _pdep_u32(kept8(m5, sampled), 0x924924u);
+        __m512i low = _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutex2var_epi32(threeFour, first, five));
+        _mm512_storeu_si512((void *)(ids + c), low);
+        c += __builtin_popcount(keep & 0xffffu);
+        __m256i high = _mm256_maskz_compress_epi32((__mmask8)(keep >> 16),
+                                                   _mm512_castsi512_si256(_mm512_permutex2var_epi32(threeFour, rest, five)));
+        _mm256_storeu_si256((__m256i *)(ids + c), high);
+        c += __builtin_popcount(keep >> 16);
     }
+    *written = c;
     return i;
+}
+
+LINEAGE_AVX512 long lineage_ascii_prefix(const uint8_t *text, long length) {
+    for (long p = 0; p < length; p += 64) {
+        long left = length - p;
+        __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
+        uint64_t high = _mm512_movepi8_mask(_mm512_maskz_loadu_epi8(inside, (const void *)(text + p))) & inside;
+        if (high != 0) return p + (long)__builtin_ctzll(high);
+    }
+    return length;
 }
 
 // ---- projection -------------------------------------------------------------------------------------
@@ -166,35 +203,52 @@ LINEAGE_AVX512 static inline uint64_t wordBytes(__m512i v) {
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
 }
 
-/// The next token at or after `*at` (spaces skipped): its start and length, or 0 when the text ends.
-LINEAGE_AVX512 static inline long nextToken(const uint8_t *text, long length, long *at, long *start) {
+/// Up to `max` next tokens from `*at` on (spaces skipped): their starts and lengths; returns how many, 0
+/// when the text ends. One 64-byte window gives all the tokens inside it from its masks (a token starts at
+/// a word byte after a non-word byte, or at any byte that is neither a word byte nor a space), so a token
+/// costs a few bit operations; a word that runs past the window is read again from its start in the next
+/// window, or byte by byte when it fills a whole window.
+LINEAGE_AVX512 static inline int nextTokens(const uint8_t *text, long length, long *at, long *starts, long *lengths,
+                                            int max) {
     long p = *at;
-    for (;;) {
-        if (p >= length) { *at = length; return 0; }
+    int n = 0;
+    while (n < max && p < length) {
         long left = length - p;
         __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
         __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
-        uint64_t spaces = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
-        if (spaces == ~0ull) { p += 64; continue; }
-        long skip = (long)__builtin_ctzll(~spaces);
-        if (skip >= left) { *at = length; return 0; }
-        uint64_t words = (wordBytes(v) & inside) >> skip;
-        long q = p + skip, run = words == ~0ull >> skip ? 64 - skip : (long)__builtin_ctzll(~words);
-        if (q + run == p + 64) { // the word goes on past this window
-            while (q + run < length && isWordByte(text[q + run])) run++;
+        uint64_t words = wordBytes(v) & inside;
+        uint64_t others = ~words & ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+        uint64_t begins = (words & ~(words << 1)) | others;
+        long next = p + 64; // where the next window starts when this one is used up
+        while (begins != 0 && n < max) {
+            long s = (long)__builtin_ctzll(begins);
+            begins &= begins - 1;
+            long len = 1;
+            if ((words >> s) & 1) {
+                uint64_t rest = ~(words >> s);
+                len = rest == 0 ? 64 - s : (long)__builtin_ctzll(rest);
+                if (s + len == 64 && p + 64 < length) { // the word may go on past this window
+                    if (s > 0) { next = p + s; break; } // read it again from its start
+                    while (p + len < length && isWordByte(text[p + len])) len++;
+                    next = p + len;
+                    begins = 0;
+                }
+            }
+            starts[n] = p + s;
+            lengths[n++] = len;
+            if (n == max) next = p + s + len;
         }
-        long len = (words & 1) ? run : 1;
-        *start = q;
-        *at = q + len;
-        return len;
+        p = next < length ? next : length;
     }
+    *at = p;
+    return n;
 }
 
 static inline uint64_t combine1(uint64_t a, uint64_t b) { return mix1((a * 0x9e3779b97f4a7c15ull) ^ (b + 0x632be59bd9b4e019ull)); }
 
 LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis,
-                                          unsigned shift, uint32_t offset, uint64_t *previous, int *seen,
-                                          uint32_t *ids, long capacity) {
+                                          unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *previous,
+                                          int *seen, uint32_t *ids, long capacity) {
     long c = 0, at = *position;
     uint64_t prev = *previous;
     int have = *seen;
@@ -202,23 +256,24 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
     const __m256i add = _mm256_set1_epi32((int)offset);
     const __m512i pairs = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
     const __m512i prime = _mm512_set1_epi64((long long)0x100000001B3ull), bytes = _mm512_set1_epi64(0xff);
+    const __m512i sampled = _mm512_set1_epi64((long long)sample_mask);
     long starts[8], lengths[8];
     while (c + 16 <= capacity) {
         // Up to 8 tokens; the first token of the text has no bigram, so it goes alone.
-        int n = 0;
-        while (n < (have ? 8 : 1)) {
-            long len = nextToken(text, length, &at, &starts[n]);
-            if (len == 0) break;
-            lengths[n++] = len;
-        }
+        int n = nextTokens(text, length, &at, starts, lengths, have ? 8 : 1);
         if (n == 0) break;
         if (n < 8) { // the last few (or the very first): one at a time
             for (int k = 0; k < n; k++) {
                 uint64_t h = basis;
                 for (long b = 0; b < lengths[k]; b++) h = (h ^ text[starts[k] + b]) * 0x100000001B3ull;
                 uint64_t token = mix1(h);
-                ids[c++] = (uint32_t)(token >> shift) + offset;
-                if (have) ids[c++] = (uint32_t)(combine1(prev, token) >> shift) + offset;
+                ids[c] = (uint32_t)(token >> shift) + offset;
+                c += (token & sample_mask) == 0;
+                if (have) {
+                    uint64_t bigram = combine1(prev, token);
+                    ids[c] = (uint32_t)(bigram >> shift) + offset;
+                    c += (bigram & sample_mask) == 0;
+                }
                 prev = token;
                 have = 1;
             }
@@ -244,12 +299,57 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
         __m256i uni = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(token, by)), add);
         __m256i bi = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(bigram, by)), add);
         __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(uni), bi, 1);
-        _mm512_storeu_si512((void *)(ids + c), _mm512_permutexvar_epi32(pairs, both));
-        c += 16;
+        // The kept lanes in (token, n) order: bit 2j for token j's unigram, 2j + 1 for its bigram.
+        uint32_t keep = _pdep_u32(kept8(token, sampled), 0x5555u) | _pdep_u32(kept8(bigram, sampled), 0xaaaau);
+        _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutexvar_epi32(pairs, both)));
+        c += __builtin_popcount(keep);
         prev = (uint64_t)_mm_extract_epi64(_mm512_extracti64x2_epi64(token, 3), 1);
     }
     *position = at;
     *previous = prev;
     *seen = have;
     return c;
+}
+
+// ---- drain ------------------------------------------------------------------------------------------
+
+long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells, const uint8_t *idfCodes,
+                             const uint32_t *columns, const float *sublinear, float idfBase, float idfStep,
+                             float *block) {
+    enum { lookahead = 24 };
+    for (long k = 0; k < count; k++) {
+        if (k + lookahead < count) {
+            __builtin_prefetch(cells + touched[k + lookahead], 1);
+            __builtin_prefetch(idfCodes + touched[k + lookahead], 0);
+        }
+        uint32_t bucket = touched[k];
+        uint8_t tf = cells[bucket];
+        if (tf == 0xff) return k;
+        float weight = sublinear[tf] * (idfBase + (float)idfCodes[bucket] * idfStep);
+        uint32_t bits, entry = columns[k];
+        memcpy(&bits, &weight, 4);
+        bits ^= entry & 0x80000000u;
+        memcpy(&weight, &bits, 4);
+        block[entry & 0x7fffffffu] += weight;
+        cells[bucket] = 0;
+    }
+    return count;
+}
+
+// ---- counting ---------------------------------------------------------------------------------------
+
+long lineage_tally(const uint32_t *ids, long count, uint8_t *cells, uint32_t *touched, long *distinct) {
+    enum { lookahead = 24 };
+    long d = *distinct;
+    for (long k = 0; k < count; k++) {
+        if (k + lookahead < count) __builtin_prefetch(cells + ids[k + lookahead], 1);
+        uint32_t bucket = ids[k];
+        uint8_t old = cells[bucket];
+        if (old == 0xff) { *distinct = d; return k; }
+        cells[bucket] = (uint8_t)(old + 1);
+        touched[d] = bucket;
+        d += old == 0;
+    }
+    *distinct = d;
+    return count;
 }

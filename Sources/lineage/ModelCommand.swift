@@ -25,7 +25,7 @@ struct ModelCommand: ParsableCommand {
             print("idf:        fitted on \(m.documents) answers")
             print("lowercase:  \(m.lowercase)   projection: sparse, \(m.projectionNonzeros) non-zeros a bucket, seed \(m.projectionSeed)")
             for f in m.families {
-                print("family \(f.family.description.padding(toLength: 5, withPad: " ", startingAt: 0)) n \(f.minN)–\(f.maxN)  buckets \(f.bucketCount)  columns \(f.columnOffset)..<\(f.columnOffset + f.dimensions)  weight \(f.weight)")
+                print("family \(f.family.description.padding(toLength: 5, withPad: " ", startingAt: 0)) n \(f.minN)–\(f.maxN)  buckets \(f.bucketCount)  columns \(f.columnOffset)..<\(f.columnOffset + f.dimensions)  weight \(f.weight)\(f.sampleShift > 0 ? "  sampled 1 in \(1 << f.sampleShift)" : "")")
             }
         }
     }

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// 1 when this CPU and OS run the kernels below (AVX-512 F, BW, DQ and VL), else 0; call no kernel
+/// 1 when this CPU and OS run the kernels below (AVX-512 F, BW, DQ and VL, and BMI2), else 0; call no kernel
 /// without it.
 int lineage_vector_kernels_available(void);
 
@@ -17,12 +17,23 @@ int lineage_vector_kernels_available(void);
 /// result is never longer than the input).
 long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, uint8_t *output);
 
+/// `lineage_fold_ascii` from the middle of a text: `written` bytes are already in `output`, and the writer's
+/// pending separator state is read from and left in `*pendingSpace` and `*pendingNewlines`. `output` must
+/// hold `written + count + 2` bytes. Returns the new length, or -1 at a byte >= 0x80.
+long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, uint8_t *output,
+                                   long written, int *pendingSpace, int *pendingNewlines);
+
 /// Bucket ids of the character 3-, 4- and 5-grams starting at positions [0, positions) of an ASCII text,
 /// in the order (position, then n): FNV-1a 64 from `basis`, SplitMix64 finaliser, `(hash >> shift) + offset`.
+/// Keeps an n-gram when its finalised hash has no bit of `sample_mask` set (`BucketMap.kept`; 0 keeps all).
 /// Handles whole groups of 8 positions and returns how many positions it did; every byte of each done
-/// n-gram must be part of the text (position + 5 <= text length). Writes 3 ids a position.
+/// n-gram must be part of the text (position + 5 <= text length). Writes the kept ids, at most 3 a
+/// position, and their number in `*written`; `ids` must hold 3 a position (vectors are stored whole).
 long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
-                                 uint32_t offset, uint32_t *ids);
+                                 uint32_t offset, uint64_t sample_mask, uint32_t *ids, long *written);
+
+/// How many bytes from `text` on are ASCII (< 0x80), at most `length`.
+long lineage_ascii_prefix(const uint8_t *text, long length);
 
 /// `SparseProjection` with one non-zero a bucket: for each bucket, `column | signBit` where column is in
 /// [0, dimensions) and signBit is 1 << 31 for -1.
@@ -31,11 +42,26 @@ void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed,
 
 /// Word uni- and bigram ids of an ASCII text with no capital letters (folded by a lowercasing model), as
 /// `FeatureCounter.countWords` makes them for n in 1...2, in its order (each token's unigram, then its
-/// bigram with the token before). Reads tokens from `*position` on and stops when the text ends or
+/// bigram with the token before), keeping those whose finalised hash has no bit of `sample_mask` set. Reads tokens from `*position` on and stops when the text ends or
 /// `capacity` ids could not take another 16; keeps the last token's hash in `*previous` and whether there
 /// is one in `*seen`, for the next call. Returns the ids written (`*position == length` when done). The
 /// text must be followed by 8 readable bytes.
 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis, unsigned shift,
-                           uint32_t offset, uint64_t *previous, int *seen, uint32_t *ids, long capacity);
+                           uint32_t offset, uint64_t sample_mask, uint64_t *previous, int *seen, uint32_t *ids,
+                           long capacity);
+
+/// `Embedder`'s drain of one segment with one-non-zero projection columns (`lineage_project_columns`): for
+/// each touched bucket k, `block[column] ±= sublinear[tf] · (idfBase + code · idfStep)` with the same
+/// rounding as the Swift loop (no fused multiply-add), then its cell emptied. Stops at the first bucket
+/// whose cell is saturated (255, its count goes on elsewhere) and returns its index, else `count`.
+/// Plain C: no vector instructions, but the same bytes as the Swift loop.
+long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells, const uint8_t *idfCodes,
+                             const uint32_t *columns, const float *sublinear, float idfBase, float idfStep,
+                             float *block);
+
+/// `FeatureCounter.tallyIDs`: counts `ids[0..<count]` into `cells` in order, appending each bucket's first
+/// occurrence to `touched` at `*distinct` (advanced). Stops at the first id whose cell is saturated (255)
+/// and returns its index, else `count`. Plain C.
+long lineage_tally(const uint32_t *ids, long count, uint8_t *cells, uint32_t *touched, long *distinct);
 
 #endif

@@ -9,8 +9,11 @@ struct BucketMap {
     let offset: UInt32
     /// `64 − k` for 2ᵏ buckets (1 ≤ k ≤ 32), otherwise 0 (multiply-shift).
     let shift: UInt64
+    /// The low hash bits that must be zero for an n-gram to be kept (`FamilyLayout.sampleShift`; 0 keeps all).
+    let sampleMask: UInt64
 
     init(_ layout: FamilyLayout) {
+        sampleMask = (1 << UInt64(layout.sampleShift)) &- 1
         scale = UInt64(layout.bucketCount)
         offset = UInt32(truncatingIfNeeded: layout.bucketOffset)
         let count = layout.bucketCount
@@ -23,4 +26,9 @@ struct BucketMap {
         if shift != 0 { return UInt32(truncatingIfNeeded: hash >> shift) &+ offset }
         return UInt32(truncatingIfNeeded: ((hash >> 32) &* scale) >> 32) &+ offset
     }
+
+    /// 1 when the n-gram of this finalised hash is kept, else 0: what the loops add to their id count after
+    /// writing the id, so sampling costs no branch.
+    @inline(__always)
+    func kept(_ hash: UInt64) -> Int { hash & sampleMask == 0 ? 1 : 0 }
 }

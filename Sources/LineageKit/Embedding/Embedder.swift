@@ -120,12 +120,8 @@ public struct Embedder: Sendable {
                 if projection.nonzeros == 1 && counter.vectorKernels {
                     // Columns and signs of the whole segment first (one vector pass), then the adds.
                     let columns = counter.projectedColumns(range, projection, dims: dims)
-                    var k = 0
-                    counter.drain(range) { _, tf, code in
-                        let entry = columns[k]
-                        k += 1
-                        block[Int(entry & 0x7fff_ffff)] += SparseProjection.signed(weight(tf, code), entry & 0x8000_0000)
-                    }
+                    counter.drainProjected(range, columns: columns, sublinear: sublinear.baseAddress!, idfBase: idfBase,
+                                           idfStep: idfStep, into: block, weight: weight)
                 } else {
                     counter.drain(range) { bucket, tf, code in
                         let value = weight(tf, code)

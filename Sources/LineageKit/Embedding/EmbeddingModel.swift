@@ -3,19 +3,24 @@ import Foundation
 /// The n-gram embedding model: how text becomes a unit vector. Everything it does is in its file, so a
 /// result can name the model by SHA-256 and be replayed.
 ///
-/// File format (`.lnm`, little-endian, version 1):
+/// File format (`.lnm`, little-endian, version 1 or 2):
 /// ```
-/// magic "LINEAGEM" · u32 format version (1) · u32 name length · name (UTF-8, e.g. "ngram-v1")
+/// magic "LINEAGEM" · u32 format version · u32 name length · name (UTF-8, e.g. "ngram-v1")
 /// u64 projection seed · u32 flags (bit 0: lowercase char/word text) · u32 projection non-zeros per bucket
 /// u32 documents the IDF was fitted on · u32 total buckets · u32 dimensions · u32 family count
 /// per family: u32 id · u64 hash seed · u32 bucket offset · u32 bucket count · u32 column offset
-///             u32 dimensions · f32 weight · u32 min n · u32 max n
+///             u32 dimensions · f32 weight · u32 min n · u32 max n · [version 2: u32 sample shift]
 /// f32 IDF × total buckets
 /// ```
+/// A model that samples no family is written as version 1, so adding the sample shift left the bytes, and
+/// the SHA-256, of every earlier model as they were.
 /// The projection matrix is not stored: it is regenerated from the seed (see `SparseProjection`).
 public struct EmbeddingModel: Sendable {
     public static let magic = Array("LINEAGEM".utf8)
-    public static let formatVersion: UInt32 = 1
+    /// The newest format this build reads and writes (it reads every earlier one).
+    public static let formatVersion: UInt32 = 2
+    /// The format `serialized()` writes: 1 unless a family samples its n-grams.
+    var fileFormat: UInt32 { families.contains { $0.sampleShift != 0 } ? 2 : 1 }
     /// The resource name of the model shipped with Lineage.
     public static let bundledName = "ngram-v1"
 
@@ -117,7 +122,7 @@ public struct EmbeddingModel: Sendable {
             throw EmbeddingModelError(path: path, "not a Lineage embedding model (bad magic)")
         }
         let format = try reader.u32()
-        guard format == Self.formatVersion else {
+        guard (1...Self.formatVersion).contains(format) else {
             throw EmbeddingModelError(path: path, "model format \(format) is not supported (this build reads \(Self.formatVersion))")
         }
         let nameLength = Int(try reader.u32())
@@ -142,7 +147,11 @@ public struct EmbeddingModel: Sendable {
             let layout = FamilyLayout(family: family, seed: try reader.u64(), bucketOffset: Int(try reader.u32()),
                                       bucketCount: Int(try reader.u32()), columnOffset: Int(try reader.u32()),
                                       dimensions: Int(try reader.u32()), weight: try reader.f32(),
-                                      minN: Int(try reader.u32()), maxN: Int(try reader.u32()))
+                                      minN: Int(try reader.u32()), maxN: Int(try reader.u32()),
+                                      sampleShift: format >= 2 ? Int(try reader.u32()) : 0)
+            guard layout.sampleShift <= FamilyLayout.maximumSampleShift, layout.sampleShift == 0 || family != .style else {
+                throw EmbeddingModelError(path: path, "family \(family) has an invalid sample shift \(layout.sampleShift)")
+            }
             guard layout.bucketCount > 0, layout.bucketOffset + layout.bucketCount <= buckets,
                   layout.columnOffset + layout.dimensions <= dims, layout.weight >= 0, layout.weight.isFinite,
                   layout.minN >= 1, layout.minN <= layout.maxN, layout.maxN <= 16 else {
@@ -186,7 +195,8 @@ public struct EmbeddingModel: Sendable {
         func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
         func f32(_ v: Float) { u32(v.bitPattern) }
-        u32(Self.formatVersion)
+        let format = fileFormat
+        u32(format)
         let nameBytes = Array(name.utf8)
         u32(UInt32(nameBytes.count))
         out.append(contentsOf: nameBytes)
@@ -200,6 +210,7 @@ public struct EmbeddingModel: Sendable {
         for f in families {
             u32(f.family.rawValue); u64(f.seed); u32(UInt32(f.bucketOffset)); u32(UInt32(f.bucketCount))
             u32(UInt32(f.columnOffset)); u32(UInt32(f.dimensions)); f32(f.weight); u32(UInt32(f.minN)); u32(UInt32(f.maxN))
+            if format >= 2 { u32(UInt32(f.sampleShift)) }
         }
         out.reserveCapacity(out.count + idf.count * 4)
         for v in idf { f32(v) }

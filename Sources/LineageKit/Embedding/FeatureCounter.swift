@@ -71,6 +71,7 @@ final class FeatureCounter {
         self.vectorKernels = vectorKernels
         content = TextNormalizer(lowercase: model.lowercase)
         runs = UnicodeRunFolder(lowercase: model.lowercase)
+        runs.vectorKernels = vectorKernels
         characters = model.layout(.characters)
         words = model.layout(.words)
         textCapacity = 1 << 14
@@ -164,6 +165,28 @@ final class FeatureCounter {
         return UnsafePointer(out)
     }
 
+    /// `drain` with the weighting and one-non-zero projection of `Embedder.embedOne` done in C
+    /// (`lineage_drain_projected`, the same rounding): adds each bucket's signed weight `weight(tf, code)` to
+    /// `block` at the column `columns[k]` (`projectedColumns`). A saturated count (255 and on) is weighted here.
+    func drainProjected(_ range: Range<Int>, columns: UnsafePointer<UInt32>, sublinear: UnsafePointer<Float>,
+                        idfBase: Float, idfStep: Float, into block: UnsafeMutablePointer<Float>,
+                        weight: (UInt32, UInt8) -> Float) {
+        model.quantizedIDF.withUnsafeBufferPointer { idf in
+            guard let codes = idf.baseAddress else { return }
+            var k = range.lowerBound
+            while k < range.upperBound {
+                k += lineage_drain_projected(touched + k, range.upperBound - k, cells, codes, columns + (k - range.lowerBound),
+                                             sublinear, idfBase, idfStep, block)
+                guard k < range.upperBound else { break }
+                let bucket = touched[k], entry = columns[k - range.lowerBound]
+                block[Int(entry & 0x7fff_ffff)] += SparseProjection.signed(weight(0xff + (overflow[bucket] ?? 0), codes[Int(bucket)]),
+                                                                           entry & 0x8000_0000)
+                cells[Int(bucket)] = 0
+                k += 1
+            }
+        }
+    }
+
     /// How many ids ahead a cell is prefetched.
     static let lookahead = 24
 
@@ -209,6 +232,16 @@ final class FeatureCounter {
         reserveTouched(count)
         let cells = self.cells, touched = self.touched, ids = self.ids
         var distinct = distinctCount
+        if vectorKernels {
+            // The same loop in C; a saturated cell goes on in `overflow` here.
+            var k = 0
+            while k < count {
+                k += lineage_tally(ids + k, count - k, cells, touched, &distinct)
+                if k < count { countBeyondCell(ids[k]); k += 1 }
+            }
+            distinctCount = distinct
+            return
+        }
         let lookahead = Self.lookahead
         var k = 0
         while k < count - lookahead {
@@ -297,7 +330,12 @@ final class FeatureCounter {
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
         let bucketOf = BucketMap(layout)
-        @inline(__always) func bucket(_ h: UInt64) -> UInt32 { bucketOf(StableHash.mix(h)) }
+        /// Writes the id of the n-gram with hash state `h` and keeps it when sampling does (no branch).
+        @inline(__always) func emit(_ h: UInt64) {
+            let mixed = StableHash.mix(h)
+            out[c] = bucketOf(mixed)
+            c &+= bucketOf.kept(mixed)
+        }
         // The vector kernel does v1's 3–5-grams on 2ᵏ buckets, 8 positions at a time.
         let kernel = vectorKernels && minN == 3 && maxN == 5 && bucketOf.shift != 0
         // Start positions with every n available, a batch of positions at a time (no check per position).
@@ -307,19 +345,19 @@ final class FeatureCounter {
             if c > 0 { tallyIDs(c); c = 0 }
             let end = min(full, i + positionsPerBatch - 1)
             if kernel {
-                let done = lineage_char_ngram_ids_3to5(bytes + i, end - i + 1, basis, UInt32(bucketOf.shift),
-                                                       bucketOf.offset, out + c)
-                i += done
-                c += 3 * done
+                var written = 0
+                i += lineage_char_ngram_ids_3to5(bytes + i, end - i + 1, basis, UInt32(bucketOf.shift),
+                                                 bucketOf.offset, bucketOf.sampleMask, out + c, &written)
+                c += written
             }
             while i <= end {
                 var h = basis
                 var n = 0
                 while n < minN { h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1 }
-                out[c] = bucket(h); c += 1
+                emit(h)
                 while n < maxN {
                     h = (h ^ UInt64(bytes[i + n])) &* prime; n += 1
-                    out[c] = bucket(h); c += 1
+                    emit(h)
                 }
                 i += 1
             }
@@ -330,7 +368,7 @@ final class FeatureCounter {
             var h = basis
             for n in 1...min(maxN, length - i) {
                 h = (h ^ UInt64(bytes[i + n - 1])) &* prime
-                if n >= minN { out[c] = bucket(h); c += 1 }
+                if n >= minN { emit(h) }
             }
             i += 1
         }
@@ -340,6 +378,8 @@ final class FeatureCounter {
     /// Character n-grams, n in `minN...maxN`, over Unicode scalars (a scalar starts at every byte that is
     /// not a UTF-8 continuation byte); the hash of the (n+1)-gram continues from that of the n-gram.
     /// Emits in the order of `countASCIICharacters` (start scalar, then n); ids are counted in batches.
+    /// Where `maxN` ASCII bytes or more follow a start, each is a scalar, so the ASCII vector kernel does
+    /// those starts (most of a mostly-English answer with a few curly quotes or accents).
     private func countCharacters(_ layout: FamilyLayout) -> Int {
         let bytes = text, length = textCount
         let out = ids
@@ -348,9 +388,25 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let minN = layout.minN, maxN = layout.maxN, batch = Self.idBatch
         let bucket = BucketMap(layout)
+        let kernel = vectorKernels && minN == 3 && maxN == 5 && bucket.shift != 0
         var start = 0
+        var asciiEnd = 0 // where the ASCII run holding `start` ends (valid while start < asciiEnd)
         while start < length {
             if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
+            if kernel && bytes[start] < 0x80 {
+                if start >= asciiEnd { asciiEnd = start + lineage_ascii_prefix(bytes + start, length - start) }
+                // Starts whose whole 5-gram is ASCII, as many as fit in this batch of ids.
+                var positions = asciiEnd - maxN + 1 - start
+                if positions >= 8 {
+                    if c + 3 * 8 > batch { tallyIDs(c); c = 0 }
+                    positions = min(positions, (batch - c) / 3)
+                    var written = 0
+                    start += lineage_char_ngram_ids_3to5(bytes + start, positions, basis, UInt32(bucket.shift),
+                                                         bucket.offset, bucket.sampleMask, out + c, &written)
+                    c += written
+                    continue
+                }
+            }
             var h = basis
             var position = start, n = 0
             while n < maxN && position < length {
@@ -362,7 +418,11 @@ final class FeatureCounter {
                     position += 1
                 }
                 n += 1
-                if n >= minN { out[c] = bucket(StableHash.mix(h)); c += 1 }
+                if n >= minN {
+                    let mixed = StableHash.mix(h)
+                    out[c] = bucket(mixed)
+                    c &+= bucket.kept(mixed)
+                }
             }
             // Fewer than minN scalars from here on: no later start has an n-gram either.
             guard n >= minN else { break }
@@ -391,7 +451,7 @@ final class FeatureCounter {
             var position = 0, previous: UInt64 = 0, seen: Int32 = 0
             while true {
                 let c = lineage_word_ids_1to2(text, length, &position, basis, UInt32(bucket.shift), bucket.offset,
-                                              &previous, &seen, out, batch)
+                                              bucket.sampleMask, &previous, &seen, out, batch)
                 if position >= length { return c }
                 tallyIDs(c)
             }
@@ -424,14 +484,18 @@ final class FeatureCounter {
             let token = StableHash.mix(h)
             recent = (token, recent.0, recent.1, recent.2)
             seen += 1
-            if minN <= 1 { out[c] = bucket(token); c += 1 }
+            @inline(__always) func emit(_ hash: UInt64) {
+                out[c] = bucket(hash)
+                c &+= bucket.kept(hash)
+            }
+            if minN <= 1 { emit(token) }
             if maxN >= 2 && seen >= 2 {
                 var gram = StableHash.combine(recent.1, token)
-                if minN <= 2 { out[c] = bucket(gram); c += 1 }
+                if minN <= 2 { emit(gram) }
                 if maxN >= 3 && seen >= 3 {
                     gram = StableHash.combine(recent.2, gram)
-                    if minN <= 3 { out[c] = bucket(gram); c += 1 }
-                    if maxN >= 4 && seen >= 4 { out[c] = bucket(StableHash.combine(recent.3, gram)); c += 1 }
+                    if minN <= 3 { emit(gram) }
+                    if maxN >= 4 && seen >= 4 { emit(StableHash.combine(recent.3, gram)) }
                 }
             }
         }

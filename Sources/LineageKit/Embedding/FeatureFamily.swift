@@ -38,9 +38,15 @@ public struct FamilyLayout: Sendable, Equatable {
     /// Smallest and largest n (characters for `.characters`, words for `.words`; unused for `.style`).
     public var minN: Int
     public var maxN: Int
+    /// Hash sampling of the family's n-grams: one is kept when the low `sampleShift` bits of its finalised
+    /// hash are zero, so about 1 in 2^sampleShift n-gram *types* is kept, the same ones in every answer
+    /// (mod-m sampling of hashed shingles: Manber 1994, Broder 1997). Character and word families only;
+    /// 0 keeps every n-gram. The bucket takes the hash's top bits, so which n-grams are kept and where
+    /// they land are independent.
+    public var sampleShift: Int
 
     public init(family: FeatureFamily, seed: UInt64, bucketOffset: Int, bucketCount: Int, columnOffset: Int,
-                dimensions: Int, weight: Float, minN: Int, maxN: Int) {
+                dimensions: Int, weight: Float, minN: Int, maxN: Int, sampleShift: Int = 0) {
         self.family = family
         self.seed = seed
         self.bucketOffset = bucketOffset
@@ -50,7 +56,11 @@ public struct FamilyLayout: Sendable, Equatable {
         self.weight = weight
         self.minN = minN
         self.maxN = maxN
+        self.sampleShift = sampleShift
     }
+
+    /// The largest `sampleShift` a model may use: the bucket takes at most the top 32 hash bits.
+    public static let maximumSampleShift = 16
 
     public var columns: Range<Int> { columnOffset..<(columnOffset + dimensions) }
     public var buckets: Range<Int> { bucketOffset..<(bucketOffset + bucketCount) }

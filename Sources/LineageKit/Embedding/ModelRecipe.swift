@@ -12,9 +12,32 @@ public struct ModelRecipe: Sendable, Codable, Equatable {
         public var weight: Float
         public var minN: Int
         public var maxN: Int
+        /// Keep about 1 n-gram type in 2^sampleShift (`FamilyLayout.sampleShift`); absent means 0, keep all.
+        public var sampleShift: Int
+
+        public init(family: String, seed: UInt64, buckets: Int, dimensions: Int, weight: Float, minN: Int, maxN: Int,
+                    sampleShift: Int = 0) {
+            self.family = family
+            self.seed = seed
+            self.buckets = buckets
+            self.dimensions = dimensions
+            self.weight = weight
+            self.minN = minN
+            self.maxN = maxN
+            self.sampleShift = sampleShift
+        }
+
+        public init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(family: try c.decode(String.self, forKey: .family), seed: try c.decode(UInt64.self, forKey: .seed),
+                      buckets: try c.decode(Int.self, forKey: .buckets), dimensions: try c.decode(Int.self, forKey: .dimensions),
+                      weight: try c.decode(Float.self, forKey: .weight), minN: try c.decode(Int.self, forKey: .minN),
+                      maxN: try c.decode(Int.self, forKey: .maxN),
+                      sampleShift: try c.decodeIfPresent(Int.self, forKey: .sampleShift) ?? 0)
+        }
 
         enum CodingKeys: String, CodingKey {
-            case family, seed, buckets, dimensions, weight, minN = "min_n", maxN = "max_n"
+            case family, seed, buckets, dimensions, weight, minN = "min_n", maxN = "max_n", sampleShift = "sample_shift"
         }
     }
 
@@ -53,9 +76,12 @@ public struct ModelRecipe: Sendable, Codable, Equatable {
             guard f.buckets > 0, f.dimensions >= 0, f.weight >= 0, f.minN >= 1, f.minN <= f.maxN else {
                 throw EmbeddingModelError(path: name, "family \(f.family) has invalid parameters")
             }
+            guard (0...FamilyLayout.maximumSampleShift).contains(f.sampleShift), f.sampleShift == 0 || family != .style else {
+                throw EmbeddingModelError(path: name, "family \(f.family): sample_shift must be 0...\(FamilyLayout.maximumSampleShift), and 0 for style")
+            }
             layouts.append(FamilyLayout(family: family, seed: f.seed, bucketOffset: buckets, bucketCount: f.buckets,
                                         columnOffset: columns, dimensions: f.dimensions, weight: f.weight,
-                                        minN: f.minN, maxN: f.maxN))
+                                        minN: f.minN, maxN: f.maxN, sampleShift: f.sampleShift))
             buckets += f.buckets
             columns += f.dimensions
         }

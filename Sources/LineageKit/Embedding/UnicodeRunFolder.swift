@@ -1,3 +1,5 @@
+import CFeatureKernels
+
 /// The content normalisation of a text that is mostly ASCII with some runs of other scalars (curly
 /// quotes, dashes, accented words, emoji), run by run: the same bytes as `TextNormalizer.normalize`
 /// without putting the whole answer through Foundation's NFKC and `lowercased()`.
@@ -12,6 +14,8 @@
 /// every answer of the bundled probe set.
 struct UnicodeRunFolder {
     let lowercase: Bool
+    /// Whether the ASCII stretches go through the vector fold (`lineage_fold_ascii_continuing`, same bytes).
+    var vectorKernels = false
     /// Folded bytes of each run seen, found by the run's hash and checked byte for byte.
     private var index: [UInt64: (key: Range<Int>, value: Range<Int>)] = [:]
     private var keys: [UInt8] = []
@@ -31,8 +35,14 @@ struct UnicodeRunFolder {
         while i < count {
             let byte = bytes[i]
             if byte < 0x80 {
-                writer.put(TextNormalizer.foldASCII(byte, lowercase: lowercase), into: &output)
-                i += 1
+                guard vectorKernels else {
+                    writer.put(TextNormalizer.foldASCII(byte, lowercase: lowercase), into: &output)
+                    i += 1
+                    continue
+                }
+                let run = lineage_ascii_prefix(bytes.baseAddress! + i, count - i)
+                foldASCIIRun(UnsafeBufferPointer(rebasing: bytes[i..<(i + run)]), writer: &writer, into: &output)
+                i += run
                 continue
             }
             var end = i
@@ -42,6 +52,21 @@ struct UnicodeRunFolder {
             i = end
         }
         return true
+    }
+
+    /// Folds an all-ASCII stretch with the vector kernel, carrying the writer's state in and out.
+    private func foldASCIIRun(_ run: UnsafeBufferPointer<UInt8>, writer: inout TextNormalizer.Writer,
+                              into output: inout [UInt8]) {
+        let written = output.count
+        output.append(contentsOf: repeatElement(0, count: run.count + 2))
+        var pendingSpace: Int32 = writer.pendingSpace ? 1 : 0, pendingNewlines = Int32(writer.pendingNewlines)
+        let length = output.withUnsafeMutableBufferPointer { out in
+            lineage_fold_ascii_continuing(run.baseAddress, run.count, lowercase ? 1 : 0, out.baseAddress, written,
+                                          &pendingSpace, &pendingNewlines)
+        }
+        output.removeLast(output.count - length)
+        writer.pendingSpace = pendingSpace != 0
+        writer.pendingNewlines = Int(pendingNewlines)
     }
 
     /// The range in `values` of the folded bytes of one non-ASCII run; nil when it opens with a

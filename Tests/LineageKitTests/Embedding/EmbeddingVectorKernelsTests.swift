@@ -54,9 +54,18 @@ struct EmbeddingVectorKernelsTests {
         #expect(refused > 1000) // the non-ASCII answers took the other path on both sides
     }
 
-    @Test("the bundled model counts the same buckets, in the same order, with and without the kernels")
-    func counts() throws {
-        let model = try EmbeddingModel.bundled()
+    /// ngram-v3's recipe (`scripts/model/experiments/`): v1 with its character n-grams sampled 1 in 8. Its IDF
+    /// is left at ones; the kernels do not read the IDF apart from the drain, which takes it as it comes.
+    static func sampledModel() throws -> EmbeddingModel {
+        let recipe = try ModelRecipe.load(path: FixturePaths.root.appendingPathComponent("scripts/model/experiments/ngram-v3.recipe.json").path)
+        #expect(recipe.families.map(\.sampleShift) == [3, 0])
+        return try recipe.unfittedModel()
+    }
+
+    @Test("the bundled model and a sampled one count the same buckets, in the same order, with and without the kernels",
+          arguments: [false, true])
+    func counts(sampled: Bool) throws {
+        let model = try sampled ? Self.sampledModel() : EmbeddingModel.bundled()
         let vector = FeatureCounter(model: model, vectorKernels: true)
         let scalar = FeatureCounter(model: model, vectorKernels: false)
         var mismatches = 0
@@ -73,9 +82,10 @@ struct EmbeddingVectorKernelsTests {
         #expect(mismatches == 0)
     }
 
-    @Test("embeddings are bit-identical with and without the kernels (bundled model: one non-zero a bucket)")
-    func embeddings() throws {
-        let model = try EmbeddingModel.bundled()
+    @Test("embeddings are bit-identical with and without the kernels (bundled and sampled models: one non-zero a bucket)",
+          arguments: [false, true])
+    func embeddings(sampled: Bool) throws {
+        let model = try sampled ? Self.sampledModel() : EmbeddingModel.bundled()
         #expect(model.projectionNonzeros == 1)
         var embedder = Embedder(model: model, threads: 2)
         embedder.vectorKernels = true
