@@ -27,8 +27,11 @@ struct BucketMap {
         return UInt32(truncatingIfNeeded: ((hash >> 32) &* scale) >> 32) &+ offset
     }
 
-    /// 1 when the n-gram of this finalised hash is kept, else 0: what the loops add to their id count after
-    /// writing the id, so sampling costs no branch.
+    /// Writes the bucket of a finalised hash at `out[count]` and advances `count` when sampling keeps the
+    /// n-gram: a dropped one is overwritten by the next, so sampling costs no branch.
     @inline(__always)
-    func kept(_ hash: UInt64) -> Int { hash & sampleMask == 0 ? 1 : 0 }
+    func emit(_ hash: UInt64, into out: UnsafeMutablePointer<UInt32>, count: inout Int) {
+        out[count] = self(hash)
+        count &+= hash & sampleMask == 0 ? 1 : 0
+    }
 }

@@ -149,7 +149,7 @@ public struct EmbeddingModel: Sendable {
                                       dimensions: Int(try reader.u32()), weight: try reader.f32(),
                                       minN: Int(try reader.u32()), maxN: Int(try reader.u32()),
                                       sampleShift: format >= 2 ? Int(try reader.u32()) : 0)
-            guard layout.sampleShift <= FamilyLayout.maximumSampleShift, layout.sampleShift == 0 || family != .style else {
+            guard FamilyLayout.isValidSampleShift(layout.sampleShift, for: family) else {
                 throw EmbeddingModelError(path: path, "family \(family) has an invalid sample shift \(layout.sampleShift)")
             }
             guard layout.bucketCount > 0, layout.bucketOffset + layout.bucketCount <= buckets,

@@ -330,14 +330,8 @@ final class FeatureCounter {
         let basis = StableHash(seed: layout.seed).state
         let prime = StableHash.prime
         let bucketOf = BucketMap(layout)
-        /// Writes the id of the n-gram with hash state `h` and keeps it when sampling does (no branch).
-        @inline(__always) func emit(_ h: UInt64) {
-            let mixed = StableHash.mix(h)
-            out[c] = bucketOf(mixed)
-            c &+= bucketOf.kept(mixed)
-        }
-        // The vector kernel does v1's 3–5-grams on 2ᵏ buckets, 8 positions at a time.
-        let kernel = vectorKernels && minN == 3 && maxN == 5 && bucketOf.shift != 0
+        @inline(__always) func emit(_ h: UInt64) { bucketOf.emit(StableHash.mix(h), into: out, count: &c) }
+        let kernel = usesCharacterKernel(layout, bucketOf)
         // Start positions with every n available, a batch of positions at a time (no check per position).
         let full = length - maxN, batch = Self.idBatch, positionsPerBatch = batch / (maxN - minN + 1)
         var i = 0
@@ -375,6 +369,11 @@ final class FeatureCounter {
         return c
     }
 
+    /// Whether the character vector kernel stands in for the loops: v1's 3–5-grams on 2ᵏ buckets.
+    private func usesCharacterKernel(_ layout: FamilyLayout, _ map: BucketMap) -> Bool {
+        vectorKernels && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
+    }
+
     /// Character n-grams, n in `minN...maxN`, over Unicode scalars (a scalar starts at every byte that is
     /// not a UTF-8 continuation byte); the hash of the (n+1)-gram continues from that of the n-gram.
     /// Emits in the order of `countASCIICharacters` (start scalar, then n); ids are counted in batches.
@@ -388,7 +387,7 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let minN = layout.minN, maxN = layout.maxN, batch = Self.idBatch
         let bucket = BucketMap(layout)
-        let kernel = vectorKernels && minN == 3 && maxN == 5 && bucket.shift != 0
+        let kernel = usesCharacterKernel(layout, bucket)
         var start = 0
         var asciiEnd = 0 // where the ASCII run holding `start` ends (valid while start < asciiEnd)
         while start < length {
@@ -418,11 +417,7 @@ final class FeatureCounter {
                     position += 1
                 }
                 n += 1
-                if n >= minN {
-                    let mixed = StableHash.mix(h)
-                    out[c] = bucket(mixed)
-                    c &+= bucket.kept(mixed)
-                }
+                if n >= minN { bucket.emit(StableHash.mix(h), into: out, count: &c) }
             }
             // Fewer than minN scalars from here on: no later start has an n-gram either.
             guard n >= minN else { break }
@@ -484,10 +479,7 @@ final class FeatureCounter {
             let token = StableHash.mix(h)
             recent = (token, recent.0, recent.1, recent.2)
             seen += 1
-            @inline(__always) func emit(_ hash: UInt64) {
-                out[c] = bucket(hash)
-                c &+= bucket.kept(hash)
-            }
+            @inline(__always) func emit(_ hash: UInt64) { bucket.emit(hash, into: out, count: &c) }
             if minN <= 1 { emit(token) }
             if maxN >= 2 && seen >= 2 {
                 var gram = StableHash.combine(recent.1, token)

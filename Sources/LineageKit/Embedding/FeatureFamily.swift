@@ -62,6 +62,11 @@ public struct FamilyLayout: Sendable, Equatable {
     /// The largest `sampleShift` a model may use: the bucket takes at most the top 32 hash bits.
     public static let maximumSampleShift = 16
 
+    /// Whether `shift` is a sample shift `family` may have (recipes and model files are checked alike).
+    static func isValidSampleShift(_ shift: Int, for family: FeatureFamily) -> Bool {
+        (0...maximumSampleShift).contains(shift) && (shift == 0 || family != .style)
+    }
+
     public var columns: Range<Int> { columnOffset..<(columnOffset + dimensions) }
     public var buckets: Range<Int> { bucketOffset..<(bucketOffset + bucketCount) }
 

@@ -76,7 +76,7 @@ public struct ModelRecipe: Sendable, Codable, Equatable {
             guard f.buckets > 0, f.dimensions >= 0, f.weight >= 0, f.minN >= 1, f.minN <= f.maxN else {
                 throw EmbeddingModelError(path: name, "family \(f.family) has invalid parameters")
             }
-            guard (0...FamilyLayout.maximumSampleShift).contains(f.sampleShift), f.sampleShift == 0 || family != .style else {
+            guard FamilyLayout.isValidSampleShift(f.sampleShift, for: family) else {
                 throw EmbeddingModelError(path: name, "family \(f.family): sample_shift must be 0...\(FamilyLayout.maximumSampleShift), and 0 for style")
             }
             layouts.append(FamilyLayout(family: family, seed: f.seed, bucketOffset: buckets, bucketCount: f.buckets,
