@@ -45,29 +45,128 @@ static inline uint8_t foldByte(uint8_t b, int lowercase) {
     return b;
 }
 
-/// 64 bytes at a time: map them in registers, and when the block needs nothing from the state machine
-/// (no pending separator, no white space next to white space except a "\n\n" pair, a visible last byte)
-/// store them as they are; otherwise feed the mapped bytes through the writer.
-LINEAGE_AVX512 long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, uint8_t *output) {
+/// 64 bytes at a time, mapped in registers. With VBMI2 (and `compress`), `foldCompressing` writes every
+/// block. Otherwise a block that needs nothing from the state machine (no pending separator, no white space
+/// next to white space except a "\n\n" pair, a visible last byte) is stored as it is, and any other goes
+/// through the writer byte by byte.
+LINEAGE_AVX512 long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, int compress, uint8_t *output) {
     int pendingSpace = 0, pendingNewlines = 0;
-    return lineage_fold_ascii_continuing(input, count, lowercase, output, 0, &pendingSpace, &pendingNewlines);
+    return lineage_fold_ascii_continuing(input, count, lowercase, compress, output, 0, &pendingSpace, &pendingNewlines);
 }
 
-LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, uint8_t *output,
-                                                  long written, int *pendingSpace, int *pendingNewlines) {
-    Writer w = {*pendingSpace, *pendingNewlines};
+/// `foldByte` on 64 bytes.
+LINEAGE_AVX512 static inline __m512i foldBlock(__m512i v, int lowercase) {
+    __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
+    __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
+    __mmask64 blank = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)), _mm512_set1_epi8(5)) &
+                      ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n'));
+    v = _mm512_mask_blend_epi8(digit, v, _mm512_set1_epi8('0'));
+    if (lowercase) v = _mm512_mask_blend_epi8(upper, v, _mm512_or_si512(v, _mm512_set1_epi8(0x20)));
+    return _mm512_mask_blend_epi8(blank, v, _mm512_set1_epi8(' '));
+}
+
+/// Takes a run of white space into the writer: `space` and `newline` mark its spaces and line breaks, in
+/// order from bit 0 (what `put` would do with each byte of the run).
+static inline void absorbRun(Writer *w, uint64_t space, uint64_t newline) {
+    if (newline) {
+        int last = 63 - __builtin_clzll(newline);
+        w->pendingNewlines += __builtin_popcountll(newline);
+        w->pendingSpace = last < 63 && (space >> (last + 1)) != 0;
+    } else if (space) {
+        w->pendingSpace = 1;
+    }
+}
+
+/// What `put` writes before a visible byte: the pending separator (none at the start of the output).
+static inline long putSeparator(Writer *w, uint8_t *out, long o) {
+    if (o > 0) {
+        if (w->pendingNewlines > 0) {
+            out[o++] = '\n';
+            if (w->pendingNewlines > 1) out[o++] = '\n';
+        } else if (w->pendingSpace) {
+            out[o++] = ' ';
+        }
+    }
+    w->pendingSpace = 0;
+    w->pendingNewlines = 0;
+    return o;
+}
+
+/// Bits of `marks` spread upward through the runs of `runs` they sit in: bit i is set when some bit j <= i of
+/// `marks` has every bit j...i in `runs` (a segmented prefix OR, Kogge–Stone).
+static inline uint64_t fillUp(uint64_t marks, uint64_t runs) {
+    for (int k = 1; k < 64; k <<= 1) {
+        marks |= runs & (marks << k);
+        runs &= runs << k;
+    }
+    return marks;
+}
+
+/// `fillUp` downward: bit i is set when some bit j >= i of `marks` has every bit i...j in `runs`.
+static inline uint64_t fillDown(uint64_t marks, uint64_t runs) {
+    for (int k = 1; k < 64; k <<= 1) {
+        marks |= runs & (marks >> k);
+        runs &= runs >> k;
+    }
+    return marks;
+}
+
+/// The mapped bytes of a 64-byte block that survive the writer, for runs of white space that lie between
+/// two visible bytes of the block (`inner`): every visible byte, and of each run its first two line breaks
+/// when it has any (the writer's "\n" or "\n\n"), else its first space.
+static inline uint64_t keptInside(uint64_t inner, uint64_t space, uint64_t newline) {
+    uint64_t white = (space | newline) & inner, breaks = newline & inner;
+    uint64_t starts = white & ~(white << 1);
+    if (!breaks) return (inner & ~white) | starts;
+    uint64_t first = breaks & ~(fillUp(breaks, white) << 1);
+    uint64_t rest = breaks & ~first;
+    uint64_t second = rest & ~(fillUp(rest, white) << 1);
+    return (inner & ~white) | first | second | (starts & ~fillDown(breaks, white));
+}
+
+#define LINEAGE_AVX512_VBMI2 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,bmi2,avx512vbmi2")))
+
+/// `lineage_fold_ascii_continuing` with every block in registers: the writer's choices are a subsequence of
+/// the mapped bytes (see `keptInside`), so one byte compress (VBMI2) writes the block; only the run the
+/// block starts with (which continues the pending state) and the one it ends with go through the writer's
+/// state, as counts from the masks.
+LINEAGE_AVX512_VBMI2 static long foldCompressing(const uint8_t *input, long count, int lowercase, uint8_t *output,
+                                                long written, Writer *w, long *consumed) {
     long o = written, i = 0;
     const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
     for (; i + 64 <= count; i += 64) {
         __m512i v = _mm512_loadu_si512((const void *)(input + i));
         if (_mm512_movepi8_mask(v)) return -1;
-        __mmask64 digit = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('0')), _mm512_set1_epi8(10));
-        __mmask64 upper = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8('A')), _mm512_set1_epi8(26));
-        __mmask64 blank = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(v, _mm512_set1_epi8(0x09)), _mm512_set1_epi8(5)) &
-                          ~_mm512_cmpeq_epi8_mask(v, newline);
-        v = _mm512_mask_blend_epi8(digit, v, _mm512_set1_epi8('0'));
-        if (lowercase) v = _mm512_mask_blend_epi8(upper, v, _mm512_or_si512(v, _mm512_set1_epi8(0x20)));
-        v = _mm512_mask_blend_epi8(blank, v, space);
+        v = foldBlock(v, lowercase);
+        uint64_t s = _mm512_cmpeq_epi8_mask(v, space), n = _mm512_cmpeq_epi8_mask(v, newline), white = s | n;
+        if (white == ~0ull) { absorbRun(w, s, n); continue; }
+        uint64_t leading = white & ~(white + 1);
+        int last = 63 - __builtin_clzll(~white); // the last visible byte
+        uint64_t inner = ~leading & (last == 63 ? ~0ull : (1ull << (last + 1)) - 1), trailing = white & ~inner & ~leading;
+        absorbRun(w, s & leading, n & leading);
+        o = putSeparator(w, output, o);
+        uint64_t keep = keptInside(inner, s, n);
+        _mm512_storeu_si512((void *)(output + o), _mm512_maskz_compress_epi8(keep, v));
+        o += __builtin_popcountll(keep);
+        absorbRun(w, s & trailing, n & trailing);
+    }
+    *consumed = i;
+    return o;
+}
+
+LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, int compress,
+                                                  uint8_t *output, long written, int *pendingSpace, int *pendingNewlines) {
+    Writer w = {*pendingSpace, *pendingNewlines};
+    long o = written, i = 0;
+    if (compress && __builtin_cpu_supports("avx512vbmi2")) {
+        o = foldCompressing(input, count, lowercase, output, written, &w, &i);
+        if (o < 0) return -1;
+    }
+    const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
+    for (; i + 64 <= count; i += 64) {
+        __m512i v = _mm512_loadu_si512((const void *)(input + i));
+        if (_mm512_movepi8_mask(v)) return -1;
+        v = foldBlock(v, lowercase);
         uint64_t s = _mm512_cmpeq_epi8_mask(v, space), n = _mm512_cmpeq_epi8_mask(v, newline), white = s | n;
         uint64_t needsWriter = (s & (white << 1)) | (n & (s << 1)) | (n & (n << 1) & (n << 2)) | (white >> 63) |
                                (o == 0 ? (white & 1) : 0) | (uint64_t)(w.pendingSpace | w.pendingNewlines);

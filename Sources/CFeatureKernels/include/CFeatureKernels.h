@@ -14,13 +14,14 @@ int lineage_vector_kernels_available(void);
 /// `TextNormalizer.foldASCII`: folds the ASCII bytes `input[0..<count]` (digits to '0', horizontal white
 /// space to ' ', letters lowered when `lowercase`), then the white-space state machine, into `output`.
 /// Returns the length written, or -1 at the first byte >= 0x80. `output` must hold `count` bytes (the
-/// result is never longer than the input).
-long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, uint8_t *output);
+/// result is never longer than the input). `compress` 1 uses the byte compress of AVX-512 VBMI2 where the
+/// CPU has it, 0 never (the same bytes; tests hold both paths to the Swift loop).
+long lineage_fold_ascii(const uint8_t *input, long count, int lowercase, int compress, uint8_t *output);
 
 /// `lineage_fold_ascii` from the middle of a text: `written` bytes are already in `output`, and the writer's
 /// pending separator state is read from and left in `*pendingSpace` and `*pendingNewlines`. `output` must
 /// hold `written + count + 2` bytes. Returns the new length, or -1 at a byte >= 0x80.
-long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, uint8_t *output,
+long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowercase, int compress, uint8_t *output,
                                    long written, int *pendingSpace, int *pendingNewlines);
 
 /// Bucket ids of the character 3-, 4- and 5-grams starting at positions [0, positions) of an ASCII text,

@@ -57,7 +57,7 @@ extension Embedder {
     /// where reading the whole recording first held every text (and an AlpacaEval file's bytes) per worker.
     ///
     /// Bit-identical to `embed(_:into:)` on the aligned recording: a probe's first answer is embedded straight
-    /// into its row by the same `embedOne`; when any probe has several non-blank samples, that path averages
+    /// into its row by the same `drainOne` and `RowFinisher`; when any probe has several non-blank samples, that path averages
     /// every probe from zero in sample order and renormalises, and so does `finish` here.
     func embedStreaming(file path: String, probeSet: ProbeSet, format: RecordingFormat?,
                         into rows: UnsafeMutableBufferPointer<Float>,
@@ -70,15 +70,18 @@ extension Embedder {
         var single = [Int?](repeating: nil, count: probes)
         /// Probes with several non-blank samples: each sample's own row, moved out of the stack.
         var several: [Int: [(sample: Int, row: [Float])]] = [:]
+        var finisher = RowFinisher(model: model)
         let header = try RecordingReader.forEachAnswer(path: path, format: format) { answer in
             guard let p = aligner.place(answer), let base = rows.baseAddress, dims > 0 else { return }
             let row = base + p * dims
             if single[p] == nil && several[p] == nil {
                 single[p] = answer.sample
-                Self.embedOne(answer.output, counter: counter, projection: projection, model: model, row: row)
+                Self.drainOne(answer.output, counter: counter, projection: projection, model: model, row: row)
+                finisher.add(row)
                 return
             }
             if let first = single[p] {
+                finisher.flush()
                 // A second sample: the first one's row moves out, to be averaged with the others at the end.
                 several[p] = [(first, Array(UnsafeBufferPointer(start: row, count: dims)))]
                 row.update(repeating: 0, count: dims)
@@ -92,6 +95,7 @@ extension Embedder {
             }
             several[p, default: []].append((answer.sample, own))
         }
+        finisher.flush()
         guard let base = rows.baseAddress, dims > 0 else {
             return EmbeddingStack.Facts(model: header.model, source: header.source, sha256: header.sha256,
                                         answered: [Bool](repeating: false, count: probes))

@@ -91,15 +91,30 @@ public struct Embedder: Sendable {
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
             counters.withResource { counter in
+                var finisher = RowFinisher(model: model)
                 let start = chunk * Self.chunkSize
                 for i in start..<min(texts.count, start + Self.chunkSize) {
-                    Self.embedOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
+                    Self.drainOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
+                    finisher.add(base + i * dims)
                 }
+                finisher.flush()
             }
         }
     }
 
+    /// Embeds one answer into `row` (zero on entry): `drainOne`, then the row finished on its own.
     static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
+                         model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
+        drainOne(text, counter: counter, projection: projection, model: model, row: row)
+        var finisher = RowFinisher(model: model)
+        finisher.add(row)
+        finisher.flush()
+    }
+
+    /// Adds the weighted, projected features of one answer into `row` (zero on entry), each family into its
+    /// own block; `RowFinisher` then scales the blocks and the row. An empty text, or a model whose families
+    /// all weigh 0, leaves the row zero.
+    static func drainOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
                          model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
         guard !text.isEmpty else { return }
         let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
@@ -130,14 +145,8 @@ public struct Embedder: Sendable {
                         }
                     }
                 }
-                var norm: Float = 0
-                for d in 0..<dims { norm += block[d] * block[d] }
-                guard norm > 0 else { continue }
-                let scale = (layout.weight / totalWeight).squareRoot() / norm.squareRoot()
-                for d in 0..<dims { block[d] *= scale }
             }
         }
-        normalize(row, count: model.dimensions)
     }
 
     /// `1 + ln(tf)`, tabulated for small counts (computed in Double, so the table is the same everywhere).

@@ -287,7 +287,7 @@ final class FeatureCounter {
         let buffer = text, lowercase = content.lowercase, vector = vectorKernels
         let folded: Int? = answer.withUTF8 { bytes in
             guard vector else { return TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: buffer) }
-            let length = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, buffer)
+            let length = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, 1, buffer)
             return length < 0 ? nil : length
         }
         if let folded {
@@ -441,18 +441,24 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucket = BucketMap(layout)
         let batch = Self.idBatch
-        if vectorKernels && textIsASCII && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0 {
-            // The kernel takes tokens 8 at a time; it stops at a full batch, which is counted here.
-            var position = 0, previous: UInt64 = 0, seen: Int32 = 0
-            while true {
-                let c = lineage_word_ids_1to2(text, length, &position, basis, UInt32(bucket.shift), bucket.offset,
-                                              bucket.sampleMask, &previous, &seen, out, batch)
-                if position >= length { return c }
-                tallyIDs(c)
-            }
-        }
+        let kernel = vectorKernels && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
         var i = 0
         while i < length {
+            if kernel, let end = Self.asciiTokens(bytes, from: i), end > i {
+                // The kernel takes tokens 8 at a time up to `end`; it stops at a full batch, counted here.
+                var position = i, previous = recent.0, hasPrevious: Int32 = seen > 0 ? 1 : 0
+                while true {
+                    c += lineage_word_ids_1to2(text, end, &position, basis, UInt32(bucket.shift), bucket.offset,
+                                               bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c)
+                    if position >= end { break }
+                    tallyIDs(c)
+                    c = 0
+                }
+                recent = (previous, 0, 0, 0)
+                seen = Int(hasPrevious)
+                i = end
+                continue
+            }
             let byte = bytes[i]
             if byte == 0x20 { i += 1; continue }
             if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
@@ -492,6 +498,18 @@ final class FeatureCounter {
             }
         }
         return c
+    }
+
+    /// Where the word kernel may stop when it starts at `start`: the end of the ASCII bytes from there on,
+    /// moved back to the end of a token that is finished (a word running into a non-ASCII letter is not);
+    /// nil when the bytes at `start` are not ASCII.
+    private static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress, bytes[start] < 0x80 else { return nil }
+        var end = start + lineage_ascii_prefix(base + start, bytes.count - start)
+        if end < bytes.count {
+            while end > start && isWordByte(bytes[end - 1]) { end -= 1 }
+        }
+        return end
     }
 
     @inline(__always)

@@ -61,7 +61,7 @@ struct UnicodeRunFolder {
         output.append(contentsOf: repeatElement(0, count: run.count + 2))
         var pendingSpace: Int32 = writer.pendingSpace ? 1 : 0, pendingNewlines = Int32(writer.pendingNewlines)
         let length = output.withUnsafeMutableBufferPointer { out in
-            lineage_fold_ascii_continuing(run.baseAddress, run.count, lowercase ? 1 : 0, out.baseAddress, written,
+            lineage_fold_ascii_continuing(run.baseAddress, run.count, lowercase ? 1 : 0, 1, out.baseAddress, written,
                                           &pendingSpace, &pendingNewlines)
         }
         output.removeLast(output.count - length)

@@ -30,8 +30,10 @@ struct EmbeddingVectorKernelsTests {
         }
     }
 
-    @Test("the fold kernel writes what TextNormalizer.foldASCII writes, and refuses the same texts")
-    func fold() {
+    /// `compress` 1 takes the VBMI2 byte-compress path where this CPU has it, 0 the store-or-writer path.
+    @Test("the fold kernel writes what TextNormalizer.foldASCII writes, and refuses the same texts",
+          arguments: [Int32(0), 1])
+    func fold(compress: Int32) {
         let texts = Self.whiteSpaceHeavy(count: 3000) + Self.answers
         #expect(Self.answers.count > 16_000)
         var mismatches = 0, refused = 0
@@ -43,7 +45,7 @@ struct EmbeddingVectorKernelsTests {
                 defer { scalar.deallocate(); vector.deallocate() }
                 for lowercase in [false, true] {
                     let expected = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: scalar)
-                    let got = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, vector)
+                    let got = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, compress, vector)
                     if expected == nil { refused += 1 }
                     if expected.map({ $0 == got && memcmp(scalar, vector, $0) == 0 }) ?? (got == -1) { continue }
                     mismatches += 1
