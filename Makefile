@@ -100,8 +100,11 @@ fuzz:
 bench: release
 	BIN=$(RELEASE_BIN) scripts/bench/bench.sh
 
-## model: rebuild the bundled n-gram model from its recipe and check it against the committed SHA-256.
-MODEL_FILE := Sources/LineageKit/Embedding/Resources/ngram-v1.lnm
+## model: rebuild every bundled n-gram model from its recipe and check each against its committed SHA-256.
+MODEL_DIR := Sources/LineageKit/Embedding/Resources
+BUNDLED_MODELS := ngram-v2 ngram-v1
 model: release
-	@tmp=$$(mktemp -d) && $(RELEASE_BIN) model build --recipe scripts/model/ngram-v1.recipe.json --out $$tmp/ngram-v1.lnm && \
-	  (cd $$tmp && sha256sum -c - < $(CURDIR)/$(MODEL_FILE).sha256) && cp $$tmp/ngram-v1.lnm $(MODEL_FILE); s=$$?; rm -rf $$tmp; exit $$s
+	@tmp=$$(mktemp -d) && s=0 && for m in $(BUNDLED_MODELS); do \
+	  $(RELEASE_BIN) model build --recipe scripts/model/$$m.recipe.json --out $$tmp/$$m.lnm && \
+	  (cd $$tmp && sha256sum -c - < $(CURDIR)/$(MODEL_DIR)/$$m.lnm.sha256) && cp $$tmp/$$m.lnm $(MODEL_DIR)/$$m.lnm || s=1; \
+	done; rm -rf $$tmp; exit $$s

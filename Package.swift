@@ -25,7 +25,10 @@ let package = Package(
                 "CFeatureKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
-            resources: [.copy("Embedding/Resources/ngram-v1.lnm"), .copy("Embedding/Resources/ngram-v1.lnm.sha256")]
+            resources: [
+                .copy("Embedding/Resources/ngram-v2.lnm"), .copy("Embedding/Resources/ngram-v2.lnm.sha256"),
+                .copy("Embedding/Resources/ngram-v1.lnm"), .copy("Embedding/Resources/ngram-v1.lnm.sha256"),
+            ]
         ),
         .executableTarget(
             name: "lineage",

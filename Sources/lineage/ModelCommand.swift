@@ -12,13 +12,13 @@ struct ModelCommand: ParsableCommand {
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the model's version, dimensions, families and SHA-256.")
 
-        @Option(help: "Model file (default: the bundled ngram-v1).")
+        @Option(help: "Model file, or a bundled model's name (default: the bundled ngram-v2).")
         var model: String?
 
         func run() throws {
             let m = try EmbeddingModel.load(path: model)
             print("model:      \(m.version)")
-            print("path:       \(model ?? EmbeddingModel.bundledPath() ?? "?")")
+            print("path:       \(EmbeddingModel.file(for: model) ?? "?")")
             print("sha256:     \(m.sha256)")
             print("dimensions: \(m.dimensions)")
             print("buckets:    \(m.bucketCount)")
@@ -34,7 +34,7 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build a model file from a recipe (reproducibly).")
 
         @Option(help: "Recipe JSON (families, seeds, IDF corpus).")
-        var recipe: String = "scripts/model/ngram-v1.recipe.json"
+        var recipe: String = "scripts/model/ngram-v2.recipe.json"
 
         @Option(help: "Where to write the model file.")
         var out: String

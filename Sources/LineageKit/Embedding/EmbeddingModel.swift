@@ -21,8 +21,11 @@ public struct EmbeddingModel: Sendable {
     public static let formatVersion: UInt32 = 2
     /// The format `serialized()` writes: 1 unless a family samples its n-grams.
     var fileFormat: UInt32 { families.contains { $0.sampleShift != 0 } ? 2 : 1 }
-    /// The resource name of the model shipped with Lineage.
-    public static let bundledName = "ngram-v1"
+    /// The resource name of the model shipped with Lineage, the default of every command.
+    public static let bundledName = "ngram-v2"
+    /// Every model shipped with Lineage, the default first: earlier ones stay so that a report made with
+    /// them can be replayed (`--model ngram-v1`).
+    public static let bundledNames = [bundledName, "ngram-v1"]
 
     public var name: String
     public var projectionSeed: UInt64
@@ -73,16 +76,29 @@ public struct EmbeddingModel: Sendable {
         self.sha256 = SHA256Digest.hex(of: serialized())
     }
 
-    /// The model file at `path`, or the bundled one when there is none (every command's `--model`).
+    /// The model file at `path`, or the bundled one when there is none (every command's `--model`). A
+    /// bundled model's name (`ngram-v1`) stands for its file when no file of that name exists.
     public static func load(path: String?) throws(EmbeddingModelError) -> EmbeddingModel {
-        if let path { return try EmbeddingModel(contentsOf: path) }
-        return try bundled()
+        guard let path else { return try bundled() }
+        if namesBundledModel(path) { return try bundled(named: path) }
+        return try EmbeddingModel(contentsOf: path)
     }
 
-    /// The model shipped with Lineage (`Embedding/Resources/ngram-v1.lnm`).
-    public static func bundled() throws(EmbeddingModelError) -> EmbeddingModel {
-        guard let path = bundledPath() else {
-            throw EmbeddingModelError(path: "\(bundledName).lnm",
+    /// The file `load(path:)` reads for `path`, when it can be found.
+    public static func file(for path: String?) -> String? {
+        guard let path else { return bundledPath() }
+        return namesBundledModel(path) ? bundledPath(named: path) : path
+    }
+
+    /// Whether `--model` names a bundled model rather than a file.
+    private static func namesBundledModel(_ path: String) -> Bool {
+        bundledNames.contains(path) && !FileManager.default.fileExists(atPath: path)
+    }
+
+    /// A model shipped with Lineage (`Embedding/Resources/<name>.lnm`; by default `bundledName`).
+    public static func bundled(named name: String = bundledName) throws(EmbeddingModelError) -> EmbeddingModel {
+        guard let path = bundledPath(named: name) else {
+            throw EmbeddingModelError(path: "\(name).lnm",
                                       "the bundled model file was not found next to the executable; pass --model PATH")
         }
         return try EmbeddingModel(contentsOf: path)
@@ -91,8 +107,8 @@ public struct EmbeddingModel: Sendable {
     /// Where the bundled file is: the SwiftPM resource bundle beside the executable, else the source tree.
     /// (Looked up by hand rather than through `Bundle.module`, whose accessor stops the process when the
     /// bundle is missing.)
-    public static func bundledPath() -> String? {
-        let file = "\(bundledName).lnm"
+    public static func bundledPath(named name: String = bundledName) -> String? {
+        let file = "\(name).lnm"
         var candidates: [String] = []
         let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
             .deletingLastPathComponent().path

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The documented inputs a model file is built from (`scripts/model/ngram-v1.recipe.json`): families,
+/// The documented inputs a model file is built from (`scripts/model/ngram-v2.recipe.json`): families,
 /// their buckets, dimensions and weights, the seeds, and the corpus the IDF is fitted on. `lineage model
 /// build` turns a recipe into the same bytes every time.
 public struct ModelRecipe: Sendable, Codable, Equatable {

@@ -63,7 +63,7 @@ struct RowFinisher {
 
     /// `Σ_d row[d]²` over `columns` in column order, for each of `count` rows (lane j is row j; unused lanes
     /// read row 0 and are ignored).
-    private static func squaredNorms(_ rows: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
+    static func squaredNorms(_ rows: UnsafePointer<UnsafeMutablePointer<Float>>, count: Int,
                                      columns: Range<Int>) -> SIMD8<Float> {
         func row(_ j: Int) -> UnsafeMutablePointer<Float> { rows[j < count ? j : 0] }
         let (r0, r1, r2, r3, r4, r5, r6, r7) = (row(0), row(1), row(2), row(3), row(4), row(5), row(6), row(7))

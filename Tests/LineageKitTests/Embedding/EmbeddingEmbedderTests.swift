@@ -76,13 +76,22 @@ struct EmbeddingEmbedderTests {
         #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
     }
 
-    @Test("the bundled model's SHA-256 is the one committed beside it")
-    func bundledHash() throws {
-        let path = try #require(EmbeddingModel.bundledPath())
+    @Test("each bundled model's SHA-256 is the one committed beside it, and --model finds it by name",
+          arguments: EmbeddingModel.bundledNames)
+    func bundledHash(name: String) throws {
+        let path = try #require(EmbeddingModel.bundledPath(named: name))
         let recorded = try String(contentsOfFile: path + ".sha256", encoding: .utf8)
             .split(separator: " ").first.map(String.init)
-        let model = try EmbeddingModel.bundled()
+        let model = try EmbeddingModel.bundled(named: name)
         #expect(model.sha256 == recorded)
-        #expect(model.version == "ngram-v1" && model.dimensions > 0 && model.documents > 0)
+        #expect(model.version == name && model.dimensions > 0 && model.documents > 0)
+        #expect(try EmbeddingModel.load(path: name).sha256 == model.sha256)
+        #expect(EmbeddingModel.file(for: name) == path)
+    }
+
+    @Test("the default model is ngram-v2, and ngram-v1 stays bundled for replaying older reports")
+    func bundledDefault() throws {
+        #expect(try EmbeddingModel.load(path: nil).version == "ngram-v2")
+        #expect(EmbeddingModel.bundledNames == ["ngram-v2", "ngram-v1"])
     }
 }

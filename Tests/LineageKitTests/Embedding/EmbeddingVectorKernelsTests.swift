@@ -56,18 +56,22 @@ struct EmbeddingVectorKernelsTests {
         #expect(refused > 1000) // the non-ASCII answers took the other path on both sides
     }
 
-    /// ngram-v3's recipe (`scripts/model/experiments/`): v1 with its character n-grams sampled 1 in 8. Its IDF
-    /// is left at ones; the kernels do not read the IDF apart from the drain, which takes it as it comes.
-    static func sampledModel() throws -> EmbeddingModel {
-        let recipe = try ModelRecipe.load(path: FixturePaths.root.appendingPathComponent("scripts/model/experiments/ngram-v3.recipe.json").path)
+    /// The models the kernels are held to: both bundled ones (ngram-v1 samples nothing, ngram-v2 its character
+    /// n-grams 1 in 4) and the recipe `scripts/model/experiments/ngram-v3.recipe.json` (1 in 8), whose IDF is
+    /// left at ones (the kernels do not read the IDF apart from the drain, which takes it as it comes).
+    static let models = ["ngram-v1", "ngram-v2", "experiments/ngram-v3"]
+
+    static func model(_ name: String) throws -> EmbeddingModel {
+        guard name.hasPrefix("experiments/") else { return try EmbeddingModel.bundled(named: name) }
+        let recipe = try ModelRecipe.load(path: FixturePaths.root.appendingPathComponent("scripts/model/\(name).recipe.json").path)
         #expect(recipe.families.map(\.sampleShift) == [3, 0])
         return try recipe.unfittedModel()
     }
 
-    @Test("the bundled model and a sampled one count the same buckets, in the same order, with and without the kernels",
-          arguments: [false, true])
-    func counts(sampled: Bool) throws {
-        let model = try sampled ? Self.sampledModel() : EmbeddingModel.bundled()
+    @Test("bundled and sampled models count the same buckets, in the same order, with and without the kernels",
+          arguments: models)
+    func counts(modelName: String) throws {
+        let model = try Self.model(modelName)
         let vector = FeatureCounter(model: model, vectorKernels: true)
         let scalar = FeatureCounter(model: model, vectorKernels: false)
         var mismatches = 0
@@ -85,9 +89,9 @@ struct EmbeddingVectorKernelsTests {
     }
 
     @Test("embeddings are bit-identical with and without the kernels (bundled and sampled models: one non-zero a bucket)",
-          arguments: [false, true])
-    func embeddings(sampled: Bool) throws {
-        let model = try sampled ? Self.sampledModel() : EmbeddingModel.bundled()
+          arguments: models)
+    func embeddings(modelName: String) throws {
+        let model = try Self.model(modelName)
         #expect(model.projectionNonzeros == 1)
         var embedder = Embedder(model: model, threads: 2)
         embedder.vectorKernels = true

@@ -13,7 +13,7 @@ struct ShippedCalibrationTests {
 
     @Test func fittedOnTheBundledModelAndProbeSet() throws {
         let calibration = try Calibration.load(path: Self.path("Probes/alpaca-eval/calibration.json"))
-        let model = try EmbeddingModel(contentsOf: Self.path("Sources/LineageKit/Embedding/Resources/ngram-v1.lnm"))
+        let model = try EmbeddingModel(contentsOf: Self.path("Sources/LineageKit/Embedding/Resources/\(EmbeddingModel.bundledName).lnm"))
         let set = try ProbeSet.load(path: Self.path("Probes/alpaca-eval"))
         #expect(calibration.embeddingModelSHA256 == model.sha256, "recalibrate after changing the model: make calibrate")
         #expect(calibration.probeSetSHA256 == set.sha256)
