@@ -61,12 +61,13 @@ struct ReportDocument {
         return out
     }
 
-    /// Markdown text with HTML escaped (a Markdown viewer renders raw HTML) and the characters that
-    /// would start emphasis, links or tables made literal.
+    /// Markdown text with the characters that would start emphasis, links or tables made literal, then
+    /// HTML escaped (a Markdown viewer renders raw HTML). In that order, so that the backslashes never
+    /// land inside an entity: escaping `#` after `'` → `&#39;` showed readers a literal `&\#39;`.
     private func md(_ text: String) -> String {
-        var out = Markup.escape(text)
+        var out = text
         for c in ["\\", "`", "*", "_", "[", "]", "|", "#"] { out = out.replacingOccurrences(of: c, with: "\\" + c) }
-        return out
+        return Markup.escape(out)
     }
 
     private func cell(_ text: String) -> String { md(text).replacingOccurrences(of: "\n", with: " ") }

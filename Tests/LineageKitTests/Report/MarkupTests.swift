@@ -11,6 +11,15 @@ struct MarkupTests {
         #expect(Markup.escape("ünïcödé ✓ 中文") == "ünïcödé ✓ 中文")
     }
 
+    @Test("Markdown escapes leave HTML entities whole: an apostrophe shows as one, not as \"&\\#39;\"")
+    func markdownKeepsEntities() {
+        let document = ReportDocument(title: "it's #1 <b>", blocks: [.paragraph("the 'ranking' | *bold* & [link]")])
+        let markdown = document.markdown()
+        #expect(markdown.hasPrefix("# it&#39;s \\#1 &lt;b&gt;\n"))
+        #expect(markdown.contains("the &#39;ranking&#39; \\| \\*bold\\* &amp; \\[link\\]"))
+        #expect(!markdown.contains("&\\#"))
+    }
+
     @Test("excerpts are cut near a word boundary and marked")
     func excerpt() {
         #expect(Markup.excerpt("short", limit: 10) == "short")
