@@ -21,9 +21,8 @@ int lineage_vector_kernels_available(void) {
 /// `TextNormalizer.Writer`: a space or line breaks wait until a visible byte follows.
 typedef struct { int pendingSpace, pendingNewlines; } Writer;
 
-static inline long put(Writer *w, uint8_t byte, uint8_t *out, long o) {
-    if (byte == ' ') { w->pendingSpace = 1; return o; }
-    if (byte == '\n') { w->pendingNewlines++; w->pendingSpace = 0; return o; }
+/// What the writer puts before a visible byte: the pending separator (none at the start of the output).
+static inline long putSeparator(Writer *w, uint8_t *out, long o) {
     if (o > 0) {
         if (w->pendingNewlines > 0) {
             out[o++] = '\n';
@@ -34,6 +33,13 @@ static inline long put(Writer *w, uint8_t byte, uint8_t *out, long o) {
     }
     w->pendingSpace = 0;
     w->pendingNewlines = 0;
+    return o;
+}
+
+static inline long put(Writer *w, uint8_t byte, uint8_t *out, long o) {
+    if (byte == ' ') { w->pendingSpace = 1; return o; }
+    if (byte == '\n') { w->pendingNewlines++; w->pendingSpace = 0; return o; }
+    o = putSeparator(w, out, o);
     out[o++] = byte;
     return o;
 }
@@ -65,6 +71,18 @@ LINEAGE_AVX512 static inline __m512i foldBlock(__m512i v, int lowercase) {
     return _mm512_mask_blend_epi8(blank, v, _mm512_set1_epi8(' '));
 }
 
+/// The 64 bytes at `input` mapped by `foldBlock` into `*v`, with masks of its spaces and line breaks; 0 when one
+/// of the bytes is not ASCII.
+LINEAGE_AVX512 static inline int foldedBlock(const uint8_t *input, int lowercase, __m512i *v, uint64_t *space,
+                                             uint64_t *newline) {
+    __m512i bytes = _mm512_loadu_si512((const void *)input);
+    if (_mm512_movepi8_mask(bytes)) return 0;
+    *v = foldBlock(bytes, lowercase);
+    *space = _mm512_cmpeq_epi8_mask(*v, _mm512_set1_epi8(' '));
+    *newline = _mm512_cmpeq_epi8_mask(*v, _mm512_set1_epi8('\n'));
+    return 1;
+}
+
 /// Takes a run of white space into the writer: `space` and `newline` mark its spaces and line breaks, in
 /// order from bit 0 (what `put` would do with each byte of the run).
 static inline void absorbRun(Writer *w, uint64_t space, uint64_t newline) {
@@ -75,21 +93,6 @@ static inline void absorbRun(Writer *w, uint64_t space, uint64_t newline) {
     } else if (space) {
         w->pendingSpace = 1;
     }
-}
-
-/// What `put` writes before a visible byte: the pending separator (none at the start of the output).
-static inline long putSeparator(Writer *w, uint8_t *out, long o) {
-    if (o > 0) {
-        if (w->pendingNewlines > 0) {
-            out[o++] = '\n';
-            if (w->pendingNewlines > 1) out[o++] = '\n';
-        } else if (w->pendingSpace) {
-            out[o++] = ' ';
-        }
-    }
-    w->pendingSpace = 0;
-    w->pendingNewlines = 0;
-    return o;
 }
 
 /// Bits of `marks` spread upward through the runs of `runs` they sit in: bit i is set when some bit j <= i of
@@ -133,12 +136,11 @@ static inline uint64_t keptInside(uint64_t inner, uint64_t space, uint64_t newli
 LINEAGE_AVX512_VBMI2 static long foldCompressing(const uint8_t *input, long count, int lowercase, uint8_t *output,
                                                 long written, Writer *w, long *consumed) {
     long o = written, i = 0;
-    const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
     for (; i + 64 <= count; i += 64) {
-        __m512i v = _mm512_loadu_si512((const void *)(input + i));
-        if (_mm512_movepi8_mask(v)) return -1;
-        v = foldBlock(v, lowercase);
-        uint64_t s = _mm512_cmpeq_epi8_mask(v, space), n = _mm512_cmpeq_epi8_mask(v, newline), white = s | n;
+        __m512i v;
+        uint64_t s, n;
+        if (!foldedBlock(input + i, lowercase, &v, &s, &n)) return -1;
+        uint64_t white = s | n;
         if (white == ~0ull) { absorbRun(w, s, n); continue; }
         uint64_t leading = white & ~(white + 1);
         int last = 63 - __builtin_clzll(~white); // the last visible byte
@@ -162,12 +164,11 @@ LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long cou
         o = foldCompressing(input, count, lowercase, output, written, &w, &i);
         if (o < 0) return -1;
     }
-    const __m512i space = _mm512_set1_epi8(' '), newline = _mm512_set1_epi8('\n');
     for (; i + 64 <= count; i += 64) {
-        __m512i v = _mm512_loadu_si512((const void *)(input + i));
-        if (_mm512_movepi8_mask(v)) return -1;
-        v = foldBlock(v, lowercase);
-        uint64_t s = _mm512_cmpeq_epi8_mask(v, space), n = _mm512_cmpeq_epi8_mask(v, newline), white = s | n;
+        __m512i v;
+        uint64_t s, n;
+        if (!foldedBlock(input + i, lowercase, &v, &s, &n)) return -1;
+        uint64_t white = s | n;
         uint64_t needsWriter = (s & (white << 1)) | (n & (s << 1)) | (n & (n << 1) & (n << 2)) | (white >> 63) |
                                (o == 0 ? (white & 1) : 0) | (uint64_t)(w.pendingSpace | w.pendingNewlines);
         if (!needsWriter) {
