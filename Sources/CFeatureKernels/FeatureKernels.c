@@ -1,5 +1,5 @@
-// AVX-512 kernels of the featurizer; see include/CFeatureKernels.h. Integer arithmetic only, so the
-// results are exact and equal to the Swift loops they replace on any machine that runs them.
+// AVX-512 kernels of the featurizer; see include/CFeatureKernels.h. Integer arithmetic, and float steps only
+// in the drain, in the Swift loop's order: the results equal the Swift loops' on any machine that runs them.
 #include "CFeatureKernels.h"
 
 #include <immintrin.h>

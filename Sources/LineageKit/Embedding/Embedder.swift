@@ -117,8 +117,7 @@ public struct Embedder: Sendable {
     static func drainOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
                          model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
         guard !text.isEmpty else { return }
-        let totalWeight = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
-        guard totalWeight > 0 else { return }
+        guard model.totalWeight > 0 else { return }
         counter.tally(text)
         defer { counter.endDrain() }
         let idfBase = model.idfBase, idfStep = model.idfStep
@@ -157,6 +156,11 @@ public struct Embedder: Sendable {
     static func normalize(_ row: UnsafeMutablePointer<Float>, count: Int) {
         var norm: Float = 0
         for d in 0..<count { norm += row[d] * row[d] }
+        scaleToUnit(row, count: count, squaredNorm: norm)
+    }
+
+    /// `normalize` once the squared norm of `row[0..<count]` is known (summed in column order).
+    static func scaleToUnit(_ row: UnsafeMutablePointer<Float>, count: Int, squaredNorm norm: Float) {
         guard norm > 0 else { return }
         let scale = 1 / norm.squareRoot()
         for d in 0..<count { row[d] *= scale }

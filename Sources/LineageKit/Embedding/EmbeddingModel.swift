@@ -51,6 +51,8 @@ public struct EmbeddingModel: Sendable {
     public var version: String { name }
     public var dimensions: Int { families.map { $0.columnOffset + $0.dimensions }.max() ?? 0 }
     public var bucketCount: Int { quantizedIDF.count }
+    /// `Σ w` over the families with columns: each family's block is scaled to length `√(w_f / Σ w)`.
+    var totalWeight: Float { families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) } }
 
     /// The layout of `family`, if the model uses it (a family with no columns is off).
     public func layout(_ family: FeatureFamily) -> FamilyLayout? {

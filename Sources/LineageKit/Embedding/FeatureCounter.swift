@@ -444,7 +444,7 @@ final class FeatureCounter {
         let kernel = vectorKernels && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
         var i = 0
         while i < length {
-            if kernel, let end = Self.asciiTokens(bytes, from: i), end > i {
+            if kernel, let end = wordKernelEnd(from: i), end > i {
                 // The kernel takes tokens 8 at a time up to `end`; it stops at a full batch, counted here.
                 var position = i, previous = recent.0, hasPrevious: Int32 = seen > 0 ? 1 : 0
                 while true {
@@ -500,14 +500,15 @@ final class FeatureCounter {
         return c
     }
 
-    /// Where the word kernel may stop when it starts at `start`: the end of the ASCII bytes from there on,
-    /// moved back to the end of a token that is finished (a word running into a non-ASCII letter is not);
-    /// nil when the bytes at `start` are not ASCII.
-    private static func asciiTokens(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        guard let base = bytes.baseAddress, bytes[start] < 0x80 else { return nil }
-        var end = start + lineage_ascii_prefix(base + start, bytes.count - start)
-        if end < bytes.count {
-            while end > start && isWordByte(bytes[end - 1]) { end -= 1 }
+    /// Where the word kernel may stop when it starts at `start` in `text`: the end of the ASCII bytes from
+    /// there on (the whole text when the fold found it all ASCII), moved back to the end of a token that is
+    /// finished (a word running into a non-ASCII letter is not); nil when the byte at `start` is not ASCII.
+    private func wordKernelEnd(from start: Int) -> Int? {
+        if textIsASCII { return textCount }
+        guard text[start] < 0x80 else { return nil }
+        var end = start + lineage_ascii_prefix(text + start, textCount - start)
+        if end < textCount {
+            while end > start && Self.isWordByte(text[end - 1]) { end -= 1 }
         }
         return end
     }

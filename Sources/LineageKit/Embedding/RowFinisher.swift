@@ -1,5 +1,6 @@
-/// The last step of `Embedder.embedOne`, taken for several rows at once: each family block scaled to length
-/// `√(w_f / Σ w)`, then the row scaled to unit length and snapped onto `EmbeddingGrid`.
+/// The last step of embedding an answer, after `Embedder.drainOne`, taken for several rows at once: each
+/// family block scaled to length `√(w_f / Σ w)`, then the row scaled to unit length and snapped onto
+/// `EmbeddingGrid` (`Embedder.scaleToUnit`).
 ///
 /// Why: every norm is a sum of squares taken in column order, one dependent addition after another (the
 /// order fixes the bytes), so one row waits on the adder's latency for ~1000 additions. Eight rows in the
@@ -15,11 +16,9 @@ struct RowFinisher {
     private var waiting: [UnsafeMutablePointer<Float>] = []
 
     init(model: EmbeddingModel) {
-        let total = model.families.reduce(Float(0)) { $0 + ($1.dimensions > 0 ? $1.weight : 0) }
+        let total = model.totalWeight
         blocks = total > 0
-            ? model.families.filter { $0.dimensions > 0 && $0.weight > 0 }.map {
-                ($0.columnOffset..<($0.columnOffset + $0.dimensions), $0.weight / total)
-            }
+            ? model.families.filter { $0.dimensions > 0 && $0.weight > 0 }.map { ($0.columns, $0.weight / total) }
             : []
         dimensions = model.dimensions
         waiting.reserveCapacity(Self.lanes)
@@ -54,11 +53,7 @@ struct RowFinisher {
             }
         }
         let norms = Self.squaredNorms(rows, count: count, columns: 0..<dimensions)
-        for j in 0..<count where norms[j] > 0 {
-            let scale = 1 / norms[j].squareRoot()
-            for d in 0..<dimensions { rows[j][d] *= scale }
-            EmbeddingGrid.snap(rows[j], count: dimensions)
-        }
+        for j in 0..<count { Embedder.scaleToUnit(rows[j], count: dimensions, squaredNorm: norms[j]) }
     }
 
     /// `Σ_d row[d]²` over `columns` in column order, for each of `count` rows (lane j is row j; unused lanes
