@@ -102,7 +102,7 @@ bench: release
 
 ## model: rebuild every bundled n-gram model from its recipe and check each against its committed SHA-256.
 MODEL_DIR := Sources/LineageKit/Embedding/Resources
-BUNDLED_MODELS := ngram-v2 ngram-v1
+BUNDLED_MODELS := ngram-v3 ngram-v2 ngram-v1
 model: release
 	@tmp=$$(mktemp -d) && s=0 && for m in $(BUNDLED_MODELS); do \
 	  $(RELEASE_BIN) model build --recipe scripts/model/$$m.recipe.json --out $$tmp/$$m.lnm && \

@@ -26,6 +26,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [
+                .copy("Embedding/Resources/ngram-v3.lnm"), .copy("Embedding/Resources/ngram-v3.lnm.sha256"),
                 .copy("Embedding/Resources/ngram-v2.lnm"), .copy("Embedding/Resources/ngram-v2.lnm.sha256"),
                 .copy("Embedding/Resources/ngram-v1.lnm"), .copy("Embedding/Resources/ngram-v1.lnm.sha256"),
             ]

@@ -9,7 +9,7 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "A folder of panel recordings (default: the probe set's bundled panel/). Models that are the student or a candidate are left out.")
     var panel: String?
 
-    @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v2; ngram-v1 replays older reports).")
+    @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v3; ngram-v2 and ngram-v1 replay older reports).")
     var model: String?
 
     @Option(help: "Calibration file (default: the probe set's calibration.json).")

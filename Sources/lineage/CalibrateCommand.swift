@@ -5,7 +5,15 @@ import LineageKit
 struct CalibrateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calibrate",
-        abstract: "Fit the score → likelihood-ratio map on labelled pairs and measure its error rates leave-one-student-out."
+        abstract: "Fit the evidence → likelihood-ratio map on labelled pairs and measure its error rates leave-one-student-out.",
+        discussion: """
+        Fits the map that compare and attribute use for this probe set, embedding model and panel, and measures
+        its error rates (false 'distilled', false 'not-distilled', inconclusive) leave-one-student-out, for all
+        pairs and per confidence tier, with each feature alone beside them. Write it with --write into the probe
+        set's folder as calibration.json and every later run on that set uses it (or pass --calibration FILE).
+        With --evaluate FILE nothing is fitted: the given calibration is applied unchanged to these pairs, to see
+        whether it carries over to other prompts or models.
+        """
     )
 
     @Option(help: "Labelled pairs (the format of AlpacaEval's pairs.json).")
@@ -17,21 +25,50 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("write"), help: "Where to write the calibration file (default: print only).")
     var output: String?
 
+    @Option(help: "Comma-separated features the map weighs (default: \(EvidenceFeature.standard.map(\.description).joined(separator: ","))).")
+    var features: String?
+
+    @Option(help: "Ridge penalty on the standardised weights (> 0).")
+    var ridge: Double = LikelihoodRatioFusion.defaultRidge
+
     @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study).")
     var probeSample: Int?
+
+    @Option(help: "Apply this calibration file unchanged to the pairs (no fit) and print its error rates.")
+    var evaluate: String?
 
     @OptionGroup var analysis: AnalysisOptions
 
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
 
+    func validate() throws {
+        guard ridge > 0, ridge.isFinite else { throw ValidationError("--ridge must be a positive number") }
+        if let probeSample, probeSample < 1 { throw ValidationError("--probe-sample must be at least 1") }
+    }
+
     func run() throws {
         let set = try analysis.probeSet()
         let progress = analysis.progress
         let session = analysis.cacheOptions.open()
-        let calibration = try Calibration.fit(pairs: try LabelledPairs.load(path: pairs), recordings: recordings,
-                                              panel: try analysis.panelFiles(for: set), probeSet: set,
-                                              model: try analysis.embeddingModel(), options: analysis.attributionOptions,
+        let labelled = try LabelledPairs.load(path: pairs)
+        let model = try analysis.embeddingModel()
+        if let evaluate {
+            let fixed = try Calibration.load(path: evaluate)
+            let metrics = try fixed.evaluate(pairs: labelled, recordings: recordings, panel: try analysis.panelFiles(for: set),
+                                             probeSet: set, model: model, cache: session?.cache, progress: progress)
+            ProgressLine.finish(progress)
+            session?.printSummary()
+            if json { print(String(decoding: try JSONOutput.data(metrics), as: UTF8.self)); return }
+            print("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
+            Self.printMetrics(metrics)
+            return
+        }
+        let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+        let calibration = try Calibration.fit(pairs: labelled, recordings: recordings,
+                                              panel: try analysis.panelFiles(for: set), probeSet: set, model: model,
+                                              features: chosen ?? EvidenceFeature.standard,
+                                              options: analysis.attributionOptions, ridge: ridge,
                                               probeSample: probeSample, cache: session?.cache, progress: progress)
         ProgressLine.finish(progress)
         session?.printSummary()
@@ -41,15 +78,35 @@ struct CalibrateCommand: ParsableCommand {
             print(String(decoding: data, as: UTF8.self))
             return
         }
-        let m = calibration.metrics
-        print("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); panel \(calibration.panel.count) models")
-        print("leave-one-student-out: AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), Cllr_min \(TextSummary.fmt(m.cllrMin)), EER \(TextSummary.fmt(m.equalErrorRate))")
-        print("right teacher first: \(m.rightTeacherFirst)/\(m.distilledStudents) distilled students")
-        print("verdicts: false 'distilled' \(m.falseDistilled)/\(m.independentPairs), missed \(m.missedDistilled)/\(m.distilledPairs), inconclusive \(m.inconclusive)")
-        print("map: log10 LR = \(String(format: "%.4f", calibration.map.intercept)) + \(String(format: "%.4f", calibration.map.slope)) × score, bounded to [\(TextSummary.fmt(calibration.map.lowerBound)), \(TextSummary.fmt(calibration.map.upperBound))]")
+        let m = calibration.overall
+        print("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
+        print("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
+        Self.printMetrics(calibration.metrics)
+        print("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
+        for row in calibration.featureTable {
+            let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
+            let auc = ["all", "high", "medium"].map { byTier[$0].map { TextSummary.fmt($0.auc) } ?? "–" }.joined(separator: " / ")
+            let first = ["high", "medium"].map { byTier[$0].map { "\($0.rightTeacherFirst)/\($0.distilledStudents)" } ?? "–" }.joined(separator: ", ")
+            print("  \(TextSummary.pad(row.feature, 14)) AUC \(auc)   first \(first)")
+        }
+        let map = calibration.map
+        let terms = zip(map.features, map.weights).map { "\(String(format: "%+.4f", $1))·z(\($0))" }.joined(separator: " ")
+        print("map: log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
+        print("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
         for pair in calibration.pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
-            print("  \(TextSummary.pad(pair.student, 22))\(TextSummary.pad(pair.teacher, 22))\(pair.distilled ? "distilled  " : "independent")  score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
+            print("  \(TextSummary.pad(pair.student, 30))\(TextSummary.pad(pair.teacher, 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
         }
         if let output { print("calibration written to \(output)") }
+    }
+
+    /// One line per tier: discrimination, then both error rates and the inconclusive rate.
+    static func printMetrics(_ metrics: [CalibrationMetrics]) {
+        func share(_ count: Int, _ total: Int) -> String {
+            total > 0 ? "\(count)/\(total) (\(String(format: "%.1f", 100 * Double(count) / Double(total))) %)" : "–"
+        }
+        for m in metrics {
+            print("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
+            print("          false 'distilled' \(share(m.falseDistilled, m.independentPairs)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
+        }
     }
 }

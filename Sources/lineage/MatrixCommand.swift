@@ -19,7 +19,7 @@ struct MatrixCommand: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v2; ngram-v1 replays older reports).")
+    @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v3; ngram-v2 and ngram-v1 replay older reports).")
     var model: String?
 
     @Option(help: "Worker threads for featurizing (default: all cores).")

@@ -6,13 +6,13 @@ struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
         abstract: "Inspect or rebuild the n-gram embedding model.",
-        subcommands: [Info.self, Build.self]
+        subcommands: [Info.self, Build.self, Embed.self]
     )
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print the model's version, dimensions, families and SHA-256.")
 
-        @Option(help: "Model file, or a bundled model's name (default: the bundled ngram-v2).")
+        @Option(help: "Model file, or a bundled model's name (default: the bundled ngram-v3).")
         var model: String?
 
         func run() throws {
@@ -34,7 +34,7 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Build a model file from a recipe (reproducibly).")
 
         @Option(help: "Recipe JSON (families, seeds, IDF corpus).")
-        var recipe: String = "scripts/model/ngram-v2.recipe.json"
+        var recipe: String = "scripts/model/ngram-v3.recipe.json"
 
         @Option(help: "Where to write the model file.")
         var out: String
@@ -55,6 +55,44 @@ struct ModelCommand: ParsableCommand {
             let model = fitter.fittedModel()
             try model.serialized().write(to: URL(fileURLWithPath: out))
             print("wrote \(out): \(model.version), \(model.dimensions) dims, IDF on \(model.documents) answers of \(corpus.count) files, sha256 \(model.sha256)")
+        }
+    }
+
+    /// Writes each recording's embedding matrix as raw Float32, for research scripts that study the
+    /// model's families outside the engine (scripts/research/).
+    struct Embed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write recordings' embeddings as raw little-endian Float32 (probes × dimensions) for research.")
+
+        @Option(help: "Model file, or a bundled model's name (default: the bundled model).")
+        var model: String?
+
+        @OptionGroup var input: InputOptions
+
+        @Option(help: "Folder to write <model>.f32 files and index.json into.")
+        var out: String
+
+        @Argument(help: "Recording files.")
+        var files: [String]
+
+        func run() throws {
+            let m = try EmbeddingModel.load(path: model)
+            let set = try ProbeSet.resolve(input.probes)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let embedded = try Embedder(model: m).embed(files: files, probeSet: set, format: input.inputFormat)
+            var index: [[String: Any]] = []
+            for recording in embedded {
+                let bytes = recording.embeddings.values.withUnsafeBufferPointer { Data(buffer: $0) }
+                try bytes.write(to: URL(fileURLWithPath: "\(out)/\(recording.model).f32"))
+                index.append(["model": recording.model, "answered": recording.answered])
+            }
+            let families = Dictionary(uniqueKeysWithValues: m.families.map {
+                ($0.family.description, [$0.columnOffset, $0.columnOffset + $0.dimensions]) })
+            let document: [String: Any] = ["model": m.version, "sha256": m.sha256, "probes": set.probes.count,
+                                           "dimensions": m.dimensions, "families": families, "recordings": index]
+            try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])
+                .write(to: URL(fileURLWithPath: "\(out)/index.json"))
+            print("wrote \(embedded.count) embeddings (\(set.probes.count) × \(m.dimensions)) to \(out)")
         }
     }
 }

@@ -167,15 +167,25 @@ public struct Embedder: Sendable {
         EmbeddingGrid.snap(row, count: count)
     }
 
-    /// The given columns of `matrix`, each row renormalised (zero rows stay zero).
-    static func columnsNormalized(_ matrix: Matrix, _ columns: Range<Int>) -> Matrix {
-        var out = Matrix(rows: matrix.rows, columns: columns.count)
-        for r in 0..<matrix.rows {
-            for (k, c) in columns.enumerated() { out.values[r * columns.count + k] = matrix.values[r * matrix.columns + c] }
-            out.values.withUnsafeMutableBufferPointer { values in
-                if let base = values.baseAddress { normalize(base + r * columns.count, count: columns.count) }
+    /// The given columns of `matrix` side by side, each row renormalised (zero rows stay zero).
+    static func columnsNormalized(_ matrix: Matrix, _ ranges: [Range<Int>]) -> Matrix {
+        let width = ranges.reduce(0) { $0 + $1.count }
+        var out = Matrix(rows: matrix.rows, columns: width)
+        out.values.withUnsafeMutableBufferPointer { values in
+            guard let base = values.baseAddress else { return }
+            for r in 0..<matrix.rows {
+                var k = 0
+                for range in ranges {
+                    for c in range { base[r * width + k] = matrix.values[r * matrix.columns + c]; k += 1 }
+                }
+                normalize(base + r * width, count: width)
             }
         }
         return out
+    }
+
+    /// The given columns of `matrix`, each row renormalised (zero rows stay zero).
+    static func columnsNormalized(_ matrix: Matrix, _ columns: Range<Int>) -> Matrix {
+        columnsNormalized(matrix, [columns])
     }
 }

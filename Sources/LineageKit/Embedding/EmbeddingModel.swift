@@ -22,10 +22,10 @@ public struct EmbeddingModel: Sendable {
     /// The format `serialized()` writes: 1 unless a family samples its n-grams.
     var fileFormat: UInt32 { families.contains { $0.sampleShift != 0 } ? 2 : 1 }
     /// The resource name of the model shipped with Lineage, the default of every command.
-    public static let bundledName = "ngram-v2"
+    public static let bundledName = "ngram-v3"
     /// Every model shipped with Lineage, the default first: earlier ones stay so that a report made with
     /// them can be replayed (`--model ngram-v1`).
-    public static let bundledNames = [bundledName, "ngram-v1"]
+    public static let bundledNames = [bundledName, "ngram-v2", "ngram-v1"]
 
     public var name: String
     public var projectionSeed: UInt64

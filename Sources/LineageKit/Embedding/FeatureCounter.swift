@@ -27,6 +27,8 @@ final class FeatureCounter {
     private let styleView = TextNormalizer(lowercase: false)
     private let characters: FamilyLayout?
     private let words: FamilyLayout?
+    /// The model's structure families, indexed by raw value (nil where the model lacks one).
+    private let structureLayouts: [FamilyLayout?]
     /// Whether the AVX-512 kernels stand in for the Swift loops (same bytes either way).
     let vectorKernels: Bool
 
@@ -74,6 +76,11 @@ final class FeatureCounter {
         runs.vectorKernels = vectorKernels
         characters = model.layout(.characters)
         words = model.layout(.words)
+        var structure = [FamilyLayout?](repeating: nil, count: 16)
+        for layout in model.families where layout.dimensions > 0 && layout.family.isStructure {
+            structure[Int(layout.family.rawValue)] = layout
+        }
+        structureLayouts = structure
         textCapacity = 1 << 14
         text = .allocate(capacity: textCapacity + Self.padding)
         let buckets = max(1, model.bucketCount)
@@ -113,6 +120,7 @@ final class FeatureCounter {
         distinctCount = 0
         segments.removeAll(keepingCapacity: true)
         if characters != nil || words != nil { normalizeContent(answer) }
+        structureTokenized = false
         for layout in model.families where layout.dimensions > 0 {
             let start = distinctCount
             switch layout.family {
@@ -120,14 +128,30 @@ final class FeatureCounter {
                 tallyIDs(textIsASCII ? countASCIICharacters(layout) : countCharacters(layout))
             case .words:
                 tallyIDs(countWords(layout))
-            case .style:
-                styleView.normalize(answer, into: &styleText)
-                var sink = HashingStyleSink(counter: self, layout: layout)
-                styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: $0, into: &sink) }
+            default:
+                if !structureTokenized { tokenizeStructure(answer) }
+                for bucket in structureBuckets[Int(layout.family.rawValue)] { add(bucket) }
             }
             segments.append((layout, start..<distinctCount))
         }
         cellsHoldCounts = true
+    }
+
+    /// The style view's tokens of the current answer as buckets, per structure family (indexed by the
+    /// family's raw value): one tokenizer pass feeds every structure family, each in token order. The
+    /// arrays keep their capacity from answer to answer.
+    private var structureBuckets: [[UInt32]] = Array(repeating: [], count: 16)
+    private var structureTokenized = false
+
+    private func tokenizeStructure(_ answer: String) {
+        for k in structureBuckets.indices { structureBuckets[k].removeAll(keepingCapacity: true) }
+        styleView.normalize(answer, into: &styleText)
+        // The sink takes the arrays over (a swap, not a copy), so appending to them does not copy them.
+        var sink = HashingStyleSink(layouts: structureLayouts, buckets: [])
+        swap(&sink.buckets, &structureBuckets)
+        styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: $0, into: &sink) }
+        swap(&sink.buckets, &structureBuckets)
+        structureTokenized = true
     }
 
     /// Whether the cells hold the counts of the last answer (set by `tally`, cleared by `drain`/`collect`).
@@ -561,19 +585,35 @@ final class FeatureCounter {
     }
 }
 
-/// Feeds style tokens into a `FeatureCounter` as hashed buckets.
+/// Hashes style tokens into the buckets of every structure family that takes them (`StyleTokenizer.classes`):
+/// `style` takes all, each other structure family one class.
 struct HashingStyleSink: StyleSink {
-    let counter: FeatureCounter
-    let layout: FamilyLayout
+    let layouts: [FamilyLayout?]
+    var buckets: [[UInt32]]
 
     mutating func token(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool) {
-        var h = StableHash(seed: layout.seed)
+        let (primary, alsoMarkdown) = StyleTokenizer.classes(tag, valueCount: bytes.count)
+        feed(.style, tag, bytes, lowercased)
+        feed(primary, tag, bytes, lowercased)
+        if alsoMarkdown { feed(.markdown, tag, bytes, lowercased) }
+    }
+
+    @inline(__always)
+    private mutating func feed(_ family: FeatureFamily, _ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>,
+                               _ lowercased: Bool) {
+        guard let layout = layouts[Int(family.rawValue)] else { return }
+        buckets[Int(family.rawValue)].append(layout.bucket(Self.hash(tag, bytes, lowercased: lowercased, seed: layout.seed)))
+    }
+
+    @inline(__always)
+    static func hash(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool, seed: UInt64) -> UInt64 {
+        var h = StableHash(seed: seed)
         h.add(UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount))
         if lowercased {
             for b in bytes { h.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
         } else {
             h.add(bytes)
         }
-        counter.add(layout.bucket(h.value))
+        return h.value
     }
 }

@@ -71,13 +71,13 @@ public struct ModelRecipe: Sendable, Codable, Equatable {
         var buckets = 0, columns = 0
         for f in families {
             guard let family = FeatureFamily(name: f.family) else {
-                throw EmbeddingModelError(path: name, "unknown family \"\(f.family)\" (char, word, style)")
+                throw EmbeddingModelError(path: name, "unknown family \"\(f.family)\" (\(FeatureFamily.allCases.map(\.description).joined(separator: ", ")))")
             }
             guard f.buckets > 0, f.dimensions >= 0, f.weight >= 0, f.minN >= 1, f.minN <= f.maxN else {
                 throw EmbeddingModelError(path: name, "family \(f.family) has invalid parameters")
             }
             guard FamilyLayout.isValidSampleShift(f.sampleShift, for: family) else {
-                throw EmbeddingModelError(path: name, "family \(f.family): sample_shift must be 0...\(FamilyLayout.maximumSampleShift), and 0 for style")
+                throw EmbeddingModelError(path: name, "family \(f.family): sample_shift must be 0...\(FamilyLayout.maximumSampleShift), and 0 for the structure families")
             }
             layouts.append(FamilyLayout(family: family, seed: f.seed, bucketOffset: buckets, bucketCount: f.buckets,
                                         columnOffset: columns, dimensions: f.dimensions, weight: f.weight,

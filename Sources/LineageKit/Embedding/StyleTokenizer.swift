@@ -32,6 +32,29 @@ public enum StyleTokenizer {
 
     private static let phraseBytes: [[UInt8]] = phrases.map { Array($0.utf8) }
 
+    /// The structure families a token of `tag` (with `value` after it) feeds, beside `style`, which takes
+    /// every token: `md:` → markdown; `line:` → line starts, and markdown too when the opener is a
+    /// markdown marker (a header, list item, fence, quote, table row or bold lead; not a word or a number);
+    /// `first:`/`last:` → edges; `phrase:` → phrases; `len:`/`lines:`/`listfrac:` → shape.
+    static func classes(_ tag: StaticString, valueCount: Int) -> (primary: FeatureFamily, alsoMarkdown: Bool) {
+        let bytes = UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount)
+        func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : 0 }
+        switch at(0) {
+        case 0x6D: return (.markdown, false) // md:
+        case 0x66: return (.edges, false) // first:
+        case 0x70: return (.phrases, false) // phrase:
+        default: break
+        }
+        // l…: line:, line:0, line:w:, last:, len:, lines:, listfrac:
+        switch (at(1), at(2), at(4)) {
+        case (0x61, _, _): return (.edges, false) // last:
+        case (0x69, 0x6E, 0x3A): // line:…
+            let structural = bytes.count == 5 || (bytes.count == 6 && at(5) == 0x30 && valueCount > 0)
+            return (.lineStarts, structural)
+        default: return (.shape, false) // len:, lines:, listfrac:
+        }
+    }
+
     /// The readable style tokens of `answer` (tag and value), in the order the featurizer hashes them.
     public static func tokens(of answer: String) -> [String] {
         var view: [UInt8] = []

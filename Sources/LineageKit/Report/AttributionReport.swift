@@ -33,12 +33,15 @@ enum AttributionReport {
             case .notDistilled: headline = compare ? "\(student) does not look distilled from \(best.model)." : "\(student) does not look distilled from any of the candidates."
             case .inconclusive: headline = compare ? "Inconclusive: the data do not decide whether \(student) was distilled from \(best.model)." : "Inconclusive: \(best.model) ranks first, but the evidence does not decide."
             }
-            let detail = "log10 LR = \(Markup.number(best.log10LikelihoodRatio)) (LR \(lrText(lr)) : 1) — \(best.verbal). Score \(Markup.number(best.score)) panel sd [95% CI \(Markup.number(best.statistics.scoreInterval.low)), \(Markup.number(best.statistics.scoreInterval.high))]; p = \(Markup.pValue(best.pValue)), Holm-adjusted p = \(Markup.pValue(best.pValueHolm))." + (calibrated ? "" : " No calibration was available, so the likelihood ratio is 1 by construction and no verdict but 'inconclusive' is possible.")
+            var detail = "log10 LR = \(Markup.number(best.log10LikelihoodRatio)) (LR \(lrText(lr)) : 1) — \(best.verbal). Calibrated score \(Markup.number(best.score)); n-gram impostor score \(Markup.number(best.statistics.impostor.score)) panel sd [95% CI \(Markup.number(best.statistics.scoreInterval.low)), \(Markup.number(best.statistics.scoreInterval.high))]; p = \(Markup.pValue(best.pValue)), Holm-adjusted p = \(Markup.pValue(best.pValueHolm)) (supporting statistics; they do not gate the verdict)." + (calibrated ? "" : " No calibration was available, so the likelihood ratio is 1 by construction and no verdict but 'inconclusive' is possible.")
+            if let reasons = best.inconclusiveReasons {
+                detail += " Inconclusive whatever the score, because the evidence is outside what the calibration covers: " + reasons.joined(separator: "; ") + "."
+            }
             doc.blocks.append(.answer(verdict: best.verdict, headline: headline, detail: detail))
             let map = result.calibration.map
             let upper = min(result.options.decisionLog10LR, map.upperBound)
             let lower = max(-result.options.decisionLog10LR, map.lowerBound)
-            var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))) and Holm-adjusted p ≤ \(result.options.alpha); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between is 'inconclusive'."
+            var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between, or evidence outside what the calibration covers (fewer than \(result.calibration.supported.minimumProbes) probes compared, answers of unusual length, echoed prompts), is 'inconclusive'."
             if upper < result.options.decisionLog10LR || lower > -result.options.decisionLog10LR {
                 rule += " The calibration rests on \(map.distilledPairs) distilled and \(map.independentPairs) independent pairs, so it cannot state LRs beyond 1/\(lrText(pow(10, -map.lowerBound)))…\(lrText(pow(10, map.upperBound))); where that bound is nearer to 1 than 10, reaching it counts."
             }
@@ -55,19 +58,28 @@ enum AttributionReport {
 
         // 3. The method.
         doc.blocks.append(.heading("How this was decided"))
-        doc.blocks.append(.paragraph("Every answer is turned into a vector of its word and character n-grams (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions), and two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. Similarity alone misleads: every model shares topic, length and phrasing habits with many others. So the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: score = (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. A calibration on labelled pairs of known distilled and independent models maps the score to a likelihood ratio: how much more probable this score is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted. See docs/METHOD.md and scripts/research/FINDINGS.md."))
+        doc.blocks.append(.paragraph("Every answer is turned into vectors (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions): one of its word and character n-grams (what it says) and one per structure family (how it is shaped: markdown, how lines open, how it opens and closes, stock phrases, length and layout). Two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. For the n-grams, the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. For the structure families, each prompt's typical answer (the panel's mean vector) is first taken away, so that what the prompt asks for (a list, a table) does not count as likeness. A calibration on labelled pairs of known distilled and independent models weighs these features into one likelihood ratio by logistic-regression fusion (Brümmer et al. 2007): how much more probable this evidence is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The features weighed: \(result.calibration.map.features.joined(separator: ", ")). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted; it is reported, not used for the verdict. See docs/METHOD.md and scripts/research/FINDINGS.md."))
 
         // 4. Known error rates.
         doc.blocks.append(.heading("How often this configuration errs"))
         let rates = result.calibration.errorRates
         if calibrated {
-            doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student."))
+            doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) of probe set \(result.calibration.probeSet) with embedding model \(result.calibration.embeddingModel) and a \(result.calibration.panelSize)-model panel, from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student." + (result.calibration.studentInCalibration ? " \(student) is itself one of the calibration's labelled students: these rates include its own pairs (judged without them), so this case is not independent of the error-rate study." : "")))
+            var tierRows: [[String]] = []
+            for tier in [rates] + result.calibration.errorRatesByTier {
+                tierRows.append([tier.tier, "\(tier.falseDistilled) of \(tier.independentPairs) (\(Markup.percent(tier.falseDistilledRate)))",
+                                 "\(tier.falseNotDistilled) of \(tier.distilledPairs) (\(Markup.percent(tier.falseNotDistilledRate)))",
+                                 "\(tier.trueDistilled) of \(tier.distilledPairs)", "\(tier.inconclusive) of \(tier.pairs) (\(Markup.percent(tier.inconclusiveRate)))",
+                                 Markup.number(tier.auc, 3)])
+            }
+            doc.blocks.append(.table(header: ["pairs", "false 'distilled' (independent pairs)", "false 'not-distilled' (distilled pairs)", "distilled pairs found", "inconclusive", "AUC"], rows: tierRows))
             doc.blocks.append(.table(header: ["measure", "value", "meaning"], rows: [
                 ["AUC", Markup.number(rates.auc, 3), "chance that a distilled pair outscores an independent one (1 = perfect)"],
                 ["EER", Markup.number(rates.equalErrorRate, 3), "error rate where false 'distilled' and missed distillation are equally frequent"],
                 ["Cllr", Markup.number(rates.cllr, 3), "cost of the likelihood ratios in bits (0 perfect, 1 uninformative); Cllr_min \(Markup.number(rates.cllrMin, 3))"],
                 ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs)", "independent pairs that got the verdict 'distilled'"],
                 ["missed", "\(rates.missedDistilled) of \(rates.distilledPairs)", "distilled pairs that did not get 'distilled'"],
+                ["false 'not-distilled'", "\(rates.falseNotDistilled) of \(rates.distilledPairs)", "distilled pairs wrongly exonerated"],
                 ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
                 ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
             ]))

@@ -47,6 +47,12 @@ enum Markup {
         return String(format: "%.\(digits)f", value)
     }
 
+    /// A rate as a percentage with one decimal ("n/a" when not finite).
+    static func percent(_ rate: Double) -> String {
+        guard rate.isFinite else { return "n/a" }
+        return String(format: "%.1f %%", rate * 100)
+    }
+
     /// A p-value: two significant digits, and "< 0.0001" below that.
     static func pValue(_ value: Double) -> String {
         guard value.isFinite else { return "n/a" }

@@ -2,7 +2,7 @@
 /// of the ranking plot), and the evidence exhibits for the top-ranked candidate.
 public struct ReportAnalysis: Sendable, Codable, Equatable {
     /// Each panel model scored as if it were a candidate, against the rest of the panel: where an
-    /// unrelated model's score falls. (Same `ImpostorScore.compute` as the candidates, leave-one-out panel.)
+    /// unrelated model's score falls (the candidates' calibrated score, leave-one-out panel).
     public var panelScores: [PanelModelScore]
     /// The candidate the exhibits are about (the top-ranked one).
     public var exhibitCandidate: String
@@ -21,10 +21,13 @@ public struct ReportAnalysis: Sendable, Codable, Equatable {
         let recordings = [run.student] + run.candidates + run.panel
         let tensor = run.tensor
         let panel = Array((1 + run.candidates.count)..<recordings.count)
+        let map = run.result.calibration.map
         let panelScores = panel.map { m -> PanelModelScore in
             let rest = panel.filter { $0 != m }
-            let score = ImpostorScore.compute(tensor, student: 0, candidate: m, panel: rest)
-            return PanelModelScore(model: recordings[m].model, score: score.score, meanCosine: score.meanCosine)
+            let impostor = ImpostorScore.compute(tensor, student: 0, candidate: m, panel: rest)
+            let score = map.features.isEmpty ? impostor.score
+                : map.score(run.context.evidence(run.features, student: 0, candidate: m, panel: rest))
+            return PanelModelScore(model: recordings[m].model, score: score, meanCosine: impostor.meanCosine)
         }.sorted { ($0.score, $1.model) > ($1.score, $0.model) }
         let top = run.result.ranking.first?.model ?? run.candidates.first?.model ?? ""
         let topIndex = 1 + (run.candidates.firstIndex { $0.model == top } ?? 0)

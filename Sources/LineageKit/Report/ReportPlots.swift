@@ -60,9 +60,11 @@ enum ReportPlots {
         let bottom = top + rowHeight * Double(rows.count + 1)
         var canvas = SVGCanvas(width: 720, height: bottom + 50)
         let left = 200.0, right = 700.0
-        canvas.text(20, 22, "Candidate scores (panel standard deviations) with 95% bootstrap intervals", size: 13, weight: "bold")
+        // The bootstrap interval is of the n-gram impostor score: drawn only when that is the plotted score.
+        let intervals = result.calibration.map.features.isEmpty
+        canvas.text(20, 22, intervals ? "Candidate scores (panel standard deviations) with 95% bootstrap intervals" : "Candidate scores (calibrated log10 LR) against the panel's", size: 13, weight: "bold")
         var values = panelScores.map(\.score) + rows.map(\.score)
-        values += rows.flatMap { [$0.statistics.scoreInterval.low, $0.statistics.scoreInterval.high] }
+        if intervals { values += rows.flatMap { [$0.statistics.scoreInterval.low, $0.statistics.scoreInterval.high] } }
         let finite = values.filter(\.isFinite)
         let low = min(finite.min() ?? -2, -2), high = max(finite.max() ?? 2, 2)
         let pad = (high - low) * 0.05
@@ -71,11 +73,11 @@ enum ReportPlots {
             canvas.line(x(tick), top - 6, x(tick), bottom, stroke: "#e3e3e3")
             canvas.text(x(tick), bottom + 16, LinearScale.label(tick), size: 10, anchor: .middle)
         }
-        canvas.text((left + right) / 2, bottom + 36, "score = (similarity − panel mean) / panel sd", size: 11, anchor: .middle)
+        canvas.text((left + right) / 2, bottom + 36, result.calibration.map.features.isEmpty ? "score = (similarity − panel mean) / panel sd" : "score = calibrated log10 likelihood ratio (before its bounds)", size: 11, anchor: .middle)
         canvas.line(x(0), top - 6, x(0), bottom, stroke: "#999", dash: "3,3")
-        let map = result.calibration.map
-        if map.slope > 0 {
-            let threshold = (result.options.decisionLog10LR - map.intercept) / map.slope
+        // The score is the calibrated log10 LR before its bounds, so the decision threshold sits at its value.
+        if !result.calibration.map.features.isEmpty {
+            let threshold = min(result.options.decisionLog10LR, result.calibration.map.upperBound)
             if threshold.isFinite, threshold > low - pad, threshold < high + pad {
                 canvas.line(x(threshold), top - 6, x(threshold), bottom, stroke: accent, dash: "5,3", opacity: 0.7)
                 canvas.text(x(threshold) + 3, top - 10, "LR = \(LinearScale.label(pow(10, result.options.decisionLog10LR)))", size: 10, fill: accent)
@@ -93,7 +95,7 @@ enum ReportPlots {
             let colour = row.verdict == .distilled ? accent : (row.verdict == .notDistilled ? blue : "#333")
             canvas.text(left - 8, cy + 4, "\(row.rank). \(row.model)", size: 11, anchor: .end)
             let ci = row.statistics.scoreInterval
-            if ci.low.isFinite, ci.high.isFinite {
+            if intervals, ci.low.isFinite, ci.high.isFinite {
                 canvas.line(x(ci.low), cy, x(ci.high), cy, stroke: colour, width: 2)
                 canvas.line(x(ci.low), cy - 4, x(ci.low), cy + 4, stroke: colour, width: 1.5)
                 canvas.line(x(ci.high), cy - 4, x(ci.high), cy + 4, stroke: colour, width: 1.5)

@@ -39,6 +39,16 @@ public enum Attribution {
     /// The smallest panel that makes a standard deviation meaningful.
     public static let minimumPanel = 5
 
+    /// Refuses features whose family the embedding model lacks (a calibration fitted with another model).
+    static func checkFeatures(_ features: [EvidenceFeature], model: EmbeddingModel) throws(AttributionError) {
+        for feature in features {
+            guard let family = feature.family else { continue }
+            guard model.layout(family) != nil else {
+                throw AttributionError(description: "the calibration weighs \(feature), but the embedding model \(model.version) has no \(family) family: use the model the calibration was fitted with (or re-run `lineage calibrate`)")
+            }
+        }
+    }
+
     public static func run(_ request: AttributionRequest,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionResult {
         try runKeepingInputs(request, progress: progress).result
@@ -69,30 +79,44 @@ public enum Attribution {
         guard panel.count >= minimumPanel else {
             throw AttributionError(description: "the panel has \(panel.count) models once the student and candidates are left out; at least \(minimumPanel) are needed")
         }
+        let features = try request.calibration.features
+        try checkFeatures(features, model: request.model)
         progress?("embedding \(2 + candidates.count + panel.count - 1) recordings")
         let all = [student] + candidates + panel
+        let panelIndices = Array((1 + candidates.count)..<all.count)
         let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model),
                                      divergencesFor: Set(0...candidates.count),
+                                     structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
                                      cache: request.cache.map { ($0, set, request.inputFormat) })
-        let panelIndices = Array((1 + candidates.count)..<all.count)
+        let map = request.calibration.map
+        let calibrated = !map.features.isEmpty
+        let supported = request.calibration.supported
+        let studentProfile = AnswerProfile(student, probeSet: set)
         progress?("scoring \(candidates.count) candidate(s)")
         var assessments: [CandidateAssessment] = []
         for (k, candidate) in candidates.enumerated() {
             let statistics = context.statistics(student: 0, candidate: 1 + k, panel: panelIndices,
                                                 options: request.options, seed: request.options.seed &+ UInt64(k) &* 7919)
-            let log10LR = request.calibration.map.log10LikelihoodRatio(statistics.impostor.score)
+            let x = context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices)
+            let score = calibrated ? map.score(x) : statistics.impostor.score
+            let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
+            let evidence = features.indices.map { j in
+                EvidenceValue(feature: features[j].description, value: x[j],
+                              contribution: calibrated && x[j].isFinite ? map.weights[j] * (x[j] - map.means[j]) / map.scales[j] : 0)
+            }
+            let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
+                                            candidate: AnswerProfile(candidate, probeSet: set),
+                                            studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(
-                model: candidate.model, source: candidate.source, rank: 0, score: statistics.impostor.score,
+                model: candidate.model, source: candidate.source, rank: 0, score: score,
                 log10LikelihoodRatio: log10LR, verbal: VerbalScale.phrase(log10LR: log10LR),
-                pValue: statistics.impostor.pValue, pValueHolm: 1, verdict: .inconclusive, statistics: statistics))
+                pValue: statistics.impostor.pValue, pValueHolm: 1,
+                verdict: Verdict.decide(log10LR: log10LR, options: request.options, bounds: map.bounds,
+                                        sufficient: reasons.isEmpty),
+                inconclusiveReasons: reasons.isEmpty ? nil : reasons, evidence: evidence, statistics: statistics))
         }
         let adjusted = MultipleTesting.holm(assessments.map(\.pValue))
-        for k in assessments.indices {
-            assessments[k].pValueHolm = adjusted[k]
-            assessments[k].verdict = Verdict.decide(log10LR: assessments[k].log10LikelihoodRatio,
-                                                    adjustedPValue: adjusted[k], options: request.options,
-                                                    bounds: request.calibration.map.bounds)
-        }
+        for k in assessments.indices { assessments[k].pValueHolm = adjusted[k] }
         assessments.sort { ($0.score, $1.model) > ($1.score, $0.model) }
         for k in assessments.indices { assessments[k].rank = k + 1 }
         let result = AttributionResult(
@@ -101,10 +125,11 @@ public enum Attribution {
             probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
                                                dimensions: request.model.dimensions),
-            calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model)),
+            calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model),
+                                                       student: student.model),
             options: request.options)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
-                              tensor: context.tensor)
+                              tensor: context.tensor, context: context, features: features)
     }
 }
 
@@ -116,4 +141,7 @@ public struct AttributionRun: Sendable {
     public var panel: [AlignedRecording]
     /// Per-probe similarities of [student] + candidates + panel, in that order.
     public var tensor: ProbeSimilarityTensor
+    /// Everything the pair features are computed from (the report scores panel models with it).
+    var context: ScoringContext
+    var features: [EvidenceFeature]
 }

@@ -4,7 +4,7 @@ public struct AttributionOptions: Sendable, Codable, Equatable {
     public var seed: UInt64 = 20_251_122
     public var bootstrapResamples: Int = 1000
     public var permutations: Int = 200
-    /// Family-wise significance level for the Holm-adjusted p-values.
+    /// Family-wise significance level at which the Holm-adjusted p-values are read (supporting statistics only).
     public var alpha: Double = 0.05
     /// |log10 LR| below this is `inconclusive`: 1 is "moderate support" on the ENFSI scale (LR 10).
     public var decisionLog10LR: Double = 1
@@ -23,16 +23,22 @@ public enum Verdict: String, Sendable, Codable {
     case notDistilled = "not-distilled"
     case inconclusive
 
-    /// `distilled` needs a likelihood ratio of at least 10^threshold for distillation *and* a
-    /// Holm-adjusted p-value under alpha against the panel; `not-distilled` needs an LR of at most
-    /// 10^−threshold; anything between is inconclusive, which is an answer, not a failure.
+    /// `distilled` needs a calibrated likelihood ratio of at least 10^threshold for distillation,
+    /// `not-distilled` one of at most 10^−threshold; anything between is inconclusive, which is an answer,
+    /// not a failure. The rule's error rates are those measured leave-one-student-out by `calibrate` and
+    /// stated beside every verdict. p-values are reported as supporting statistics but do not gate the
+    /// verdict: against a panel that holds other students of the same teachers, a true teacher is rarely
+    /// extreme, so a p-value gate made `distilled` unreachable (docs/METHOD.md).
     /// A calibration fitted on few pairs cannot state LRs beyond its bounds; where a bound is nearer
     /// to 1 than the threshold, reaching the bound is the strongest support it can give, and counts.
-    public static func decide(log10LR: Double, adjustedPValue: Double, options: AttributionOptions,
-                              bounds: ClosedRange<Double> = -Double.infinity...Double.infinity) -> Verdict {
+    /// Evidence the calibration does not cover (`EvidenceSufficiency`) is always inconclusive.
+    public static func decide(log10LR: Double, options: AttributionOptions,
+                              bounds: ClosedRange<Double> = -Double.infinity...Double.infinity,
+                              sufficient: Bool = true) -> Verdict {
+        guard sufficient else { return .inconclusive }
         let upper = min(options.decisionLog10LR, bounds.upperBound)
         let lower = max(-options.decisionLog10LR, bounds.lowerBound)
-        if upper > 0, log10LR >= upper, adjustedPValue <= options.alpha { return .distilled }
+        if upper > 0, log10LR >= upper { return .distilled }
         if lower < 0, log10LR <= lower { return .notDistilled }
         return .inconclusive
     }

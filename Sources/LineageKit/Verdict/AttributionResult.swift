@@ -42,7 +42,15 @@ public struct PerProbeSimilarity: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey { case candidate, panelMean = "panel_mean", panelMax = "panel_max" }
 }
 
-/// One candidate teacher's assessment.
+/// One feature's value for a pair, and its share of the score (weight · standardised value, log10 units).
+public struct EvidenceValue: Sendable, Codable, Equatable {
+    public var feature: String
+    public var value: Double
+    public var contribution: Double
+}
+
+/// One candidate teacher's assessment. `score` is the calibrated score (the fused log10 LR before its
+/// bounds; without a calibration, the n-gram impostor score), `pValue` the n-gram impostor p-value.
 public struct CandidateAssessment: Sendable, Codable, Equatable {
     public var model: String
     public var source: String
@@ -53,11 +61,16 @@ public struct CandidateAssessment: Sendable, Codable, Equatable {
     public var pValue: Double
     public var pValueHolm: Double
     public var verdict: Verdict
+    /// Why the evidence was not enough for a verdict (absent when it was): `EvidenceSufficiency`.
+    public var inconclusiveReasons: [String]?
+    /// The features the score weighs, by name, with this pair's values.
+    public var evidence: [EvidenceValue]
     public var statistics: PairStatistics
 
     enum CodingKeys: String, CodingKey {
         case model, source, rank, score, log10LikelihoodRatio = "log10_likelihood_ratio", verbal
-        case pValue = "p_value", pValueHolm = "p_value_holm", verdict, statistics
+        case pValue = "p_value", pValueHolm = "p_value_holm", verdict, inconclusiveReasons = "inconclusive_reasons"
+        case evidence, statistics
     }
 }
 
@@ -98,12 +111,27 @@ public struct EmbeddingReference: Sendable, Codable, Equatable {
 public struct CalibrationReference: Sendable, Codable, Equatable {
     public var path: String
     public var sha256: String
-    public var map: LikelihoodRatioCalibration
-    /// The leave-one-student-out error rates of this configuration on its labelled pairs.
+    /// The configuration it was fitted on: probe set, embedding model, panel size.
+    public var probeSet: String
+    public var embeddingModel: String
+    public var panelSize: Int
+    public var map: LikelihoodRatioFusion
+    /// The leave-one-student-out error rates of this configuration on all its labelled pairs, and per
+    /// confidence tier.
     public var errorRates: CalibrationMetrics
+    public var errorRatesByTier: [CalibrationMetrics]
+    /// The evidence those error rates speak for.
+    public var supported: EvidenceSufficiency
+    /// Whether the student is one of the calibration's labelled students: its error rates then include
+    /// this very student's pairs (judged without them, leave-one-student-out).
+    public var studentInCalibration: Bool = false
     /// How this run differs from the configuration the calibration was fitted on (probe set, embedding
     /// model, panel); empty when it is the same. Where it differs, the stated error rates are not this run's.
     public var mismatches: [String] = []
 
-    enum CodingKeys: String, CodingKey { case path, sha256, map, errorRates = "error_rates", mismatches }
+    enum CodingKeys: String, CodingKey {
+        case path, sha256, probeSet = "probe_set", embeddingModel = "embedding_model", panelSize = "panel_size", map
+        case errorRates = "error_rates", errorRatesByTier = "error_rates_by_tier", supported
+        case studentInCalibration = "student_in_calibration", mismatches
+    }
 }

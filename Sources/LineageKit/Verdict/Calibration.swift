@@ -1,78 +1,43 @@
 import Foundation
 
-/// Labelled pairs, in the format of AlpacaEval's `pairs.json`.
-public struct LabelledPairs: Sendable, Codable {
-    public var candidates: [String]
-    public var pairs: [LabelledPair]
-
-    public static func load(path: String) throws -> LabelledPairs {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "cannot read: \(error.localizedDescription)")
-        }
-        do { return try JSONDecoder().decode(LabelledPairs.self, from: data) } catch {
-            throw InputError(.malformedJSON, at: SourceLocation(path: path),
-                             "not a pairs file ({\"candidates\": [...], \"pairs\": [{\"student\", \"teacher\", \"distilled\"}]}): \(error)")
-        }
-    }
-}
-
-public struct LabelledPair: Sendable, Codable, Equatable {
-    public var student: String
-    public var teacher: String
-    public var distilled: Bool
-    public var evidence: String?
-}
-
-/// How well a configuration separates distilled from independent pairs, out of sample
-/// (leave one student out: each student's pairs are judged by a map fitted without that student).
-public struct CalibrationMetrics: Sendable, Codable, Equatable {
-    public var pairs: Int
-    public var distilledPairs: Int
-    public var independentPairs: Int
-    public var auc: Double
-    public var cllr: Double
-    public var cllrMin: Double
-    public var equalErrorRate: Double
-    /// Independent pairs that got `distilled` (the false-positive count), and distilled pairs that did not.
-    public var falseDistilled: Int
-    public var missedDistilled: Int
-    public var inconclusive: Int
-    /// Distilled students whose labelled teacher ranks first among their labelled candidates.
-    public var rightTeacherFirst: Int
-    public var distilledStudents: Int
-
-    enum CodingKeys: String, CodingKey {
-        case pairs, distilledPairs = "distilled_pairs", independentPairs = "independent_pairs", auc, cllr
-        case cllrMin = "cllr_min", equalErrorRate = "equal_error_rate", falseDistilled = "false_distilled"
-        case missedDistilled = "missed_distilled", inconclusive
-        case rightTeacherFirst = "right_teacher_first", distilledStudents = "distilled_students"
-    }
-}
-
-/// One labelled pair's score and out-of-sample likelihood ratio (the data of the Tippett plot).
+/// One labelled pair's features, score and out-of-sample likelihood ratio (the data of the Tippett plot).
 public struct CalibratedPair: Sendable, Codable, Equatable {
     public var student: String
     public var teacher: String
     public var distilled: Bool
+    public var confidence: String?
+    /// The fused score (unbounded log10 LR of the map fitted without this student) and its bounded LR.
     public var score: Double
     public var log10LikelihoodRatio: Double
+    /// The pair's features, in the calibration's `map.features` order.
+    public var features: [Double]
     public var pValueHolm: Double
     public var verdict: Verdict
+    /// Why the evidence was not enough for a verdict (`EvidenceSufficiency`; absent when it was).
+    public var inconclusiveReasons: [String]?
 
     enum CodingKeys: String, CodingKey {
-        case student, teacher, distilled, score, log10LikelihoodRatio = "log10_likelihood_ratio"
-        case pValueHolm = "p_value_holm", verdict
+        case student, teacher, distilled, confidence, score, log10LikelihoodRatio = "log10_likelihood_ratio"
+        case features, pValueHolm = "p_value_holm", verdict, inconclusiveReasons = "inconclusive_reasons"
     }
 }
 
-/// The fitted score → log10 LR map of one configuration (probe set, panel, embedding model), with its
-/// measured error rates. Written by `lineage calibrate`; the file's SHA-256 goes into every result.
+/// The fitted features → log10 LR map of one configuration (probe set, panel, embedding model), with its
+/// error rates measured leave-one-student-out, overall and per confidence tier. Written by
+/// `lineage calibrate`; the file's SHA-256 goes into every result.
 public struct Calibration: Sendable, Codable, Equatable {
-    public var map: LikelihoodRatioCalibration
-    public var metrics: CalibrationMetrics
+    public var map: LikelihoodRatioFusion
+    /// Leave-one-student-out error rates: all pairs first, then each confidence tier.
+    public var metrics: [CalibrationMetrics]
+    /// Each feature alone, leave-one-student-out (what each family contributes).
+    public var featureTable: [FeatureSummary]
     public var pairs: [CalibratedPair]
+    /// The evidence the error rates speak for; outside it a verdict is `inconclusive`.
+    public var supported: EvidenceSufficiency
+    public var probeSetName: String
     public var probeSetSHA256: String
+    public var probes: Int
+    public var embeddingModel: String
     public var embeddingModelSHA256: String
     public var panel: [String]
     /// Panel files left out as repeats of another panel file (absent when none; the labelled models, which
@@ -84,19 +49,30 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var sha256: String = ""
 
     enum CodingKeys: String, CodingKey {
-        case map, metrics, pairs, probeSetSHA256 = "probe_set_sha256"
+        case map, metrics, featureTable = "feature_table", pairs, supported, probeSetName = "probe_set"
+        case probeSetSHA256 = "probe_set_sha256", probes, embeddingModel = "embedding_model"
         case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
     }
 
+    /// The error rates over all labelled pairs.
+    public var overall: CalibrationMetrics { metrics.first ?? .empty }
+
+    /// The students whose pairs the calibration was fitted and measured on.
+    public var labelledStudents: Set<String> { Set(pairs.map(\.student)) }
+
     public var reference: CalibrationReference {
-        CalibrationReference(path: path, sha256: sha256, map: map, errorRates: metrics)
+        CalibrationReference(path: path, sha256: sha256, probeSet: probeSetName, embeddingModel: embeddingModel,
+                             panelSize: panel.count, map: map, errorRates: overall, errorRatesByTier: Array(metrics.dropFirst()),
+                             supported: supported)
     }
 
-    /// The reference for a run on `probeSet` with `model` against `panel`, naming every way the run's
-    /// configuration differs from the one this calibration was fitted on.
-    func reference(probeSet: ProbeSet, model: EmbeddingModel, panel: [String]) -> CalibrationReference {
+    /// The reference for a run of `student` on `probeSet` with `model` against `panel`, naming every way
+    /// the run's configuration differs from the one this calibration was fitted on, and whether the
+    /// student is one of its labelled students (its stated error rates then include this very student).
+    func reference(probeSet: ProbeSet, model: EmbeddingModel, panel: [String], student: String) -> CalibrationReference {
         var result = reference
-        guard metrics.pairs > 0 else { return result }
+        guard overall.pairs > 0 else { return result }
+        result.studentInCalibration = labelledStudents.contains(student)
         if probeSetSHA256 != probeSet.sha256 { result.mismatches.append("fitted on another probe set (sha256 \(probeSetSHA256.prefix(12)))") }
         if embeddingModelSHA256 != model.sha256 { result.mismatches.append("fitted with another embedding model (sha256 \(embeddingModelSHA256.prefix(12)))") }
         let missing = Set(self.panel).subtracting(panel), extra = Set(panel).subtracting(self.panel)
@@ -108,13 +84,16 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     /// No calibration: every LR is 1 and every verdict inconclusive, and results say so.
     public static let uncalibrated = Calibration(
-        map: LikelihoodRatioCalibration(intercept: 0, slope: 0, lowerBound: 0, upperBound: 0,
-                                        distilledPairs: 0, independentPairs: 0),
-        metrics: CalibrationMetrics(pairs: 0, distilledPairs: 0, independentPairs: 0, auc: .nan, cllr: .nan,
-                                    cllrMin: .nan, equalErrorRate: .nan, falseDistilled: 0, missedDistilled: 0,
-                                    inconclusive: 0, rightTeacherFirst: 0, distilledStudents: 0),
-        pairs: [], probeSetSHA256: "", embeddingModelSHA256: "", panel: [], options: AttributionOptions(),
-        path: "(none)", sha256: "")
+        map: .uninformative, metrics: [.empty], featureTable: [], pairs: [], supported: .none, probeSetName: "",
+        probeSetSHA256: "", probes: 0, embeddingModel: "", embeddingModelSHA256: "", panel: [],
+        options: AttributionOptions(), path: "(none)", sha256: "")
+
+    /// The features this calibration weighs (`ngram` alone when it is uncalibrated, for the ranking).
+    public var features: [EvidenceFeature] {
+        get throws(AttributionError) {
+            map.features.isEmpty ? [.ngram] : try EvidenceFeature.parse(map.features)
+        }
+    }
 
     public static func load(path: String) throws -> Calibration {
         let data: Data
@@ -123,20 +102,106 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         var calibration: Calibration
         do { calibration = try JSONDecoder().decode(Calibration.self, from: data) } catch {
-            throw InputError(.malformedJSON, at: SourceLocation(path: path), "not a calibration file: \(error)")
+            throw InputError(.malformedJSON, at: SourceLocation(path: path), "not a calibration file of this version (re-run `lineage calibrate`): \(error)")
+        }
+        if let problem = calibration.inconsistency {
+            throw InputError(.malformedJSON, at: SourceLocation(path: path), "not a valid calibration: \(problem)")
         }
         calibration.path = path
         calibration.sha256 = SHA256Digest.hex(of: data)
         return calibration
     }
 
+    /// What makes a calibration file unusable, if anything (checked on load, so that a hand-edited file
+    /// cannot state verdicts its own numbers contradict).
+    var inconsistency: String? {
+        let m = map
+        if m.features.count != m.weights.count || m.means.count != m.weights.count || m.scales.count != m.weights.count {
+            return "map: \(m.features.count) features but \(m.weights.count) weights, \(m.means.count) means, \(m.scales.count) scales"
+        }
+        do { _ = try EvidenceFeature.parse(m.features) } catch { return "map: \(error.description)" }
+        let numbers = [m.intercept, m.lowerBound, m.upperBound, m.ridge] + m.weights + m.means + m.scales
+        if !numbers.allSatisfy(\.isFinite) { return "map: a non-finite number" }
+        if m.scales.contains(where: { $0 <= 0 }) { return "map: a scale is not positive" }
+        if m.lowerBound > 0 || m.upperBound < 0 { return "map: bounds [\(m.lowerBound), \(m.upperBound)] do not contain 0" }
+        if m.distilledPairs < 0 || m.independentPairs < 0 { return "map: negative pair counts" }
+        let expectedLower = -log10(Double(m.distilledPairs + 1)), expectedUpper = log10(Double(m.independentPairs + 1))
+        if Swift.abs(m.lowerBound - expectedLower) > 1e-9 || Swift.abs(m.upperBound - expectedUpper) > 1e-9 {
+            return "map: bounds [\(m.lowerBound), \(m.upperBound)] are not what \(m.distilledPairs) distilled and \(m.independentPairs) independent pairs support"
+        }
+        if supported.minimumProbes < 0 || supported.medianCharactersLow > supported.medianCharactersHigh
+            || !(0...1).contains(supported.maximumEchoShare) {
+            return "supported: inconsistent evidence range"
+        }
+        if !(options.decisionLog10LR > 0) || !options.decisionLog10LR.isFinite { return "options: decision threshold must be positive" }
+        if pairs.contains(where: { $0.features.count != m.features.count }) { return "pairs: feature count differs from the map's" }
+        return nil
+    }
+
     /// Fits the map on labelled pairs, measuring error rates leave-one-student-out.
     /// - Parameters:
     ///   - recordings: a folder holding `<model>.jsonl` (or `.json`, `.csv`) for every model the pairs name.
+    ///   - features: what the map weighs (default `EvidenceFeature.standard`).
     public static func fit(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
-                           model: EmbeddingModel, options: AttributionOptions = AttributionOptions(),
+                           model: EmbeddingModel, features: [EvidenceFeature] = EvidenceFeature.standard,
+                           options: AttributionOptions = AttributionOptions(), ridge: Double = LikelihoodRatioFusion.defaultRidge,
                            probeSample: Int? = nil, cache: EmbeddingCache? = nil,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> Calibration {
+        let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
+                                         model: model, features: features, options: options, probeSample: probeSample,
+                                         cache: cache, progress: progress)
+        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
+        let names = features.map(\.description)
+        let results = scored.leaveOneStudentOut(names: names, columns: Array(features.indices), ridge: ridge,
+                                                supported: supported, options: options)
+        var table: [FeatureSummary] = []
+        for (k, feature) in scored.tableFeatures.enumerated() {
+            let single = scored.leaveOneStudentOut(names: [feature.description], columns: [features.count + k], ridge: ridge,
+                                                   supported: supported, options: options)
+            table.append(FeatureSummary(feature: feature.description, metrics: CalibrationMetrics.byTier(single)))
+        }
+        let map = LikelihoodRatioFusion.fit(features: names, rows: scored.rows.map { Array($0.prefix(features.count)) },
+                                            labels: scored.pairs.map(\.distilled), ridge: ridge)
+        return Calibration(map: map, metrics: CalibrationMetrics.byTier(results), featureTable: table,
+                           pairs: results.map { pair in var p = pair; p.features = Array(p.features.prefix(features.count)); return p },
+                           supported: supported, probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256,
+                           probes: scored.probes, embeddingModel: model.version, embeddingModelSHA256: model.sha256,
+                           panel: scored.panelNames, panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats,
+                           options: options)
+    }
+
+    /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
+    /// models): does what was fitted carry over? The evidence range is that of the new set's own
+    /// labelled models and probe count; nothing is refitted.
+    public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
+                         model: EmbeddingModel, cache: EmbeddingCache? = nil,
+                         progress: (@Sendable (String) -> Void)? = nil) throws -> [CalibrationMetrics] {
+        let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
+                                         model: model, features: try features, options: options, probeSample: nil,
+                                         cache: cache, progress: progress, table: false)
+        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
+        let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
+        return CalibrationMetrics.byTier(results)
+    }
+}
+
+/// The labelled pairs of a calibration with every feature computed once: the fits and the leave-one-
+/// student-out judgements are then cheap.
+struct LabelledScoring {
+    let pairs: [LabelledPair]
+    /// Per pair: the requested features, then `tableFeatures`.
+    let rows: [[Double]]
+    let tableFeatures: [EvidenceFeature]
+    let comparedProbes: [Int]
+    let pValues: [Double]
+    let profiles: [String: AnswerProfile]
+    let probes: Int
+    let panelNames: [String]
+    let panelRepeats: [PanelExclusion]
+
+    init(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet, model: EmbeddingModel,
+         features: [EvidenceFeature], options: AttributionOptions, probeSample: Int?, cache: EmbeddingCache?,
+         progress: (@Sendable (String) -> Void)?, table: Bool = true) throws {
         let names = Array(Set(labelled.pairs.flatMap { [$0.student, $0.teacher] })).sorted()
         var recordingsByName: [String: AlignedRecording] = [:]
         for (k, name) in names.enumerated() {
@@ -156,12 +221,15 @@ public struct Calibration: Sendable, Codable, Equatable {
         guard panelRecordings.count >= Attribution.minimumPanel else {
             throw AttributionError(description: "the panel has \(panelRecordings.count) models; at least \(Attribution.minimumPanel) are needed")
         }
+        try Attribution.checkFeatures(features, model: model)
+        let tableFeatures = table ? Self.tableFeatures(model: model) : []
         progress?("embedding \(names.count + panelRecordings.count) recordings")
         let all = names.compactMap { recordingsByName[$0] } + panelRecordings
-        let context = ScoringContext(recordings: all, embedder: Embedder(model: model),
-                                     cache: cache.map { ($0, probeSet, nil) })
-        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         let panelIndices = Array(names.count..<all.count)
+        let families = Set((features + tableFeatures).compactMap(\.family))
+        let context = ScoringContext(recordings: all, embedder: Embedder(model: model), structureFamilies: families,
+                                     centringPool: panelIndices, cache: cache.map { ($0, probeSet, nil) })
+        let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
         progress?("scoring \(labelled.pairs.count) labelled pairs")
         // A seeded random subset of probes, for the probe-count study (how the error rates degrade).
         var subset: [Int]? = nil
@@ -171,52 +239,69 @@ public struct Calibration: Sendable, Codable, Equatable {
             for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, generator.index(below: i + 1)) }
             subset = Array(order.prefix(max(1, probeSample))).sorted()
         }
-        let scored = labelled.pairs.compactMap { pair -> (LabelledPair, ImpostorScore)? in
-            guard let s = index[pair.student], let t = index[pair.teacher] else { return nil }
-            return (pair, ImpostorScore.compute(context.tensor, student: s, candidate: t, panel: panelIndices, over: subset))
+        var kept: [LabelledPair] = [], rows: [[Double]] = [], compared: [Int] = [], pValues: [Double] = []
+        for pair in labelled.pairs {
+            guard let s = index[pair.student], let t = index[pair.teacher] else { continue }
+            kept.append(pair)
+            rows.append(context.evidence(features + tableFeatures, student: s, candidate: t, panel: panelIndices, over: subset))
+            let probesUsed = subset ?? Array(0..<probeSet.probes.count)
+            compared.append(probesUsed.filter { context.tensor.isComparable(s, t, probe: $0) }.count)
+            pValues.append(ImpostorScore.compute(context.tensor, student: s, candidate: t, panel: panelIndices, over: subset).pValue)
         }
-        let students = Array(Set(scored.map(\.0.student))).sorted()
-        var results: [CalibratedPair] = []
-        for student in students {
-            let training = scored.filter { $0.0.student != student }
-            let map = LikelihoodRatioCalibration.fit(scores: training.map(\.1.score), labels: training.map(\.0.distilled))
-            let own = scored.filter { $0.0.student == student }
-            let adjusted = MultipleTesting.holm(own.map(\.1.pValue))
-            for (k, (pair, score)) in own.enumerated() {
-                let lr = map.log10LikelihoodRatio(score.score)
-                results.append(CalibratedPair(student: pair.student, teacher: pair.teacher, distilled: pair.distilled,
-                                              score: score.score, log10LikelihoodRatio: lr, pValueHolm: adjusted[k],
-                                              verdict: Verdict.decide(log10LR: lr, adjustedPValue: adjusted[k], options: options,
-                                                                      bounds: map.bounds)))
-            }
-        }
-        let map = LikelihoodRatioCalibration.fit(scores: scored.map(\.1.score), labels: scored.map(\.0.distilled))
-        let repeats = selection.excluded.filter { $0.reason != .underTest }
-        return Calibration(map: map, metrics: metrics(results), pairs: results, probeSetSHA256: probeSet.sha256,
-                           embeddingModelSHA256: model.sha256, panel: panelRecordings.map(\.model).sorted(),
-                           panelExcluded: repeats.isEmpty ? nil : repeats,
-                           options: options)
+        self.pairs = kept
+        self.rows = rows
+        self.tableFeatures = tableFeatures
+        comparedProbes = compared
+        self.pValues = pValues
+        profiles = recordingsByName.mapValues { AnswerProfile($0, probeSet: probeSet) }
+        probes = subset?.count ?? probeSet.probes.count
+        panelNames = panelRecordings.map(\.model).sorted()
+        panelRepeats = selection.excluded.filter { $0.reason != .underTest }
     }
 
-    static func metrics(_ results: [CalibratedPair]) -> CalibrationMetrics {
-        let labels = results.map(\.distilled)
-        let scores = results.map(\.score)
-        let distilledStudents = Set(results.filter(\.distilled).map(\.student))
-        let rightFirst = distilledStudents.filter { student in
-            let own = results.filter { $0.student == student }
-            guard let best = own.max(by: { ($0.score, $1.teacher) < ($1.score, $0.teacher) }) else { return false }
-            return best.distilled
-        }.count
-        return CalibrationMetrics(
-            pairs: results.count, distilledPairs: labels.filter { $0 }.count,
-            independentPairs: labels.filter { !$0 }.count,
-            auc: DiscriminationMetrics.auc(scores: scores, labels: labels),
-            cllr: DiscriminationMetrics.cllr(log10LR: results.map(\.log10LikelihoodRatio), labels: labels),
-            cllrMin: DiscriminationMetrics.cllrMin(scores: scores, labels: labels),
-            equalErrorRate: DiscriminationMetrics.equalErrorRate(scores: scores, labels: labels),
-            falseDistilled: results.filter { !$0.distilled && $0.verdict == .distilled }.count,
-            missedDistilled: results.filter { $0.distilled && $0.verdict != .distilled }.count,
-            inconclusive: results.filter { $0.verdict == .inconclusive }.count,
-            rightTeacherFirst: rightFirst, distilledStudents: distilledStudents.count)
+    /// Every feature the model can give, for the per-feature table: `ngram`, and each structure family's
+    /// centred mean cosine and its z.
+    static func tableFeatures(model: EmbeddingModel) -> [EvidenceFeature] {
+        [.ngram] + model.families.filter { $0.dimensions > 0 && $0.family.isStructure }.flatMap {
+            [EvidenceFeature(family: $0.family, statistic: .meanCosine), EvidenceFeature(family: $0.family, statistic: .impostorScore)]
+        }
+    }
+
+    var students: [String] { Array(Set(pairs.map(\.student))).sorted() }
+
+    /// Each student's pairs judged by a map fitted on the other students' pairs.
+    func leaveOneStudentOut(names: [String], columns: [Int], ridge: Double, supported: EvidenceSufficiency,
+                            options: AttributionOptions) -> [CalibratedPair] {
+        judge(map: { student in
+            let training = pairs.indices.filter { pairs[$0].student != student }
+            return LikelihoodRatioFusion.fit(features: names, rows: training.map { i in columns.map { rows[i][$0] } },
+                                             labels: training.map { pairs[$0].distilled }, ridge: ridge)
+        }, columns: columns, supported: supported, options: options)
+    }
+
+    /// Judges each student's pairs with the map `map(student)` gives, as `attribute` would judge them.
+    func judge(map: (String) -> LikelihoodRatioFusion, columns: [Int], supported: EvidenceSufficiency,
+               options: AttributionOptions) -> [CalibratedPair] {
+        var results: [CalibratedPair] = []
+        for student in students {
+            let fitted = map(student)
+            let own = pairs.indices.filter { pairs[$0].student == student }
+            let adjusted = MultipleTesting.holm(own.map { pValues[$0] })
+            for (k, i) in own.enumerated() {
+                let pair = pairs[i]
+                let x = columns.map { rows[i][$0] }
+                let score = fitted.score(x)
+                let lr = fitted.log10LikelihoodRatio(score: score)
+                let reasons = supported.reasons(comparedProbes: comparedProbes[i],
+                                                student: profiles[pair.student] ?? .empty, candidate: profiles[pair.teacher] ?? .empty,
+                                                studentName: pair.student, candidateName: pair.teacher)
+                results.append(CalibratedPair(
+                    student: pair.student, teacher: pair.teacher, distilled: pair.distilled, confidence: pair.confidence,
+                    score: score, log10LikelihoodRatio: lr, features: x, pValueHolm: adjusted[k],
+                    verdict: Verdict.decide(log10LR: lr, options: options, bounds: fitted.bounds, sufficient: reasons.isEmpty),
+                    inconclusiveReasons: reasons.isEmpty ? nil : reasons))
+            }
+        }
+        return results
     }
 }

@@ -1,17 +1,25 @@
-/// Embedded recordings of several models on one probe set and the per-probe similarity tensor
+/// Embedded recordings of several models on one probe set and the per-probe similarity tensors
 /// between all of them: computed once, then any (student, candidate, panel) triple is scored from it.
 struct ScoringContext {
     let recordings: [AlignedRecording]
     let embeddings: [Matrix]
+    /// Per-probe cosines of the content families (character and word n-grams; for a model with no
+    /// structure family, of the whole embedding, as before structure families existed).
     let tensor: ProbeSimilarityTensor
+    /// Per-probe cosines of each structure family's prompt-centred vectors (`PromptCentring`, centred on
+    /// the panel), for the families the verdict's features name.
+    let structure: [FeatureFamily: ProbeSimilarityTensor]
     /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
     let ngrams: [NgramDistribution?]
 
     /// - Parameters:
     ///   - divergencesFor: the models whose n-gram distributions are needed (students and candidates; the
     ///     panel only enters through similarities).
+    ///   - structureFamilies: the structure families to centre and compare; `centringPool`: the models whose
+    ///     mean answer is taken away per probe (the panel).
     ///   - cache: where embeddings may come from (`Embedder.embed(_:format:probeSet:cache:)`; the same bits).
     init(recordings: [AlignedRecording], embedder: Embedder, divergencesFor: Set<Int> = [],
+         structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
          cache: (cache: EmbeddingCache, probeSet: ProbeSet, format: RecordingFormat?)? = nil) {
         self.recordings = recordings
         let embedded = recordings.map { recording in
@@ -19,9 +27,41 @@ struct ScoringContext {
             return embedder.embed(recording, format: cache.format, probeSet: cache.probeSet, cache: cache.cache)
         }
         embeddings = embedded.map(\.embeddings)
-        tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: embedded.map(\.answered))
+        let answered = embedded.map(\.answered)
+        let model = embedder.model
+        let content = model.families.filter { $0.dimensions > 0 && !$0.family.isStructure }.map(\.columns)
+        if content.count == model.families.filter({ $0.dimensions > 0 }).count {
+            tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+        } else {
+            tensor = ProbeSimilarityTensor(embeddings: embeddings.map { Embedder.columnsNormalized($0, content) },
+                                           answered: answered)
+        }
+        var structure: [FeatureFamily: ProbeSimilarityTensor] = [:]
+        for family in structureFamilies.sorted(by: { $0.rawValue < $1.rawValue }) {
+            guard let columns = model.layout(family)?.columns else { continue }
+            let blocks = embeddings.map { Embedder.columnsNormalized($0, [columns]) }
+            structure[family] = ProbeSimilarityTensor(
+                embeddings: PromptCentring.centred(blocks, answered: answered, pool: centringPool), answered: answered)
+        }
+        self.structure = structure
         ngrams = recordings.indices.map { divergencesFor.contains($0)
             ? NgramDistribution(recording: recordings[$0], model: embedder.model) : nil }
+    }
+
+    /// The verdict's features of a pair, in `features` order (NaN where a family's tensor is absent).
+    func evidence(_ features: [EvidenceFeature], student: Int, candidate: Int, panel: [Int],
+                  over subset: [Int]? = nil) -> [Double] {
+        features.map { feature in
+            guard let family = feature.family else {
+                return ImpostorScore.compute(tensor, student: student, candidate: candidate, panel: panel, over: subset).score
+            }
+            guard let centred = structure[family] else { return .nan }
+            switch feature.statistic {
+            case .meanCosine: return centred.meanCosine(student, candidate, over: subset)
+            case .impostorScore:
+                return ImpostorScore.compute(centred, student: student, candidate: candidate, panel: panel, over: subset).score
+            }
+        }
     }
 
     /// Jensen–Shannon divergence of two models' word n-grams (NaN when either was not prepared).

@@ -89,9 +89,9 @@ struct EmbeddingEmbedderTests {
         #expect(EmbeddingModel.file(for: name) == path)
     }
 
-    @Test("the default model is ngram-v2, and ngram-v1 stays bundled for replaying older reports")
+    @Test("the default model is ngram-v3, and ngram-v2 and ngram-v1 stay bundled for replaying older reports")
     func bundledDefault() throws {
-        #expect(try EmbeddingModel.load(path: nil).version == "ngram-v2")
-        #expect(EmbeddingModel.bundledNames == ["ngram-v2", "ngram-v1"])
+        #expect(try EmbeddingModel.load(path: nil).version == "ngram-v3")
+        #expect(EmbeddingModel.bundledNames == ["ngram-v3", "ngram-v2", "ngram-v1"])
     }
 }

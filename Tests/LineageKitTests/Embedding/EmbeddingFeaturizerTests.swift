@@ -107,7 +107,7 @@ struct EmbeddingFeaturizerTests {
                     ids.append(layout.bucket(token))
                     if k > 0 { ids.append(layout.bucket(StableHash.combine(tokens[k - 1], token))) }
                 }
-            case .style:
+            default:
                 break
             }
             var order: [UInt32] = [], counts: [UInt32: UInt32] = [:]

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LineageKit
 
-/// Hash sampling of n-gram families (`FamilyLayout.sampleShift`, ngram-v3's character block): the kept
+/// Hash sampling of n-gram families (`FamilyLayout.sampleShift`, the experimental 1-in-8 recipe's character block): the kept
 /// n-grams are a fixed subset of the unsampled ones, about 1 in 2^shift, and the model file says so.
 @Suite("Embedding: n-gram sampling")
 struct EmbeddingSamplingTests {

@@ -57,9 +57,9 @@ struct EmbeddingVectorKernelsTests {
     }
 
     /// The models the kernels are held to: both bundled ones (ngram-v1 samples nothing, ngram-v2 its character
-    /// n-grams 1 in 4) and the recipe `scripts/model/experiments/ngram-v3.recipe.json` (1 in 8), whose IDF is
+    /// n-grams 1 in 4) and the recipe `scripts/model/experiments/ngram-v2-char-1in8.recipe.json` (1 in 8), whose IDF is
     /// left at ones (the kernels do not read the IDF apart from the drain, which takes it as it comes).
-    static let models = ["ngram-v1", "ngram-v2", "experiments/ngram-v3"]
+    static let models = ["ngram-v1", "ngram-v2", "experiments/ngram-v2-char-1in8"]
 
     static func model(_ name: String) throws -> EmbeddingModel {
         guard name.hasPrefix("experiments/") else { return try EmbeddingModel.bundled(named: name) }

@@ -39,12 +39,50 @@ struct StatisticsTests {
     @Test func likelihoodRatioMapIsIncreasingAndBounded() {
         let scores: [Double] = [-1, -0.5, 0, 0.3, 1.5, 2, 3, 4]
         let labels = [false, false, false, false, true, false, true, true]
-        let map = LikelihoodRatioCalibration.fit(scores: scores, labels: labels)
-        #expect(map.slope > 0)
-        #expect(map.log10LikelihoodRatio(4) > map.log10LikelihoodRatio(0))
-        #expect(map.log10LikelihoodRatio(1e6) == map.upperBound)
+        let map = LikelihoodRatioFusion.fit(features: ["ngram"], rows: scores.map { [$0] }, labels: labels)
+        #expect(map.weights[0] > 0)
+        #expect(map.log10LikelihoodRatio([4]) > map.log10LikelihoodRatio([0]))
+        #expect(map.log10LikelihoodRatio([1e6]) == map.upperBound)
         #expect(abs(map.upperBound - log10(6)) < 1e-12)  // 5 independent pairs: at most 6:1
-        #expect(map.log10LikelihoodRatio(-1e6) == map.lowerBound)
+        #expect(abs(map.lowerBound + log10(4)) < 1e-12)  // 3 distilled pairs: at least 1:4
+        #expect(map.log10LikelihoodRatio([-1e6]) == map.lowerBound)
+    }
+
+    @Test("fusion weighs the informative feature and ignores noise; prior weighting makes class sizes irrelevant")
+    func fusionWeighsInformativeFeatures() {
+        // Feature 0 separates the classes, feature 1 is the same in both.
+        var rows: [[Double]] = [], labels: [Bool] = []
+        for k in 0..<40 {
+            let positive = k % 4 == 0
+            rows.append([positive ? 2 + Double(k % 3) * 0.5 : Double(k % 5) * 0.3 - 0.6, Double(k % 7)])
+            labels.append(positive)
+        }
+        let map = LikelihoodRatioFusion.fit(features: ["ngram", "edges"], rows: rows, labels: labels, ridge: 0.01)
+        #expect(map.weights[0] > 1)
+        #expect(abs(map.weights[1]) < 0.2 * map.weights[0])
+        // Doubling every negative leaves a prior-weighted fit where it was. On overlapping classes the
+        // fit needs no ridge; the slope is compared in raw units (the standardisation moves with the sample).
+        let y: [Bool] = (0..<30).map { $0 % 3 == 0 }
+        let x: [Double] = (0..<30).map { k -> Double in
+            let base = Double(k % 5) * 0.5
+            return y[k] ? base + 0.8 : base
+        }
+        let once = LikelihoodRatioFusion.fit(features: ["ngram"], rows: x.map { [$0] }, labels: y, ridge: 1e-12)
+        let twice = LikelihoodRatioFusion.fit(features: ["ngram"], rows: (x + zip(x, y).filter { !$1 }.map(\.0)).map { [$0] },
+                                              labels: y + y.filter { !$0 }, ridge: 1e-12)
+        let slope = once.weights[0] / once.scales[0], doubledSlope = twice.weights[0] / twice.scales[0]
+        #expect(slope > 0)
+        #expect(abs(doubledSlope - slope) < 1e-6 * slope)
+        // A stronger ridge shrinks the weights.
+        let shrunk = LikelihoodRatioFusion.fit(features: ["ngram", "edges"], rows: rows, labels: labels, ridge: 1)
+        #expect(shrunk.weights[0] < map.weights[0])
+    }
+
+    @Test func smallCholeskySolvesAPositiveDefiniteSystem() throws {
+        // [[4, 2], [2, 3]] x = [2, 5]  →  x = [-0.5, 2]
+        let x = try #require(SmallCholesky.solve([4, 2, 2, 3], [2, 5], size: 2))
+        #expect(abs(x[0] + 0.5) < 1e-12 && abs(x[1] - 2) < 1e-12)
+        #expect(SmallCholesky.solve([1, 2, 2, 1], [1, 1], size: 2) == nil)  // not positive definite
     }
 
     @Test func studentTUpperTailMatchesTables() {
@@ -140,5 +178,33 @@ struct ImpostorScoreTests {
         #expect(same.pValue > 0.05)
         #expect(different.pValue < 0.05)
         #expect(different.mmdSquared > same.mmdSquared)
+    }
+}
+
+@Suite("Prompt centring")
+struct PromptCentringTests {
+    @Test("what every pool answer shares is taken away; rows stay unit length and on the grid")
+    func centringRemovesTheSharedPart() {
+        // Probe 0: every model answers mostly along e0; models 0 and 1 also lean along e1, 2 and 3 along e2.
+        func row(_ a: Float, _ b: Float, _ c: Float) -> [Float] {
+            let n = (a * a + b * b + c * c).squareRoot()
+            return [a / n, b / n, c / n]
+        }
+        let blocks = [row(1, 0.3, 0), row(1, 0.3, 0), row(1, 0, 0.3), row(1, 0, 0.3)].map { Matrix(rows: 1, columns: 3, values: $0) }
+        let answered = Array(repeating: [true], count: 4)
+        let raw = ProbeSimilarityTensor(embeddings: blocks, answered: answered)
+        let centred = PromptCentring.centred(blocks, answered: answered, pool: [0, 1, 2, 3])
+        let tensor = ProbeSimilarityTensor(embeddings: centred, answered: answered)
+        #expect(raw.cosine(0, 2, probe: 0) > 0.9)              // raw: all alike
+        #expect(tensor.cosine(0, 2, probe: 0) < -0.9)          // centred: opposite habits
+        #expect(tensor.cosine(0, 1, probe: 0) > 0.99)          // the same habit
+        for m in centred {
+            let norm = m.values.reduce(0) { $0 + $1 * $1 }
+            #expect(abs(norm - 1) < 0.01)
+            #expect(m.values.allSatisfy { ($0 * 1024).rounded() == $0 * 1024 })
+        }
+        // An unanswered row stays zero.
+        let partial = PromptCentring.centred(blocks, answered: [[true], [true], [false], [true]], pool: [0, 1, 3])
+        #expect(partial[2].values.allSatisfy { $0 == 0 })
     }
 }

@@ -5,38 +5,82 @@ import Testing
 struct VerdictDecisionTests {
     let options = AttributionOptions()
 
-    @Test func distilledNeedsBothLikelihoodRatioAndSignificance() {
-        #expect(Verdict.decide(log10LR: 1.5, adjustedPValue: 0.01, options: options) == .distilled)
-        #expect(Verdict.decide(log10LR: 1.5, adjustedPValue: 0.2, options: options) == .inconclusive)
-        #expect(Verdict.decide(log10LR: 0.5, adjustedPValue: 0.001, options: options) == .inconclusive)
-        #expect(Verdict.decide(log10LR: -1.2, adjustedPValue: 0.9, options: options) == .notDistilled)
+    @Test("the likelihood ratio alone decides; evidence the calibration does not cover is inconclusive")
+    func likelihoodRatioDecides() {
+        #expect(Verdict.decide(log10LR: 1.5, options: options) == .distilled)
+        #expect(Verdict.decide(log10LR: 0.5, options: options) == .inconclusive)
+        #expect(Verdict.decide(log10LR: -1.2, options: options) == .notDistilled)
+        #expect(Verdict.decide(log10LR: 1.5, options: options, sufficient: false) == .inconclusive)
+        #expect(Verdict.decide(log10LR: -1.5, options: options, sufficient: false) == .inconclusive)
     }
 
     @Test func boundsNearerThanTheThresholdCountAsReached() {
         // A calibration on 6 distilled pairs cannot say less than 1:7; reaching that bound is "not distilled".
         let bounds = -0.85...1.94
-        #expect(Verdict.decide(log10LR: -0.85, adjustedPValue: 1, options: options, bounds: bounds) == .notDistilled)
-        #expect(Verdict.decide(log10LR: -0.5, adjustedPValue: 1, options: options, bounds: bounds) == .inconclusive)
+        #expect(Verdict.decide(log10LR: -0.85, options: options, bounds: bounds) == .notDistilled)
+        #expect(Verdict.decide(log10LR: -0.5, options: options, bounds: bounds) == .inconclusive)
         // An uncalibrated map (bounds 0...0) never decides.
-        #expect(Verdict.decide(log10LR: 0, adjustedPValue: 0, options: options, bounds: 0...0) == .inconclusive)
+        #expect(Verdict.decide(log10LR: 0, options: options, bounds: 0...0) == .inconclusive)
     }
 
-    @Test func metricsCountRightTeacherAndFalseDistilled() {
-        func pair(_ s: String, _ t: String, _ d: Bool, _ score: Double, _ verdict: Verdict) -> CalibratedPair {
-            CalibratedPair(student: s, teacher: t, distilled: d, score: score, log10LikelihoodRatio: score,
-                           pValueHolm: 0.5, verdict: verdict)
-        }
+    static func pair(_ s: String, _ t: String, _ d: Bool, _ score: Double, _ verdict: Verdict,
+                     _ tier: String? = nil) -> CalibratedPair {
+        CalibratedPair(student: s, teacher: t, distilled: d, confidence: tier, score: score, log10LikelihoodRatio: score,
+                       features: [score], pValueHolm: 0.5, verdict: verdict)
+    }
+
+    @Test func metricsCountRightTeacherAndBothErrors() {
         let pairs = [
-            pair("a", "t1", true, 2, .distilled), pair("a", "t2", false, 1, .inconclusive),
-            pair("b", "t1", false, 3, .distilled), pair("b", "t2", true, 0.5, .inconclusive),
-            pair("c", "t1", false, -1, .notDistilled),
+            Self.pair("a", "t1", true, 2, .distilled), Self.pair("a", "t2", false, 1, .inconclusive),
+            Self.pair("b", "t1", false, 3, .distilled), Self.pair("b", "t2", true, 0.5, .notDistilled),
+            Self.pair("c", "t1", false, -1, .notDistilled),
         ]
-        let metrics = Calibration.metrics(pairs)
+        let metrics = CalibrationMetrics.of(pairs)
         #expect(metrics.rightTeacherFirst == 1)
         #expect(metrics.distilledStudents == 2)
         #expect(metrics.falseDistilled == 1)
+        #expect(metrics.falseNotDistilled == 1)
+        #expect(metrics.trueDistilled == 1)
         #expect(metrics.missedDistilled == 1)
-        #expect(metrics.inconclusive == 2)
+        #expect(metrics.inconclusive == 1)
+        #expect(abs(metrics.falseDistilledRate - 1.0 / 3) < 1e-12)
         #expect(abs(metrics.auc - 0.5) < 1e-12)  // wins: 2>1, 2>−1, 0.5>−1 of 6 pairs
+    }
+
+    @Test("a tier's teacher ranking is over all of its students' pairs, whatever their tier")
+    func tiersRankOverEveryPairOfAStudent() {
+        // d's distilled pair is medium, its independent pairs high; the high pair outscores the teacher.
+        let pairs = [
+            Self.pair("d", "t1", true, 1, .inconclusive, "medium"), Self.pair("d", "t2", false, 2, .distilled, "high"),
+            Self.pair("e", "t1", true, 3, .distilled, "high"), Self.pair("e", "t2", false, 0, .inconclusive, "high"),
+        ]
+        let tiers = CalibrationMetrics.byTier(pairs)
+        #expect(tiers.map(\.tier) == ["all", "high", "medium"])
+        #expect(tiers[0].rightTeacherFirst == 1)
+        #expect(tiers[2].distilledStudents == 1 && tiers[2].rightTeacherFirst == 0)
+        #expect(tiers[1].pairs == 3 && tiers[1].falseDistilled == 1)
+    }
+
+    @Test("too few probes, unusual lengths and echoed prompts are each named as a reason")
+    func sufficiencyNamesItsReasons() {
+        let supported = EvidenceSufficiency(minimumProbes: 400, medianCharactersLow: 100, medianCharactersHigh: 4000,
+                                            maximumEchoShare: 0.25)
+        let normal = AnswerProfile(answered: 805, medianCharacters: 900, echoShare: 0)
+        #expect(supported.reasons(comparedProbes: 805, student: normal, candidate: normal, studentName: "s", candidateName: "t").isEmpty)
+        #expect(supported.reasons(comparedProbes: 2, student: normal, candidate: normal, studentName: "s", candidateName: "t").count == 1)
+        let echo = AnswerProfile(answered: 805, medianCharacters: 900, echoShare: 0.9)
+        #expect(supported.reasons(comparedProbes: 805, student: echo, candidate: normal, studentName: "s", candidateName: "t")
+            .contains { $0.contains("repeat the prompt") })
+        let terse = AnswerProfile(answered: 805, medianCharacters: 3, echoShare: 0)
+        #expect(supported.reasons(comparedProbes: 805, student: terse, candidate: normal, studentName: "s", candidateName: "t")
+            .contains { $0.contains("median length") })
+        #expect(AnswerProfile.echoes("  Write a poem.\n", prompt: "write a poem."))
+        #expect(!AnswerProfile.echoes("Roses are red, violets are blue, and so on for a while.", prompt: "Write a poem."))
+    }
+
+    @Test func featureNamesRoundTrip() throws {
+        for feature in EvidenceFeature.standard { #expect(EvidenceFeature(name: feature.description) == feature) }
+        #expect(EvidenceFeature(name: "char") == nil)  // a content family is only weighed through `ngram`
+        #expect(throws: AttributionError.self) { try EvidenceFeature.parse(["edges", "nonsense"]) }
     }
 }

@@ -1,0 +1,98 @@
+/// How well a configuration separates distilled from independent pairs, out of sample (leave one student
+/// out: each student's pairs are judged by a map fitted without that student), for one set of pairs.
+public struct CalibrationMetrics: Sendable, Codable, Equatable {
+    /// "all", or a confidence tier ("high", "medium"): the pairs of that tier.
+    public var tier: String
+    public var pairs: Int
+    public var distilledPairs: Int
+    public var independentPairs: Int
+    public var auc: Double
+    public var cllr: Double
+    public var cllrMin: Double
+    public var equalErrorRate: Double
+    /// Independent pairs that got `distilled` (false accusations).
+    public var falseDistilled: Int
+    /// Distilled pairs that got `not-distilled` (false exonerations).
+    public var falseNotDistilled: Int
+    /// Distilled pairs that got `distilled`.
+    public var trueDistilled: Int
+    /// Distilled pairs that did not get `distilled` (inconclusive or not-distilled).
+    public var missedDistilled: Int
+    public var inconclusive: Int
+    public var inconclusiveDistilled: Int
+    public var inconclusiveIndependent: Int
+    /// Distilled students whose labelled teacher ranks first among their labelled candidates.
+    public var rightTeacherFirst: Int
+    public var distilledStudents: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tier, pairs, distilledPairs = "distilled_pairs", independentPairs = "independent_pairs", auc, cllr
+        case cllrMin = "cllr_min", equalErrorRate = "equal_error_rate", falseDistilled = "false_distilled"
+        case falseNotDistilled = "false_not_distilled", trueDistilled = "true_distilled"
+        case missedDistilled = "missed_distilled", inconclusive
+        case inconclusiveDistilled = "inconclusive_distilled", inconclusiveIndependent = "inconclusive_independent"
+        case rightTeacherFirst = "right_teacher_first", distilledStudents = "distilled_students"
+    }
+
+    /// False `distilled` per independent pair (NaN without any).
+    public var falseDistilledRate: Double { Self.rate(falseDistilled, independentPairs) }
+    /// False `not-distilled` per distilled pair.
+    public var falseNotDistilledRate: Double { Self.rate(falseNotDistilled, distilledPairs) }
+    /// `distilled` per distilled pair.
+    public var trueDistilledRate: Double { Self.rate(trueDistilled, distilledPairs) }
+    public var inconclusiveRate: Double { Self.rate(inconclusive, pairs) }
+
+    static func rate(_ count: Int, _ total: Int) -> Double { total > 0 ? Double(count) / Double(total) : .nan }
+
+    static let empty = CalibrationMetrics(tier: "all", pairs: 0, distilledPairs: 0, independentPairs: 0, auc: .nan,
+                                          cllr: .nan, cllrMin: .nan, equalErrorRate: .nan, falseDistilled: 0,
+                                          falseNotDistilled: 0, trueDistilled: 0, missedDistilled: 0, inconclusive: 0,
+                                          inconclusiveDistilled: 0, inconclusiveIndependent: 0, rightTeacherFirst: 0,
+                                          distilledStudents: 0)
+
+    /// The metrics of judged pairs. Teacher-first counts, per distilled student, whether its best-scored
+    /// labelled candidate is a labelled teacher; a student belongs to the tier of its distilled pairs.
+    /// - Parameter ranked: the pairs the teacher ranking is taken over (all of each student's pairs, of
+    ///   whatever tier; default `results`).
+    static func of(_ results: [CalibratedPair], tier: String = "all", ranked: [CalibratedPair]? = nil) -> CalibrationMetrics {
+        let labels = results.map(\.distilled)
+        let scores = results.map(\.score)
+        let distilledStudents = Set(results.filter(\.distilled).map(\.student))
+        let rightFirst = distilledStudents.filter { student in
+            let own = (ranked ?? results).filter { $0.student == student }
+            guard let best = own.max(by: { ($0.score, $1.teacher) < ($1.score, $0.teacher) }) else { return false }
+            return best.distilled
+        }.count
+        let distilled = results.filter(\.distilled), independent = results.filter { !$0.distilled }
+        return CalibrationMetrics(
+            tier: tier, pairs: results.count, distilledPairs: distilled.count, independentPairs: independent.count,
+            auc: DiscriminationMetrics.auc(scores: scores, labels: labels),
+            cllr: DiscriminationMetrics.cllr(log10LR: results.map(\.log10LikelihoodRatio), labels: labels),
+            cllrMin: DiscriminationMetrics.cllrMin(scores: scores, labels: labels),
+            equalErrorRate: DiscriminationMetrics.equalErrorRate(scores: scores, labels: labels),
+            falseDistilled: independent.filter { $0.verdict == .distilled }.count,
+            falseNotDistilled: distilled.filter { $0.verdict == .notDistilled }.count,
+            trueDistilled: distilled.filter { $0.verdict == .distilled }.count,
+            missedDistilled: distilled.filter { $0.verdict != .distilled }.count,
+            inconclusive: results.filter { $0.verdict == .inconclusive }.count,
+            inconclusiveDistilled: distilled.filter { $0.verdict == .inconclusive }.count,
+            inconclusiveIndependent: independent.filter { $0.verdict == .inconclusive }.count,
+            rightTeacherFirst: rightFirst, distilledStudents: distilledStudents.count)
+    }
+
+    /// All pairs, then each confidence tier present: a tier's pairs are those labelled with it (a
+    /// student's independent pairs carry their own tier), so each tier's AUC compares like with like.
+    static func byTier(_ results: [CalibratedPair]) -> [CalibrationMetrics] {
+        [of(results)] + LabelledPair.tiers.compactMap { tier in
+            let own = results.filter { $0.confidence == tier }
+            return own.isEmpty ? nil : of(own, tier: tier, ranked: results)
+        }
+    }
+}
+
+/// One feature's leave-one-student-out results alone, per tier: the table that says what each family
+/// contributes (`lineage calibrate` prints it).
+public struct FeatureSummary: Sendable, Codable, Equatable {
+    public var feature: String
+    public var metrics: [CalibrationMetrics]
+}

@@ -1,0 +1,101 @@
+import Foundation
+
+/// What one model's recording looks like as evidence: how much of the probe set it answered, how long its
+/// answers are, and how often an answer only repeats its prompt.
+public struct AnswerProfile: Sendable, Codable, Equatable {
+    public var answered: Int
+    /// Median length in characters (Unicode scalars) of the non-empty answers (0 when there are none).
+    public var medianCharacters: Double
+    /// Share of the non-empty answers that repeat their prompt (`AnswerProfile.echoes`).
+    public var echoShare: Double
+
+    enum CodingKeys: String, CodingKey {
+        case answered, medianCharacters = "median_characters", echoShare = "echo_share"
+    }
+
+    /// A model with no answers.
+    static let empty = AnswerProfile(answered: 0, medianCharacters: 0, echoShare: 0)
+
+    init(answered: Int, medianCharacters: Double, echoShare: Double) {
+        self.answered = answered
+        self.medianCharacters = medianCharacters
+        self.echoShare = echoShare
+    }
+
+    public init(_ recording: AlignedRecording, probeSet: ProbeSet) {
+        var lengths: [Double] = []
+        var echoes = 0
+        for (k, samples) in recording.answers.enumerated() {
+            guard let answer = samples.first(where: { !$0.isEmpty }) else { continue }
+            lengths.append(Double(answer.unicodeScalars.count))
+            if k < probeSet.probes.count, Self.echoes(answer, prompt: probeSet.probes[k].prompt) { echoes += 1 }
+        }
+        answered = lengths.count
+        lengths.sort()
+        medianCharacters = lengths.isEmpty ? 0 : Descriptive.quantile(sorted: lengths, 0.5)
+        echoShare = lengths.isEmpty ? 0 : Double(echoes) / Double(lengths.count)
+    }
+
+    /// Whether an answer is its prompt again: equal after trimming and case folding, or the prompt
+    /// followed by at most 20 more characters.
+    static func echoes(_ answer: String, prompt: String) -> Bool {
+        let a = answer.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        let p = prompt.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard !p.isEmpty else { return false }
+        return a == p || (a.hasPrefix(p) && a.count <= p.count + 20)
+    }
+}
+
+/// The evidence a calibration's error rates speak for: below its probe count, or for answers unlike
+/// those of the models it was fitted on, a verdict would claim an error rate nobody measured, so the
+/// answer is `inconclusive` with the reason.
+public struct EvidenceSufficiency: Sendable, Codable, Equatable {
+    /// Fewest probes a pair must be compared on: half the calibration's probe set. The probe-count study
+    /// (scripts/research/FINDINGS.md) found the AUC level from about 400 of AlpacaEval's 805 probes and
+    /// falling below 200.
+    public var minimumProbes: Int
+    /// The range of median answer lengths that is supported: half the shortest to twice the longest median
+    /// among the labelled models.
+    public var medianCharactersLow: Double
+    public var medianCharactersHigh: Double
+    /// Highest share of answers that repeat their prompt: a model that mostly echoes is not answering.
+    public var maximumEchoShare: Double
+
+    enum CodingKeys: String, CodingKey {
+        case minimumProbes = "minimum_probes", medianCharactersLow = "median_characters_low"
+        case medianCharactersHigh = "median_characters_high", maximumEchoShare = "maximum_echo_share"
+    }
+
+    public static let defaultMaximumEchoShare = 0.25
+
+    /// Supports nothing (an uncalibrated run: every verdict is inconclusive anyway).
+    public static let none = EvidenceSufficiency(minimumProbes: 0, medianCharactersLow: 0,
+                                                 medianCharactersHigh: .greatestFiniteMagnitude,
+                                                 maximumEchoShare: 1)
+
+    /// The range a calibration on `profiles` (its labelled models) over a probe set of `probes` supports.
+    static func fitted(probes: Int, profiles: [AnswerProfile]) -> EvidenceSufficiency {
+        let medians = profiles.map(\.medianCharacters).filter { $0 > 0 }
+        return EvidenceSufficiency(minimumProbes: (probes + 1) / 2, medianCharactersLow: (medians.min() ?? 0) / 2,
+                                   medianCharactersHigh: (medians.max() ?? .greatestFiniteMagnitude) * 2,
+                                   maximumEchoShare: defaultMaximumEchoShare)
+    }
+
+    /// Why a pair's evidence falls outside what is supported (empty when it does not).
+    func reasons(comparedProbes: Int, student: AnswerProfile, candidate: AnswerProfile,
+                 studentName: String, candidateName: String) -> [String] {
+        var reasons: [String] = []
+        if comparedProbes < minimumProbes {
+            reasons.append("only \(comparedProbes) probes could be compared; the calibration's error rates hold from \(minimumProbes)")
+        }
+        for (name, profile) in [(studentName, student), (candidateName, candidate)] {
+            if profile.answered > 0, profile.medianCharacters < medianCharactersLow || profile.medianCharacters > medianCharactersHigh {
+                reasons.append("\(name)'s answers have a median length of \(Int(profile.medianCharacters)) characters, outside the \(Int(medianCharactersLow))–\(Int(medianCharactersHigh)) the calibration covers")
+            }
+            if profile.echoShare > maximumEchoShare {
+                reasons.append("\(Int((profile.echoShare * 100).rounded())) % of \(name)'s answers only repeat the prompt")
+            }
+        }
+        return reasons
+    }
+}
