@@ -46,6 +46,8 @@ final class FeatureCounter {
     private var unicodeText: [UInt8] = []
     private var runs: UnicodeRunFolder
     private var styleText: [UInt8] = []
+    /// The style view's fold of non-ASCII answers (the content's `runs`, with case kept).
+    private var styleRuns: UnicodeRunFolder
     /// Term count per bucket; zero between answers.
     private let cells: UnsafeMutablePointer<UInt8>
     /// Counts beyond 254 (a cell saturates at 255 and the rest is counted here).
@@ -74,6 +76,8 @@ final class FeatureCounter {
         content = TextNormalizer(lowercase: model.lowercase)
         runs = UnicodeRunFolder(lowercase: model.lowercase)
         runs.vectorKernels = vectorKernels
+        styleRuns = UnicodeRunFolder(lowercase: false)
+        styleRuns.vectorKernels = vectorKernels
         characters = model.layout(.characters)
         words = model.layout(.words)
         var structure = [FamilyLayout?](repeating: nil, count: 16)
@@ -145,13 +149,33 @@ final class FeatureCounter {
 
     private func tokenizeStructure(_ answer: String) {
         for k in structureBuckets.indices { structureBuckets[k].removeAll(keepingCapacity: true) }
-        styleView.normalize(answer, into: &styleText)
+        let length = normalizeStyle(answer)
         // The sink takes the arrays over (a swap, not a copy), so appending to them does not copy them.
         var sink = HashingStyleSink(layouts: structureLayouts, buckets: [])
         swap(&sink.buckets, &structureBuckets)
-        styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: $0, into: &sink) }
+        styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: UnsafeBufferPointer(rebasing: $0[0..<length]), into: &sink) }
         swap(&sink.buckets, &structureBuckets)
         structureTokenized = true
+    }
+
+    /// Writes the style view of `answer` (`TextNormalizer(lowercase: false)`) into `styleText[0..<length]`
+    /// and returns the length: an ASCII answer through the vector fold (the same bytes), others through
+    /// the normaliser.
+    private func normalizeStyle(_ answer: String) -> Int {
+        var answer = answer
+        let count = answer.utf8.count
+        if vectorKernels {
+            if styleText.count < count { styleText.append(contentsOf: repeatElement(0, count: count - styleText.count)) }
+            let folded = answer.withUTF8 { bytes in
+                styleText.withUnsafeMutableBufferPointer { out in
+                    lineage_fold_ascii(bytes.baseAddress, bytes.count, 0, 1, out.baseAddress)
+                }
+            }
+            if folded >= 0 { return folded }
+        }
+        let folded = answer.withUTF8 { styleRuns.fold($0, into: &styleText) }
+        if !folded { styleView.normalize(answer, into: &styleText) }
+        return styleText.count
     }
 
     /// Whether the cells hold the counts of the last answer (set by `tally`, cleared by `drain`/`collect`).

@@ -1,3 +1,6 @@
+import CFeatureKernels
+import Foundation
+
 /// Receives style tokens as a tag and the bytes that follow it (e.g. `line:` + `#`).
 protocol StyleSink {
     mutating func token(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool)
@@ -30,7 +33,37 @@ public enum StyleTokenizer {
         "first", "finally", "i think", "you can", "thank you", "good luck",
     ]
 
-    private static let phraseBytes: [[UInt8]] = phrases.map { Array($0.utf8) }
+    /// `phrases` as one flat byte table for `lineage_style_phrases`: phrase k is
+    /// `bytes[offsets[k]..<offsets[k + 1]]`, and the phrases starting with letter l are `byFirst[l]..<byFirst[l + 1]`,
+    /// in list order.
+    struct PhraseTable {
+        var bytes: [UInt8] = []
+        var offsets: [Int32] = [0]
+        var byFirst: [Int32] = []
+        /// Every phrase's first four bytes as a little-endian key, open-addressed in 1024 slots (4 % full, so a miss is one predictable load).
+        var prefixes = [UInt32](repeating: 0, count: 1024)
+
+        init(_ phrases: [String]) {
+            for phrase in phrases {
+                let bytes = Array(phrase.utf8)
+                precondition(bytes.count >= 4, "a stock phrase is at least 4 bytes long")
+                let key = bytes.prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+                var slot = lineage_style_phrase_slot(key)
+                while prefixes[slot] != 0 && prefixes[slot] != key { slot = (slot + 1) & 1023 }
+                prefixes[slot] = key
+            }
+            for letter in 0..<26 {
+                byFirst.append(Int32(offsets.count - 1))
+                for phrase in phrases where phrase.utf8.first == UInt8(0x61 + letter) {
+                    bytes.append(contentsOf: phrase.utf8)
+                    offsets.append(Int32(bytes.count))
+                }
+            }
+            byFirst.append(Int32(offsets.count - 1))
+        }
+    }
+
+    private static let phraseTable = PhraseTable(phrases)
 
     /// The structure families a token of `tag` (with `value` after it) feeds, beside `style`, which takes
     /// every token: `md:` → markdown; `line:` → line starts, and markdown too when the opener is a
@@ -67,22 +100,13 @@ public enum StyleTokenizer {
     static func tokens<Sink: StyleSink>(of text: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         guard !text.isEmpty else { return }
         let n = text.count
-        // Words: first, last, and how many.
-        var words = 0
-        var firstWord: Range<Int>? = nil
-        var lastWord: Range<Int>? = nil
-        var i = 0
-        while i < n {
-            let kind = byteKind(text[i])
-            if kind == 0 { i += 1; continue }
-            let start = i
-            while i < n && byteKind(text[i]) == kind { i += 1 }
-            if kind == 1 { words += 1 }
-            if firstWord == nil { firstWord = start..<i }
-            lastWord = start..<i
+        // Words: first, last, and how many (one C pass, `lineage_style_words`).
+        var range = (-1, -1, -1, -1)
+        let words = withUnsafeMutableBytes(of: &range) { raw in
+            lineage_style_words(text.baseAddress, n, raw.baseAddress?.assumingMemoryBound(to: Int.self))
         }
-        if let firstWord { sink.token("first:", slice(text, firstWord), lowercased: false) }
-        if let lastWord { sink.token("last:", slice(text, lastWord), lowercased: false) }
+        if range.0 >= 0 { sink.token("first:", slice(text, range.0..<range.1), lowercased: false) }
+        if range.2 >= 0 { sink.token("last:", slice(text, range.2..<range.3), lowercased: false) }
 
         // Lines: opener, markdown, list share.
         var lines = 0
@@ -90,8 +114,8 @@ public enum StyleTokenizer {
         var inFence = false
         var lineStart = 0
         while lineStart < n {
-            var lineEnd = lineStart
-            while lineEnd < n && text[lineEnd] != 0x0A { lineEnd += 1 }
+            let rest = text.baseAddress.unsafelyUnwrapped + lineStart
+            let lineEnd = memchr(rest, 0x0A, n - lineStart).map { lineStart + (UnsafeRawPointer($0) - UnsafeRawPointer(rest)) } ?? n
             if lineEnd > lineStart {
                 lines += 1
                 let line = slice(text, lineStart..<lineEnd)
@@ -107,17 +131,32 @@ public enum StyleTokenizer {
             lineStart = lineEnd + 1
         }
 
-        // Stock phrases at word boundaries.
-        for start in 0..<n where start == 0 || !isLetter(text[start - 1]) {
-            let first = lower(text[start])
-            guard first >= 0x61 && first <= 0x7A else { continue }
-            for phrase in phraseBytes where phrase[0] == first && start + phrase.count <= n {
-                var matches = true
-                for k in 1..<phrase.count where lower(text[start + k]) != phrase[k] { matches = false; break }
-                guard matches else { continue }
-                let end = start + phrase.count
-                guard end == n || !isLetter(text[end]) else { continue }
-                phrase.withUnsafeBufferPointer { sink.token("phrase:", $0, lowercased: false) }
+        // Stock phrases at word boundaries (`lineage_style_phrases`), in text order and, at one position,
+        // in list order. Matches go to a small stack buffer, or a heap one for a text with very many.
+        let table = phraseTable
+        table.bytes.withUnsafeBufferPointer { bytes in
+            table.offsets.withUnsafeBufferPointer { offsets in
+                table.byFirst.withUnsafeBufferPointer { byFirst in
+                  table.prefixes.withUnsafeBufferPointer { prefixes in
+                    func scan(_ capacity: Int, _ matches: UnsafeMutablePointer<Int32>) -> Int {
+                        let found = lineage_style_phrases(text.baseAddress, n, bytes.baseAddress, offsets.baseAddress,
+                                                          byFirst.baseAddress, prefixes.baseAddress, matches, capacity)
+                        guard found <= capacity else { return found }
+                        for k in 0..<found {
+                            let phrase = Int(matches[2 * k + 1])
+                            let start = Int(offsets[phrase]), end = Int(offsets[phrase + 1])
+                            sink.token("phrase:", UnsafeBufferPointer(rebasing: bytes[start..<end]), lowercased: false)
+                        }
+                        return found
+                    }
+                    let found = withUnsafeTemporaryAllocation(of: Int32.self, capacity: 512) { scan(256, $0.baseAddress!) }
+                    if found > 256 {
+                        let heap = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * found)
+                        defer { heap.deallocate() }
+                        _ = scan(found, heap)
+                    }
+                  }
+                }
             }
         }
 
@@ -181,21 +220,11 @@ public enum StyleTokenizer {
     /// Bold, italic, inline code and links inside one line.
     private static func inlineMarkdown<Sink: StyleSink>(_ line: UnsafeBufferPointer<UInt8>, skipBullet: Bool,
                                                         into sink: inout Sink) {
-        var stars = 0, singleStars = 0, backticks = 0, links = 0
-        var k = skipBullet && line.first == 0x2A ? 1 : 0
-        let c = line.count
-        while k < c {
-            let b = line[k]
-            if b == 0x2A {
-                var run = 0
-                while k < c && line[k] == 0x2A { run += 1; k += 1 }
-                if run == 1 { singleStars += 1 } else if run == 2 { stars += 1 }
-                continue
-            }
-            if b == 0x60 { backticks += 1 }
-            if b == 0x5D && k + 1 < c && line[k + 1] == 0x28 { links += 1 }
-            k += 1
+        var counts = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &counts) { raw in
+            lineage_style_inline(line.baseAddress, line.count, skipBullet ? 1 : 0, raw.baseAddress?.assumingMemoryBound(to: Int.self))
         }
+        let (stars, singleStars, backticks, links) = counts
         for _ in 0..<(stars / 2) { sink.token("md:bold", empty, lowercased: false) }
         for _ in 0..<(singleStars / 2) { sink.token("md:italic", empty, lowercased: false) }
         for _ in 0..<(backticks / 2) { sink.token("md:code", empty, lowercased: false) }
