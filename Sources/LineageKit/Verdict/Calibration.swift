@@ -101,7 +101,7 @@ public struct Calibration: Sendable, Codable, Equatable {
             throw InputError(.unreadable, at: SourceLocation(path: path), "cannot read: \(error.localizedDescription)")
         }
         var calibration: Calibration
-        do { calibration = try JSONDecoder().decode(Calibration.self, from: data) } catch {
+        do { calibration = try JSONOutput.decode(Calibration.self, from: data) } catch {
             throw InputError(.malformedJSON, at: SourceLocation(path: path), "not a calibration file of this version (re-run `lineage calibrate`): \(error)")
         }
         if let problem = calibration.inconsistency {

@@ -41,7 +41,7 @@ struct ShippedCalibrationTests {
         let shipped = try Data(contentsOf: URL(fileURLWithPath: Self.path("Probes/alpaca-eval/calibration.json")))
         #expect(fresh == shipped, "the shipped calibration is not what `lineage calibrate` makes now: run make calibrate")
         // The leave-one-student-out figures docs/METHOD.md states (2026-12-03), as floors.
-        let metrics = try JSONDecoder().decode(Calibration.self, from: fresh).metrics
+        let metrics = try JSONOutput.decode(Calibration.self, from: fresh).metrics
         let all = try #require(metrics.first { $0.tier == "all" })
         let high = try #require(metrics.first { $0.tier == "high" })
         let medium = try #require(metrics.first { $0.tier == "medium" })
@@ -51,5 +51,44 @@ struct ShippedCalibrationTests {
         #expect(all.falseNotDistilled == 0)
         #expect(all.falseDistilled <= 5)
         #expect(all.trueDistilled >= 8)
+    }
+}
+
+/// A calibration file is checked on load: a hand edit that makes its numbers contradict each other is refused.
+@Suite("Calibration file validation")
+struct CalibrationValidationTests {
+    static func edited(_ edit: (inout [String: Any]) -> Void) throws -> String {
+        let data = try Data(contentsOf: URL(fileURLWithPath: ShippedCalibrationTests.path("Probes/alpaca-eval/calibration.json")))
+        var object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        edit(&object)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calibration-\(UUID().uuidString).json").path
+        try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func map(_ object: inout [String: Any], _ key: String, _ value: Any) {
+        var map = object["map"] as? [String: Any] ?? [:]
+        map[key] = value
+        object["map"] = map
+    }
+
+    @Test func theShippedFileLoads() throws {
+        _ = try Calibration.load(path: try Self.edited { _ in })
+    }
+
+    @Test("reversed bounds, a missing weight, an unknown feature or a bad threshold are refused")
+    func inconsistentFilesAreRefused() throws {
+        let edits: [(inout [String: Any]) -> Void] = [
+            { Self.map(&$0, "lower_bound_log10", 2.35); Self.map(&$0, "upper_bound_log10", -1.41) },
+            { Self.map(&$0, "upper_bound_log10", 5.0) },
+            { Self.map(&$0, "weights", [0.1]) },
+            { Self.map(&$0, "features", ["ngram", "edges", "phrases.z", "lines", "markdown", "nonsense"]) },
+            { Self.map(&$0, "scales", [1, 1, 1, 1, 1, -1]) },
+            { var options = $0["options"] as? [String: Any] ?? [:]; options["decision_log10_lr"] = -1; $0["options"] = options },
+        ]
+        for edit in edits {
+            let path = try Self.edited(edit)
+            #expect(throws: InputError.self) { try Calibration.load(path: path) }
+        }
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+/// The verdict end to end on the shipped AlpacaEval configuration and on a user's own probe set: evidence
+/// the calibration does not cover is inconclusive with its reason, and a calibration fitted on another
+/// probe set is the one a run on that set uses. Run with the release binary (`make test` sets
+/// LINEAGE_RELEASE_BIN): each embeds the 32-model panel.
+@Suite("Verdict (CLI)", .serialized)
+struct VerdictCLITests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let release = ProcessInfo.processInfo.environment["LINEAGE_RELEASE_BIN"]
+    static let arena = (root as NSString).appendingPathComponent("../shared/data/arena-bench-v1")
+    static let recordings = "Probes/alpaca-eval/recordings"
+
+    static func compare(student: String, teacher: String, extra: [String] = []) throws -> [String: Any] {
+        let output = try CLI.run(executable: release ?? "", ["compare", "--student", student, "--teacher", teacher,
+                                                             "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + extra,
+                                 in: root)
+        #expect(output.status == 0, "\(output.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: output.stdoutBytes) as? [String: Any])
+    }
+
+    static func reasons(_ comparison: [String: Any]) -> [String] {
+        let details = comparison["details"] as? [String: Any]
+        let ranking = details?["ranking"] as? [[String: Any]]
+        return ranking?.first?["inconclusive_reasons"] as? [String] ?? []
+    }
+
+    /// A recording of `model` with the given answers by probe id.
+    static func recording(_ model: String, _ answers: [(String, String)]) throws -> String {
+        let folder = try CLI.temporaryFolder("verdict")
+        let lines = try answers.map { id, text -> String in
+            let data = try JSONSerialization.data(withJSONObject: ["probe": id, "model": model, "output": text], options: [.sortedKeys])
+            return String(decoding: data, as: UTF8.self)
+        }
+        let path = (folder as NSString).appendingPathComponent("\(model).jsonl")
+        try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func probes() throws -> [(id: String, prompt: String)] {
+        let text = try String(contentsOfFile: (root as NSString).appendingPathComponent("Probes/alpaca-eval/probes.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { line in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return (try #require(object["id"] as? String), try #require(object["prompt"] as? String))
+        }
+    }
+
+    @Test("a student that answered 2 of 805 probes gets inconclusive, saying why", .enabled(if: release != nil))
+    func tooFewProbesIsInconclusive() throws {
+        let text = try String(contentsOfFile: (Self.root as NSString).appendingPathComponent("\(Self.recordings)/vicuna-13b.jsonl"), encoding: .utf8)
+        let two = try text.split(separator: "\n").prefix(2).map { line -> (String, String) in
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            return (try #require(object["probe"] as? String), try #require(object["output"] as? String))
+        }
+        let path = try Self.recording("vicuna-13b-two", two)
+        let comparison = try Self.compare(student: path, teacher: "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl")
+        #expect(comparison["verdict"] as? String == "inconclusive")
+        #expect(Self.reasons(comparison).contains { $0.contains("only 2 probes") })
+    }
+
+    @Test("a student that only echoes its prompts gets inconclusive, not not-distilled", .enabled(if: release != nil))
+    func echoIsInconclusive() throws {
+        let path = try Self.recording("echo", try Self.probes().map { ($0.id, $0.prompt) })
+        let comparison = try Self.compare(student: path, teacher: "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl")
+        #expect(comparison["verdict"] as? String == "inconclusive")
+        #expect(Self.reasons(comparison).contains { $0.contains("repeat the prompt") })
+    }
+
+    @Test("a documented student of the shipped set is found, and its report says it is in the calibration",
+          .enabled(if: release != nil))
+    func shippedStudentIsFlagged() throws {
+        let comparison = try Self.compare(student: "\(Self.recordings)/vicuna-13b.jsonl",
+                                          teacher: "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl")
+        let calibration = try #require((comparison["details"] as? [String: Any])?["calibration"] as? [String: Any])
+        #expect(calibration["student_in_calibration"] as? Bool == true)
+        #expect(calibration["probe_set"] as? String == "alpaca-eval")
+        #expect(comparison["verdict"] as? String == "distilled")
+        #expect(Self.reasons(comparison).isEmpty)
+    }
+
+    @Test("calibrate on a user's own probe set writes the calibration that compare then uses for that set",
+          .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
+    func ownProbeSetCalibration() throws {
+        let folder = try CLI.temporaryFolder("arena-calibration")
+        let file = (folder as NSString).appendingPathComponent("calibration.json")
+        let fit = try CLI.run(executable: Self.release ?? "", [
+            "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
+            "--panel", "\(Self.arena)/panel", "--write", file, "--quiet"], in: Self.root)
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("probe set arena-bench-v1"))
+        let comparison = try Self.compare(student: "\(Self.arena)/recordings/vicuna-13b-v1.5.jsonl",
+                                          teacher: "\(Self.arena)/recordings/gpt-3.5-turbo.jsonl",
+                                          extra: ["--probes", Self.arena, "--panel", "\(Self.arena)/panel", "--calibration", file])
+        let calibration = try #require((comparison["details"] as? [String: Any])?["calibration"] as? [String: Any])
+        #expect(calibration["probe_set"] as? String == "arena-bench-v1")
+        #expect((calibration["mismatches"] as? [String])?.isEmpty == true)
+        #expect(calibration["panel_size"] as? Int == 5)
+        // The shipped AlpacaEval calibration, applied unchanged, carries over (AUC on the 27 pairs).
+        let evaluated = try CLI.run(executable: Self.release ?? "", [
+            "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
+            "--panel", "\(Self.arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--json", "--quiet"], in: Self.root)
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let metrics = try #require(try JSONSerialization.jsonObject(with: evaluated.stdoutBytes) as? [[String: Any]])
+        #expect((metrics.first?["auc"] as? Double ?? 0) >= 0.95)
+        #expect(metrics.first?["false_distilled"] as? Int == 0)
+    }
+}
