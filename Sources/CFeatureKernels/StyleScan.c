@@ -47,10 +47,12 @@ long lineage_style_words(const uint8_t *text, long n, long range[4]) {
     return words;
 }
 
+// Four bytes with bit 5 set in each: letters lowercased, and space, apostrophe and lowercase letters (all a
+// phrase prefix holds) unchanged. Other bytes may collide with them; the full comparison settles those.
 static inline uint32_t lower4(const uint8_t *p) {
-    uint32_t key = 0;
-    for (int k = 0; k < 4; k++) key |= (uint32_t)lower(p[k]) << (8 * k);
-    return key;
+    uint32_t key;
+    __builtin_memcpy(&key, p, 4);
+    return key | 0x20202020u;
 }
 
 long lineage_style_phrase_slot(uint32_t key) { return (long)((key * 0x9E3779B1u) >> 22); }

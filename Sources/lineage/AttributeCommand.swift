@@ -9,7 +9,11 @@ struct AttributeCommand: ParsableCommand {
     )
 
     @Option(help: "The student's recording.")
-    var student: String
+    var student: String?
+
+    @Option(parsing: .upToNextOption,
+            help: "Several students' recordings or folders of them: each is ranked against the same candidates and panel, every file embedded once (a batch; give --student or --students).")
+    var students: [String] = []
 
     @Option(name: .customLong("candidate"), help: "A candidate teacher's recording (repeat for several).")
     var candidates: [String]
@@ -23,9 +27,14 @@ struct AttributeCommand: ParsableCommand {
 
     func validate() throws {
         guard !candidates.isEmpty else { throw ValidationError("give at least one --candidate") }
+        guard (student == nil) != students.isEmpty else { throw ValidationError("give either --student or --students") }
+        if !students.isEmpty && report.out != nil {
+            throw ValidationError("--out writes one student's report; a batch (--students) prints its table (use --json)")
+        }
     }
 
     func run() throws {
+        guard let student else { return try runBatch() }
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
@@ -40,6 +49,45 @@ struct AttributeCommand: ParsableCommand {
             print(TextSummary.attribution(result))
         }
     }
+}
+
+extension AttributeCommand {
+    /// `--students`: one table of every student's ranking (text), or one JSON document whose `results` hold,
+    /// per student, exactly the `attribute --json` document of a single run.
+    func runBatch() throws {
+        let files = try expandRecordingArguments(students)
+        let set = try analysis.probeSet()
+        var request = AttributionRequest(
+            student: "", candidates: candidates, panel: try analysis.panelFiles(for: set), probeSet: set,
+            inputFormat: analysis.input.inputFormat, model: try analysis.embeddingModel(),
+            calibration: try analysis.loadCalibration(for: set), options: analysis.attributionOptions)
+        let session = analysis.cacheOptions.open()
+        request.cache = session?.cache
+        let progress = analysis.progress
+        let results: [AttributionResult]
+        do {
+            defer { ProgressLine.finish(progress) }
+            results = try BatchAttribution.run(students: files, request, progress: progress)
+        }
+        session?.printSummary()
+        if json {
+            print(try JSONOutput.string(BatchDocument(results: results.map(AttributionDocument.init))))
+            return
+        }
+        print(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
+              + TextSummary.pad("log10 LR", 10) + "verdict")
+        for result in results {
+            guard let top = result.ranking.first else { continue }
+            print(TextSummary.pad(result.student.model, 32) + TextSummary.pad(top.model, 26) + TextSummary.pad(TextSummary.fmt(top.score), 8)
+                  + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10) + top.verdict.rawValue
+                  + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
+        }
+    }
+}
+
+/// The `attribute --students --json` document.
+struct BatchDocument: Encodable {
+    let results: [AttributionDocument]
 }
 
 /// Reads everything an attribution needs from the options and runs it.

@@ -106,4 +106,21 @@ struct VerdictCLITests {
         #expect((metrics.first?["auc"] as? Double ?? 0) >= 0.95)
         #expect(metrics.first?["false_distilled"] as? Int == 0)
     }
+
+    @Test("attribute --students gives each student exactly the document of its own single run", .enabled(if: release != nil))
+    func batchEqualsSingleRuns() throws {
+        let candidates = ["gpt-3.5-turbo-0301", "text_davinci_003", "llama-2-70b-chat-hf"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
+        let common = ["--json", "--quiet", "--bootstrap", "50", "--permutations", "20"] + candidates
+        let students = ["vicuna-13b", "guanaco-33b"].map { "\(Self.recordings)/\($0).jsonl" }
+        let batch = try CLI.run(executable: Self.release ?? "", ["attribute", "--students"] + students + common, in: Self.root)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        let results = try #require((try JSONSerialization.jsonObject(with: batch.stdoutBytes) as? [String: Any])?["results"] as? [Any])
+        #expect(results.count == 2)
+        for (k, student) in students.enumerated() {
+            let single = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", student] + common, in: Self.root)
+            let one = try JSONSerialization.jsonObject(with: single.stdoutBytes)
+            let fromBatch = try JSONSerialization.data(withJSONObject: results[k], options: [.sortedKeys])
+            #expect(fromBatch == (try JSONSerialization.data(withJSONObject: one, options: [.sortedKeys])), "\(student)")
+        }
+    }
 }

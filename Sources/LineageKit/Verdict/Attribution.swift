@@ -64,6 +64,27 @@ public enum Attribution {
         progress?("reading the student and \(request.candidates.count) candidate(s)")
         let student = try load(request.student)
         let candidates = try request.candidates.map(load)
+        var panel: [AlignedRecording] = []
+        for (k, path) in request.panel.enumerated() {
+            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
+            panel.append(try load(path))
+        }
+        progress?("embedding \(1 + candidates.count + panel.count) recordings")
+        let embedder = Embedder(model: request.model)
+        let cache = request.cache.map { ($0, set, request.inputFormat) }
+        return try assess(student: student, embedded: ScoringContext.embed(student, embedder, cache), candidates: candidates,
+                          panel: panel, request: request, progress: progress) { ScoringContext.embed($0, embedder, cache) }
+    }
+
+    /// The attribution of one student, aligned and embedded, against candidates and panel files: the one
+    /// path single and batch runs share, so each student's result is the same bytes either way.
+    /// - Parameter embed: the embeddings of a candidate or panel recording (a batch computes each once).
+    static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddedRecording,
+                       candidates: [AlignedRecording], panel files: [AlignedRecording], request: AttributionRequest,
+                       progress: (@Sendable (String) -> Void)?,
+                       distribution: ((AlignedRecording) -> NgramDistribution)? = nil,
+                       embed: (AlignedRecording) -> EmbeddedRecording) throws -> AttributionRun {
+        let set = request.probeSet
         var seenNames: Set<String> = [student.model]
         for candidate in candidates {
             guard seenNames.insert(candidate.model).inserted else {
@@ -71,23 +92,19 @@ public enum Attribution {
             }
         }
         var selection = PanelSelection(underTest: [student] + candidates)
-        for (k, path) in request.panel.enumerated() {
-            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
-            selection.consider(try load(path))
-        }
+        for recording in files { selection.consider(recording) }
         let panel = selection.kept
         guard panel.count >= minimumPanel else {
             throw AttributionError(description: "the panel has \(panel.count) models once the student and candidates are left out; at least \(minimumPanel) are needed")
         }
         let features = try request.calibration.features
         try checkFeatures(features, model: request.model)
-        progress?("embedding \(2 + candidates.count + panel.count - 1) recordings")
         let all = [student] + candidates + panel
         let panelIndices = Array((1 + candidates.count)..<all.count)
-        let context = ScoringContext(recordings: all, embedder: Embedder(model: request.model),
-                                     divergencesFor: Set(0...candidates.count),
+        let context = ScoringContext(recordings: all, embedded: [studentEmbedding] + (candidates + panel).map(embed),
+                                     model: request.model, divergencesFor: Set(0...candidates.count),
                                      structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
-                                     cache: request.cache.map { ($0, set, request.inputFormat) })
+                                     distribution: distribution)
         let map = request.calibration.map
         let calibrated = !map.features.isEmpty
         let supported = request.calibration.supported

@@ -39,6 +39,8 @@ public struct AnswerProfile: Sendable, Codable, Equatable {
     /// Whether an answer is its prompt again: equal after trimming and case folding, or the prompt
     /// followed by at most 20 more characters.
     static func echoes(_ answer: String, prompt: String) -> Bool {
+        // An answer much longer than its prompt is not an echo (most answers: decided without copying).
+        guard answer.utf8.count <= 4 * prompt.utf8.count + 80 else { return false }
         let a = answer.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let p = prompt.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !p.isEmpty else { return false }

@@ -21,14 +21,25 @@ struct ScoringContext {
     init(recordings: [AlignedRecording], embedder: Embedder, divergencesFor: Set<Int> = [],
          structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
          cache: (cache: EmbeddingCache, probeSet: ProbeSet, format: RecordingFormat?)? = nil) {
+        self.init(recordings: recordings, embedded: recordings.map { Self.embed($0, embedder, cache) }, model: embedder.model,
+                  divergencesFor: divergencesFor, structureFamilies: structureFamilies, centringPool: centringPool)
+    }
+
+    /// One recording's embeddings, from the cache when there is one (the same bits).
+    static func embed(_ recording: AlignedRecording, _ embedder: Embedder,
+                      _ cache: (cache: EmbeddingCache, probeSet: ProbeSet, format: RecordingFormat?)?) -> EmbeddedRecording {
+        guard let cache else { return embedder.embed(recording) }
+        return embedder.embed(recording, format: cache.format, probeSet: cache.probeSet, cache: cache.cache)
+    }
+
+    /// The context of recordings embedded already (`embedded[i]` of `recordings[i]`, by `model`).
+    /// - Parameter distribution: a model's word n-gram distribution (a batch computes each candidate's once).
+    init(recordings: [AlignedRecording], embedded: [EmbeddedRecording], model: EmbeddingModel, divergencesFor: Set<Int> = [],
+         structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
+         distribution: ((AlignedRecording) -> NgramDistribution)? = nil) {
         self.recordings = recordings
-        let embedded = recordings.map { recording in
-            guard let cache else { return embedder.embed(recording) }
-            return embedder.embed(recording, format: cache.format, probeSet: cache.probeSet, cache: cache.cache)
-        }
         embeddings = embedded.map(\.embeddings)
         let answered = embedded.map(\.answered)
-        let model = embedder.model
         let content = model.families.filter { $0.dimensions > 0 && !$0.family.isStructure }.map(\.columns)
         if content.count == model.families.filter({ $0.dimensions > 0 }).count {
             tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
@@ -44,8 +55,8 @@ struct ScoringContext {
                 embeddings: PromptCentring.centred(blocks, answered: answered, pool: centringPool), answered: answered)
         }
         self.structure = structure
-        ngrams = recordings.indices.map { divergencesFor.contains($0)
-            ? NgramDistribution(recording: recordings[$0], model: embedder.model) : nil }
+        let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }
+        ngrams = recordings.indices.map { divergencesFor.contains($0) ? distribution(recordings[$0]) : nil }
     }
 
     /// The verdict's features of a pair, in `features` order (NaN where a family's tensor is absent).

@@ -208,3 +208,17 @@ struct PromptCentringTests {
         #expect(partial[2].values.allSatisfy { $0 == 0 })
     }
 }
+
+@Suite("Median by selection")
+struct MedianSelectionTests {
+    @Test("the selection median equals the sorted type-7 median, odd and even counts, with ties")
+    func equalsSortedMedian() {
+        var generator = SeededGenerator(seed: 5)
+        for count in [1, 2, 3, 10, 11, 100, 1001] {
+            for ties in [false, true] {
+                let values = (0..<count).map { _ in Double(generator.index(below: ties ? 7 : 1_000_000)) / 7 }
+                #expect(Descriptive.median(values) == Descriptive.quantile(sorted: values.sorted(), 0.5))
+            }
+        }
+    }
+}

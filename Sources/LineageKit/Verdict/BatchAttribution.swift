@@ -1,0 +1,79 @@
+import Foundation
+
+/// Many students against the same candidates and panel: every candidate and panel file is read and
+/// embedded once, the students are judged two at a time (one per core, BLAS single-threaded in each), and
+/// each by the very code path of a single `attribute` run (`Attribution.assess`), so its result is the same
+/// bytes as that run's (every similarity is exact on `EmbeddingGrid`, whatever thread computes it).
+public enum BatchAttribution {
+    /// One result per student, in the order given. `request.student` is ignored.
+    /// - Parameter students: recording files; a student that is also a panel file is left out of its own
+    ///   panel only, as in a single run.
+    public static func run(students: [String], _ request: AttributionRequest, threads: Int? = nil,
+                           progress: (@Sendable (String) -> Void)? = nil) throws -> [AttributionResult] {
+        let set = request.probeSet
+        @Sendable func load(_ path: String) throws -> AlignedRecording {
+            try Aligner.align(path: path, format: request.inputFormat, to: set)
+        }
+        guard !students.isEmpty else { throw AttributionError(description: "give at least one student") }
+        progress?("reading \(request.candidates.count) candidate(s)")
+        let candidates = try request.candidates.map(load)
+        let panel = try request.panel.enumerated().map { k, path in
+            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
+            return try load(path)
+        }
+        let cache = request.cache.map { ($0, set, request.inputFormat) }
+        // Candidates and panel files embedded once (both cores), found again by source and content.
+        progress?("embedding \(candidates.count + panel.count) candidate and panel recordings")
+        let embedder = Embedder(model: request.model)
+        var embedded: [String: EmbeddedRecording] = [:]
+        for recording in candidates + panel where embedded[key(recording)] == nil {
+            embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache)
+        }
+        var distributions: [String: NgramDistribution] = [:]
+        for candidate in candidates { distributions[key(candidate)] = NgramDistribution(recording: candidate, model: request.model) }
+        let shared = Shared(embedded: embedded, distributions: distributions)
+        let results = Results(count: students.count)
+        let single = Embedder(model: request.model, threads: 1)
+        let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        BLASThreads.singleThreaded {
+            ParallelWork.run(jobs: students.count, threads: workers) { k in
+                progress?("student \(k + 1)/\(students.count)")
+                results.set(k, Result {
+                    let student = try load(students[k])
+                    let own = shared.embedded[key(student)] ?? ScoringContext.embed(student, single, cache)
+                    return try Attribution.assess(
+                        student: student, embedded: own, candidates: candidates, panel: panel, request: request,
+                        progress: nil,
+                        distribution: { shared.distributions[key($0)] ?? NgramDistribution(recording: $0, model: request.model) },
+                        embed: { shared.embedded[key($0)] ?? ScoringContext.embed($0, single, cache) }).result
+                })
+            }
+        }
+        return try results.values()
+    }
+
+    private static func key(_ recording: AlignedRecording) -> String { recording.source + "\u{0}" + recording.sha256 }
+
+    /// What every worker reads and none writes.
+    private struct Shared: @unchecked Sendable {
+        let embedded: [String: EmbeddedRecording]
+        let distributions: [String: NgramDistribution]
+    }
+
+    /// Each student's result, set by whichever worker judged it; the first failure in student order is thrown.
+    private final class Results: @unchecked Sendable {
+        private var slots: [Result<AttributionResult, Error>?]
+        private let lock = NSLock()
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ k: Int, _ result: Result<AttributionResult, Error>) {
+            lock.lock(); defer { lock.unlock() }
+            slots[k] = result
+        }
+
+        func values() throws -> [AttributionResult] {
+            try slots.map { try $0!.get() }
+        }
+    }
+}
