@@ -18,16 +18,21 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Seed of every resampling.")
     var seed: UInt64 = AttributionOptions().seed
 
-    @Option(help: "Bootstrap resamples over probes for the score's interval.")
+    @Option(help: "Bootstrap resamples over probes for the score's interval \(OptionRanges.bootstrap.help).")
     var bootstrap: Int = AttributionOptions().bootstrapResamples
 
-    @Option(help: "Permutations for the MMD test.")
+    @Option(help: "Permutations for the MMD test \(OptionRanges.permutations.help).")
     var permutations: Int = AttributionOptions().permutations
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
     @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        try OptionRanges.bootstrap.check(bootstrap)
+        try OptionRanges.permutations.check(permutations)
+    }
 
     var attributionOptions: AttributionOptions {
         var options = AttributionOptions()

@@ -17,13 +17,17 @@ struct CalibrateCommand: ParsableCommand {
     @Option(name: .customLong("write"), help: "Where to write the calibration file (default: print only).")
     var output: String?
 
-    @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study).")
+    @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study) \(OptionRanges.probeSample.help).")
     var probeSample: Int?
 
     @OptionGroup var analysis: AnalysisOptions
 
     @Flag(help: "Print one JSON document on stdout.")
     var json = false
+
+    func validate() throws {
+        try OptionRanges.probeSample.check(probeSample)
+    }
 
     func run() throws {
         let set = try analysis.probeSet()

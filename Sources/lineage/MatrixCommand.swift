@@ -22,7 +22,7 @@ struct MatrixCommand: ParsableCommand {
     @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v2; ngram-v1 replays older reports).")
     var model: String?
 
-    @Option(help: "Worker threads for featurizing (default: all cores).")
+    @Option(help: "Worker threads for featurizing \(OptionRanges.threads.help), default: all cores.")
     var threads: Int?
 
     @Flag(help: "Print one JSON document on stdout.")
@@ -31,6 +31,10 @@ struct MatrixCommand: ParsableCommand {
     @OptionGroup var report: MatrixReportOptions
 
     @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        try OptionRanges.threads.check(threads)
+    }
 
     func run() throws {
         let files = try expandRecordingArguments(self.files)

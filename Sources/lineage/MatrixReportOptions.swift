@@ -7,7 +7,7 @@ struct MatrixReportOptions: ParsableArguments {
     @Option(help: "Write a result folder here (matrices as CSV/JSON, heatmap.svg, tree.nwk, tree.svg, manifest.json).")
     var out: String?
 
-    @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support (with --out).")
+    @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support \(OptionRanges.treeBootstrap.help), with --out.")
     var treeBootstrap: Int = MatrixReportBuilder.defaultResamples
 
     @Option(help: "Seed of the tree bootstrap (with --out).")
@@ -15,6 +15,10 @@ struct MatrixReportOptions: ParsableArguments {
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
+
+    func validate() throws {
+        try OptionRanges.treeBootstrap.check(treeBootstrap)
+    }
 
     func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
         let set = try ProbeSet.resolve(input.probes)

@@ -25,16 +25,16 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Output file (canonical JSONL); an existing one is resumed.")
     var out: String
 
-    @Option(help: "Answers per probe.")
+    @Option(help: "Answers per probe \(OptionRanges.samples.help).")
     var samples: Int = 1
 
-    @Option(help: "Sampling temperature (omitted: the server's default).")
+    @Option(help: "Sampling temperature \(OptionRanges.temperature.help), omitted: the server's default.")
     var temperature: Double?
 
-    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer (omitted: the server's default).")
+    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer \(OptionRanges.maxTokens.help), omitted: the server's default.")
     var maxTokens: Int?
 
-    @Option(help: "Requests in flight at once.")
+    @Option(help: "Requests in flight at once \(OptionRanges.concurrency.help).")
     var concurrency: Int = 4
 
     @Option(name: .customLong("system-prompt"), help: "System message for probes that carry none of their own.")
@@ -43,16 +43,16 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding the API key (sent as Authorization: Bearer).")
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
-    @Option(help: "Seconds to wait for one response.")
+    @Option(help: "Seconds to wait for one response \(OptionRanges.timeout.help).")
     var timeout: Double = 120
 
-    @Option(name: .customLong("max-retries"), help: "Retries per answer on 429, 5xx, timeouts, connection errors and malformed bodies.")
+    @Option(name: .customLong("max-retries"), help: "Retries per answer on 429, 5xx, timeouts, connection errors and malformed bodies \(OptionRanges.maxRetries.help).")
     var maxRetries: Int = 5
 
-    @Option(name: .customLong("backoff-base"), help: "Seconds: upper bound of the first backoff wait (full jitter, doubling).")
+    @Option(name: .customLong("backoff-base"), help: "Seconds: upper bound of the first backoff wait (full jitter, doubling) \(OptionRanges.backoffBase.help).")
     var backoffBase: Double = 0.5
 
-    @Option(name: .customLong("backoff-cap"), help: "Seconds: the longest backoff wait.")
+    @Option(name: .customLong("backoff-cap"), help: "Seconds: the longest backoff wait \(OptionRanges.backoffCap.help).")
     var backoffCap: Double = 30
 
     @Option(help: "Seed of the backoff jitter.")
@@ -60,6 +60,20 @@ struct RecordCommand: AsyncParsableCommand {
 
     @Flag(help: "No progress on stderr.")
     var quiet = false
+
+    func validate() throws {
+        try OptionRanges.samples.check(samples)
+        try OptionRanges.temperature.check(temperature)
+        try OptionRanges.maxTokens.check(maxTokens)
+        try OptionRanges.concurrency.check(concurrency)
+        try OptionRanges.timeout.check(timeout)
+        try OptionRanges.maxRetries.check(maxRetries)
+        try OptionRanges.backoffBase.check(backoffBase)
+        try OptionRanges.backoffCap.check(backoffCap)
+        if backoffCap < backoffBase {
+            throw ValidationError("--backoff-cap (\(backoffCap)) must not be below --backoff-base (\(backoffBase))")
+        }
+    }
 
     func run() async throws {
         let set = try ProbeSet.resolve(probes)
