@@ -44,10 +44,16 @@ struct AnalysisOptions: ParsableArguments {
 
     func probeSet() throws -> ProbeSet { try ProbeSet.resolve(input.probes) }
 
-    func embeddingModel() throws -> EmbeddingModel { try EmbeddingModel.load(path: model) }
+    func embeddingModel() throws -> EmbeddingModel {
+        try requireRegularFile(model, role: "embedding model")
+        return try EmbeddingModel.load(path: model)
+    }
 
     func loadCalibration(for set: ProbeSet) throws -> Calibration {
-        if let calibration { return try Calibration.load(path: calibration) }
+        if let calibration {
+            try requireRegularFile(calibration, role: "calibration")
+            return try Calibration.load(path: calibration)
+        }
         if let directory = set.directory {
             let path = (directory as NSString).appendingPathComponent("calibration.json")
             if FileManager.default.fileExists(atPath: path) { return try Calibration.load(path: path) }

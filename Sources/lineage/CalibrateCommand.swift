@@ -30,6 +30,7 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try requireRegularFile(pairs, role: "pairs file")
         let set = try analysis.probeSet()
         let progress = analysis.progress
         let session = analysis.cacheOptions.open()

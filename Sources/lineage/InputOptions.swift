@@ -13,6 +13,22 @@ struct InputOptions: ParsableArguments {
 
 extension RecordingFormat: ExpressibleByArgument {}
 
+/// Refuses `path` up front when it names something that is not a regular file (a FIFO, `/dev/zero`, a
+/// symbolic link loop): the loaders of models and calibrations would block or read without end.
+/// A name that is not a path at all (a bundled model's name) is left to its loader.
+func requireRegularFile(_ path: String?, role: String) throws {
+    guard let path else { return }
+    var info = stat()
+    guard lstat(path, &info) == 0 else { return }
+    if let refusal = RegularFile.check(path) { throw CommandFailure("the \(role) \(refusal)") }
+}
+
+/// A run-time refusal of the command (exit 1, no usage text: the command line itself was well formed).
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }

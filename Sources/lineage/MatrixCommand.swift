@@ -44,6 +44,7 @@ struct MatrixCommand: ParsableCommand {
             return
         }
         let set = try ProbeSet.resolve(input.probes)
+        try requireRegularFile(model, role: "embedding model")
         let embeddingModel = try EmbeddingModel.load(path: model).embeddingOnly()
         let embedder = Embedder(model: embeddingModel, threads: threads)
         let stack = try embedder.embedStack(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)

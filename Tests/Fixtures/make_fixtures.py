@@ -76,3 +76,7 @@ w(S+"not-json.jsonl", line(id="p1", prompt="A") + "id,prompt\n")
 w(S+"id-null.jsonl", line(id=None, prompt="A"))
 w(S+"numeric-ids.jsonl", line(id=1, prompt="A") + line(id=2, prompt="B"))
 w(R+"broken-literal.jsonl", '{"probe": "p1", "output": nul}\n')
+# Issue 19: other encodings are named (by byte-order mark, or by the NULs of UTF-16 without one).
+w(R+"utf16-bom.jsonl", good.encode("utf-16"))
+w(R+"utf16be-no-bom.csv", 'probe,output\np1,Red.\n'.encode("utf-16-be"))
+w(R+"utf32-bom.jsonl", b"\xff\xfe\x00\x00" + good.encode("utf-32-le"))

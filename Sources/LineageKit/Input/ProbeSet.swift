@@ -61,6 +61,7 @@ public struct ProbeSet: Sendable {
         let file = exists && isDirectory.boolValue ? (path as NSString).appendingPathComponent("probes.jsonl") : path
         let directory = exists && isDirectory.boolValue ? path : nil
         let input = try InputFile(path: file)
+        try input.refuseUnsupportedEncoding()
         var probes: [Probe] = []
         var lineNumbers: [Int] = []
         let facts: InputFile.Facts

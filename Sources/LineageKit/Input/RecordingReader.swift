@@ -36,6 +36,7 @@ public enum RecordingReader {
 
     static func forEachAnswer(_ file: InputFile, format: RecordingFormat?,
                               _ body: (RecordedAnswer) -> Void) throws(InputError) -> RecordingHeader {
+        try file.refuseUnsupportedEncoding()
         let chosen: RecordingFormat
         if let format { chosen = format } else { chosen = try RecordingFormat.detect(file: file) }
         var notes = ReadingNotes()

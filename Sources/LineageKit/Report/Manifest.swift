@@ -26,6 +26,8 @@ public struct Manifest: Sendable, Codable, Equatable {
     }
 
     public static let fileName = "manifest.json"
+    /// A manifest is a few kilobytes to a few megabytes (one line per panel file); more is not one.
+    static let maximumBytes = 64 << 20
 
     public var tool: Tool
     public var invocation: ReportInvocation
@@ -49,8 +51,9 @@ public struct Manifest: Sendable, Codable, Equatable {
     public static func load(directory: String) throws(ReportError) -> Manifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ReportError("cannot read \(path): \(error.localizedDescription)")
+        switch RegularFile.read(path, limit: maximumBytes) {
+        case let .success(bytes): data = bytes
+        case let .failure(refusal): throw ReportError("cannot read the manifest \(refusal)")
         }
         do { return try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw ReportError("\(path) is not a Lineage manifest: \(error)")
@@ -63,8 +66,9 @@ public struct Manifest: Sendable, Codable, Equatable {
             guard FileManager.default.fileExists(atPath: input.resolved) else {
                 return "missing \(input.role) file: \(input.path) (\(input.resolved))"
             }
-            guard let hash = try? SHA256Digest.hex(ofFile: input.resolved) else {
-                return "unreadable \(input.role) file: \(input.path) (\(input.resolved))"
+            let hash: String
+            do throws(InputError) { hash = try SHA256Digest.hex(ofFile: input.resolved) } catch {
+                return "unreadable \(input.role) file: \(input.path) (\(input.resolved): \(error.message))"
             }
             return hash == input.sha256 ? nil
                 : "changed \(input.role) file: \(input.path) (sha256 \(hash.prefix(16))…, manifest \(input.sha256.prefix(16))…)"
