@@ -252,6 +252,8 @@ public enum MatrixReportBuilder {
         }
         progress?("hashing \(invocation.inputFiles.count) input files")
         let inputs = try Manifest.inputs(of: invocation)
+        let folder = try ResultFolder.reserve(directory, inputs: inputs.map(\.resolved))
+        defer { folder.release() }
         let set = try ProbeSet.load(path: invocation.probeSetPath)
         let model = try EmbeddingModel(contentsOf: invocation.modelPath)
         let format = try invocation.inputFormat.map { name -> RecordingFormat in
@@ -267,7 +269,7 @@ public enum MatrixReportBuilder {
                                           seed: invocation.options.seed, progress: progress)
         let files = try report.files(embedding: EmbeddingReference(version: model.version, sha256: model.sha256,
                                                                    dimensions: model.dimensions))
-        _ = try ReportBuilder.write(files, invocation: invocation, inputs: inputs, into: directory)
+        _ = try ReportBuilder.write(files, invocation: invocation, inputs: inputs, into: folder)
         return report
     }
 }
