@@ -29,7 +29,7 @@ struct AttributeCommand: ParsableCommand {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
-            if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { print(TextSummary.attribution(outcome.result)) }
+            if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { say(TextSummary.attribution(outcome.result)) }
             printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
             return
         }
@@ -37,7 +37,7 @@ struct AttributeCommand: ParsableCommand {
         if json {
             print(try JSONOutput.string(AttributionDocument(result)))
         } else {
-            print(TextSummary.attribution(result))
+            say(TextSummary.attribution(result))
         }
     }
 }

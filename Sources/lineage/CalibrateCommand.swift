@@ -47,14 +47,14 @@ struct CalibrateCommand: ParsableCommand {
             return
         }
         let m = calibration.metrics
-        print("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); panel \(calibration.panel.count) models")
-        print("leave-one-student-out: AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), Cllr_min \(TextSummary.fmt(m.cllrMin)), EER \(TextSummary.fmt(m.equalErrorRate))")
-        print("right teacher first: \(m.rightTeacherFirst)/\(m.distilledStudents) distilled students")
-        print("verdicts: false 'distilled' \(m.falseDistilled)/\(m.independentPairs), missed \(m.missedDistilled)/\(m.distilledPairs), inconclusive \(m.inconclusive)")
-        print("map: log10 LR = \(String(format: "%.4f", calibration.map.intercept)) + \(String(format: "%.4f", calibration.map.slope)) × score, bounded to [\(TextSummary.fmt(calibration.map.lowerBound)), \(TextSummary.fmt(calibration.map.upperBound))]")
+        say("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); panel \(calibration.panel.count) models")
+        say("leave-one-student-out: AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), Cllr_min \(TextSummary.fmt(m.cllrMin)), EER \(TextSummary.fmt(m.equalErrorRate))")
+        say("right teacher first: \(m.rightTeacherFirst)/\(m.distilledStudents) distilled students")
+        say("verdicts: false 'distilled' \(m.falseDistilled)/\(m.independentPairs), missed \(m.missedDistilled)/\(m.distilledPairs), inconclusive \(m.inconclusive)")
+        say("map: log10 LR = \(String(format: "%.4f", calibration.map.intercept)) + \(String(format: "%.4f", calibration.map.slope)) × score, bounded to [\(TextSummary.fmt(calibration.map.lowerBound)), \(TextSummary.fmt(calibration.map.upperBound))]")
         for pair in calibration.pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
-            print("  \(TextSummary.pad(pair.student, 22))\(TextSummary.pad(pair.teacher, 22))\(pair.distilled ? "distilled  " : "independent")  score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
+            say("  \(TextSummary.pad(TerminalText.field(pair.student), 22))\(TextSummary.pad(TerminalText.field(pair.teacher), 22))\(pair.distilled ? "distilled  " : "independent")  score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
         }
-        if let output { print("calibration written to \(output)") }
+        if let output { say("calibration written to \(output)") }
     }
 }

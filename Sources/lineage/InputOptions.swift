@@ -29,6 +29,7 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Writes a line on stderr through `TerminalText.message`: errors quote model names, ids and server text.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.message(text) + "\n").utf8))
 }

@@ -37,7 +37,7 @@ struct MatrixReportOptions: ParsableArguments {
         ProgressLine.finish(progress)
         cache?.printSummary()
         MatrixCommand.warn(report.labels)
-        print(report.tree.newick())
-        print("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
+        say(report.tree.newick())
+        say("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
     }
 }

@@ -6,19 +6,19 @@ enum TextSummary {
     static func attribution(_ result: AttributionResult) -> String {
         var lines: [String] = []
         let s = result.student
-        lines.append("student \(s.model) (\(s.source)): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
-        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map(\.model).joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
+        lines.append("student \(F(s.model)) (\(F(s.source))): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
+        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map { F($0.model) }.joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
         lines.append("")
         lines.append(pad("rank", 5) + pad("candidate", 28) + pad("score", 8) + pad("95% CI", 16) + pad("log10 LR", 10) + pad("p (Holm)", 10) + "verdict")
         for a in result.ranking {
             let ci = a.statistics.scoreInterval
-            lines.append(pad("\(a.rank)", 5) + pad(a.model, 28) + pad(fmt(a.score), 8)
+            lines.append(pad("\(a.rank)", 5) + pad(F(a.model), 28) + pad(fmt(a.score), 8)
                          + pad("[\(fmt(ci.low)), \(fmt(ci.high))]", 16) + pad(fmt(a.log10LikelihoodRatio), 10)
                          + pad(String(format: "%.2g", a.pValueHolm), 10) + a.verdict.rawValue)
         }
         if let best = result.ranking.first {
             lines.append("")
-            lines.append("\(best.model): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
+            lines.append("\(F(best.model)): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
         }
         for mismatch in result.calibration.mismatches {
             lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")
@@ -31,6 +31,9 @@ enum TextSummary {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// Model-supplied text inside a line (`TerminalText.field`).
+    private static func F(_ text: String) -> String { TerminalText.field(text) }
 
     static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }
 

@@ -28,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
             printError("verify: FAILED: \(changed.count) input file(s) differ from the manifest; not re-running")
             throw ExitCode(1)
         }
-        print("inputs: all \(manifest.inputs.count) files match their SHA-256")
+        say("inputs: all \(manifest.inputs.count) files match their SHA-256")
         let scratch = FileManager.default.temporaryDirectory
             .appendingPathComponent("lineage-verify-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -55,7 +55,7 @@ struct VerifyCommand: ParsableCommand {
             printError("verify: FAILED: \(differences.count) output problem(s)")
             throw ExitCode(1)
         }
-        print("outputs: all \(manifest.outputs.count) files reproduce byte for byte")
-        print("verified: \(folder)")
+        say("outputs: all \(manifest.outputs.count) files reproduce byte for byte")
+        say("verified: \(folder)")
     }
 }

@@ -61,6 +61,44 @@ struct HostileInputCLITests {
     }
 }
 
+extension HostileInputCLITests {
+    /// A teacher whose model name carries an ANSI erase-line, a carriage return, a newline with a forged
+    /// verdict and a spreadsheet formula (JSON-escaped as it stands in the file).
+    static let hostileName = #"=HYPERLINK(\"http://x\")\u001b[2K\r\nstudent: distilled (LR 1e9:1)\u202e"#
+
+    @Test("a hostile model name reaches the terminal, the CSV and report.md neutralised")
+    func modelTextIsNeutralised() throws {
+        let folder = try SyntheticCorpus.temporaryFolder("hostile-names")
+        let teacher = (0..<SyntheticCorpus.probes).map {
+            SyntheticCorpus.answer(probe: $0, style: SyntheticCorpus.phrases(1), seed: 11)
+        }
+        try Data(SyntheticCorpus.jsonl(model: Self.hostileName, answers: teacher).utf8)
+            .write(to: URL(fileURLWithPath: folder + "/teacher.jsonl"))
+        let compare = try CLI.run(["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--out", "out"]
+                                  + SyntheticCorpus.options, in: folder)
+        try #require(compare.status == 0, "\(compare.stderr)")
+        for text in [compare.stdout, compare.stderr] {
+            #expect(!text.contains("\u{1B}") && !text.contains("\r") && !text.contains("\u{202E}"), "\(text)")
+            #expect(!text.contains("\nstudent: distilled"), "no forged line: \(text)")
+        }
+        #expect(compare.stdout.contains(#"\u{1B}[2K\u{D}\u{A}student: distilled"#), "\(compare.stdout)")
+        let markdown = try String(contentsOfFile: folder + "/out/report.md", encoding: .utf8)
+        #expect(!markdown.contains("\nstudent: distilled"), "no Markdown block from the name")
+        #expect(!markdown.contains("\u{1B}"))
+
+        let matrix = try CLI.run(["matrix", "student.jsonl", "teacher.jsonl", "other.jsonl", "--out", "m",
+                                  "--probes", "probes.jsonl", "--model", "model.lnm", "--tree-bootstrap", "10", "--quiet"], in: folder)
+        try #require(matrix.status == 0, "\(matrix.stderr)")
+        #expect(!matrix.stdout.contains("\u{1B}"), "\(matrix.stdout)")
+        let csv = try String(contentsOfFile: folder + "/m/mean-cosine.csv", encoding: .utf8)
+        let cells = csv.split(separator: "\n").map { $0.split(separator: ",").first.map(String.init) ?? "" }
+        #expect(!csv.contains(",=") && !csv.contains("\n="), "no cell starts a formula: \(csv)")
+        #expect(cells.contains { $0.hasPrefix("\"'=HYPERLINK") }, "\(csv)")
+        let validate = try CLI.run(["validate", "--probes", "probes.jsonl", "teacher.jsonl"], in: folder)
+        #expect(!validate.stdout.contains("\u{1B}") && validate.stdout.split(separator: "\n").count == 2, "\(validate.stdout)")
+    }
+}
+
 /// The repository's fixtures, found from this file's path.
 enum FixturePathsCLI {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

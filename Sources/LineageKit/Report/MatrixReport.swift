@@ -75,10 +75,7 @@ public struct MatrixReport: Sendable {
     // MARK: Files
 
     static func csv(_ models: [String], _ values: [[Double]], digits: Int) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
+        let field = CSVField.text
         var lines = ["model," + models.map(field).joined(separator: ",")]
         for (i, row) in values.enumerated() {
             lines.append(field(models[i]) + "," + row.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "" }.joined(separator: ","))
