@@ -20,18 +20,25 @@ struct MatrixReportOptions: ParsableArguments {
         try OptionRanges.treeBootstrap.check(treeBootstrap)
     }
 
-    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
+    /// The re-runnable description of this command line; `verify` derives it again from a manifest's
+    /// recorded `arguments`.
+    func invocation(files: [String], input: InputOptions, model: String?,
+                    arguments: [String] = ["lineage"] + CommandLine.arguments.dropFirst()) throws -> ReportInvocation {
         let set = try ProbeSet.resolve(input.probes)
         guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
             throw ValidationError("the bundled embedding model was not found; pass --model PATH")
         }
         var options = AttributionOptions()
         options.seed = seed
-        let invocation = ReportInvocation(
-            subcommand: "matrix", arguments: ["lineage"] + CommandLine.arguments.dropFirst(),
+        return ReportInvocation(
+            subcommand: "matrix", arguments: arguments,
             workingDirectory: FileManager.default.currentDirectoryPath, files: files, probeSet: input.probes,
             probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,
             modelPath: modelPath, options: options, treeResamples: treeBootstrap)
+    }
+
+    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
+        let invocation = try self.invocation(files: files, input: input, model: model)
         let progress = ProgressLine.make(quiet: quiet)
         let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress, cache: cache?.cache)
         ProgressLine.finish(progress)

@@ -28,7 +28,7 @@ func recordingFolder(_ folder: String) throws -> (recordings: [String], others: 
 /// `lineage matrix Probes/alpaca-eval/panel` compares a whole folder. Each folder is reported on stderr with
 /// what it held, including the entries that are not recordings and were left out; a folder without any
 /// recording is an error. Files are passed on as given (the readers report what is wrong with them).
-func expandRecordingArguments(_ arguments: [String]) throws -> [String] {
+func expandRecordingArguments(_ arguments: [String], report: Bool = true) throws -> [String] {
     var files: [String] = []
     for argument in arguments {
         var isDirectory: ObjCBool = false
@@ -41,7 +41,7 @@ func expandRecordingArguments(_ arguments: [String]) throws -> [String] {
             throw ValidationError("\(argument): a folder without recording files (.jsonl, .json, .csv)")
         }
         let skipped = others.isEmpty ? "" : "; not recordings, left out: \(others.prefix(5).joined(separator: ", "))\(others.count > 5 ? " and \(others.count - 5) more" : "")"
-        printError("\(argument): \(recordings.count) recording file\(recordings.count == 1 ? "" : "s")\(skipped)")
+        if report { printError("\(argument): \(recordings.count) recording file\(recordings.count == 1 ? "" : "s")\(skipped)") }
         files += recordings
     }
     return files

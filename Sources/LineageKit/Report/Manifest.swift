@@ -35,7 +35,7 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var outputs: [OutputFile]
 
     /// Hashes every input of an invocation (before the run, so that what was hashed is what was read).
-    static func inputs(of invocation: ReportInvocation) throws(ReportError) -> [InputFile] {
+    public static func inputs(of invocation: ReportInvocation) throws(ReportError) -> [InputFile] {
         var files: [InputFile] = []
         for (role, path) in invocation.inputFiles {
             let resolved = resolvedPath(path, in: invocation.workingDirectory)
@@ -73,6 +73,60 @@ public struct Manifest: Sendable, Codable, Equatable {
             return hash == input.sha256 ? nil
                 : "changed \(input.role) file: \(input.path) (sha256 \(hash.prefix(16))…, manifest \(input.sha256.prefix(16))…)"
         }
+    }
+
+    /// Entries of the result folder the manifest does not account for (a planted file, a subfolder, a link),
+    /// and output names that are not plain file names inside the folder: a verified folder holds exactly
+    /// the manifest and the outputs it lists.
+    public func unlistedEntries(in folder: String) -> [String] {
+        var problems: [String] = []
+        for output in outputs where output.file.isEmpty || output.file.contains("/") || output.file.hasPrefix(".")
+            || output.file == Self.fileName {
+            problems.append("the manifest lists an output that is not a plain file name in the folder: \"\(output.file)\"")
+        }
+        let listed = Set(outputs.map(\.file) + [Self.fileName])
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        for entry in entries where !listed.contains(entry) {
+            problems.append("not written by Lineage (not in the manifest): \(entry)")
+        }
+        for entry in entries where listed.contains(entry) {
+            var info = stat()
+            let path = (folder as NSString).appendingPathComponent(entry)
+            if lstat(path, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG {
+                problems.append("not a regular file: \(entry)")
+            }
+        }
+        return problems
+    }
+
+    /// Inputs the manifest lists other than the invocation names them (a role or path edited), one line
+    /// each; `fresh` is `Manifest.inputs(of: invocation)`.
+    public func inputListDifferences(_ fresh: [InputFile]) -> [String] {
+        guard fresh.count == inputs.count else {
+            return ["the manifest lists \(inputs.count) inputs, its invocation names \(fresh.count)"]
+        }
+        return zip(inputs, fresh).compactMap { listed, named in
+            listed == named ? nil : "input listed as \(listed.role) \(listed.path) (\(listed.resolved)), but the invocation names \(named.role) \(named.path) (\(named.resolved))"
+        }
+    }
+
+    /// How a re-run's manifest differs from the stored one, field by field; the whole file is compared
+    /// byte for byte, so an added key or a reformatting is found too.
+    public static func differences(stored: Data, rerun: Data) -> [String] {
+        guard stored != rerun else { return [] }
+        guard let old = try? JSONDecoder().decode(Manifest.self, from: stored),
+              let new = try? JSONDecoder().decode(Manifest.self, from: rerun) else {
+            return ["manifest.json differs from the re-run's manifest"]
+        }
+        var lines: [String] = []
+        if old.tool != new.tool {
+            lines.append("manifest.json: made by \(old.tool.name) \(old.tool.version), re-run by \(new.tool.name) \(new.tool.version)")
+        }
+        if old.invocation != new.invocation { lines.append("manifest.json: the invocation differs from the re-run's") }
+        if old.inputs != new.inputs { lines.append("manifest.json: the input list differs from the re-run's") }
+        if old.outputs != new.outputs { lines.append("manifest.json: the output list differs from the re-run's") }
+        if lines.isEmpty { lines.append("manifest.json: edited (same fields, other bytes: a reformatting or an added key)") }
+        return lines
     }
 
     /// Outputs of a re-run (in `rerun`) or of the result folder (`original`) that differ from the
