@@ -43,8 +43,14 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding the API key (sent as Authorization: Bearer).")
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
-    @Option(help: "Seconds to wait for one response \(OptionRanges.timeout.help).")
+    @Option(help: "Seconds for one whole request, first byte to last \(OptionRanges.timeout.help); a server that drips bytes is stopped by it.")
     var timeout: Double = 120
+
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without a single byte from the server before a request is given up \(OptionRanges.idleTimeout.help); default 60, at most --timeout.")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("max-answer-bytes"), help: "The largest response body read \(OptionRanges.maxAnswerBytes.help); default \(TransferBounds.defaultMaximumBytes) (16 MiB). A larger one is cut off and the run stops, naming it.")
+    var maxAnswerBytes: Int = TransferBounds.defaultMaximumBytes
 
     @Option(name: .customLong("max-retries"), help: "Retries per answer on 429, 5xx, timeouts, connection errors and malformed bodies \(OptionRanges.maxRetries.help).")
     var maxRetries: Int = 5
@@ -67,6 +73,8 @@ struct RecordCommand: AsyncParsableCommand {
         try OptionRanges.maxTokens.check(maxTokens)
         try OptionRanges.concurrency.check(concurrency)
         try OptionRanges.timeout.check(timeout)
+        try OptionRanges.idleTimeout.check(idleTimeout)
+        try OptionRanges.maxAnswerBytes.check(maxAnswerBytes)
         try OptionRanges.maxRetries.check(maxRetries)
         try OptionRanges.backoffBase.check(backoffBase)
         try OptionRanges.backoffCap.check(backoffCap)
@@ -79,7 +87,8 @@ struct RecordCommand: AsyncParsableCommand {
         let set = try ProbeSet.resolve(probes)
         let key = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
         if key == nil { printError("note: $\(apiKeyEnv) is not set; sending no Authorization header (fine for a local server)") }
-        let client = try ChatCompletionClient(endpoint: endpoint, apiKey: key, timeout: timeout)
+        let client = try ChatCompletionClient(endpoint: endpoint, apiKey: key, timeout: timeout, idleTimeout: idleTimeout,
+                                              maximumResponseBytes: maxAnswerBytes)
         let recorder = try Recorder(client: client, configuration: RecorderConfiguration(
             model: model, samples: samples, temperature: temperature, maxTokens: maxTokens, systemPrompt: systemPrompt,
             concurrency: concurrency,
