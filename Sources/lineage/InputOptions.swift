@@ -9,9 +9,19 @@ struct InputOptions: ParsableArguments {
 
     @Option(name: .customLong("input-format"), help: "Force the recording format: jsonl, alpaca-eval, openai-batch, csv.")
     var inputFormat: RecordingFormat?
+
+    @Option(help: "Two different answers to one probe (and sample) in a file: refuse the file (default), or keep the first and count the rest as conflicting.")
+    var duplicates: DuplicateRule = .refuse
+
+    /// Sets the readers' rule here, at parse time, so that every file of the run is read under it — also when
+    /// `verify` re-parses a recorded command line.
+    func validate() throws {
+        ReadingPolicy.duplicates = duplicates
+    }
 }
 
 extension RecordingFormat: ExpressibleByArgument {}
+extension DuplicateRule: ExpressibleByArgument {}
 
 /// Refuses `path` up front when it names something that is not a regular file (a FIFO, `/dev/zero`, a
 /// symbolic link loop): the loaders of models and calibrations would block or read without end.

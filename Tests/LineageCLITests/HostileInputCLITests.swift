@@ -99,6 +99,32 @@ extension HostileInputCLITests {
     }
 }
 
+extension HostileInputCLITests {
+    @Test("ambiguous files are refused by default: conflicting duplicates, duplicate JSON keys, two output columns")
+    func ambiguityIsRefused() throws {
+        let probes = ["--probes", Self.fixtures + "/probes.jsonl"]
+        let r = Self.fixtures + "/recordings/"
+        let refused = try CLI.run(["validate"] + probes + [r + "duplicate-conflicting.jsonl", r + "duplicate-key.jsonl",
+                                                          r + "csv-two-output-columns.csv"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("duplicate-conflicting.jsonl:4: probe \"p1\" (sample 0) has a second, different answer (the first is at line 1)"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("duplicate-key.jsonl:1:49: duplicate key \"output\""), "\(refused.stderr)")
+        #expect(refused.stderr.contains("csv-two-output-columns.csv:1: the header names 2 columns of one meaning"), "\(refused.stderr)")
+        let chosen = try CLI.run(["validate", "--duplicates", "first"] + probes + [r + "duplicate-conflicting.jsonl"])
+        #expect(chosen.status == 0 && chosen.stdout.contains("(1 conflicting)"), "\(chosen.stdout) \(chosen.stderr)")
+        let identical = try CLI.run(["validate"] + probes + [r + "duplicate-identical.jsonl"])
+        #expect(identical.status == 0 && identical.stdout.contains("duplicate 1, unknown 0"), "\(identical.stdout)")
+    }
+
+    @Test("a record whose prompt contradicts the probe set's for its id is not aligned, and says why")
+    func contradictingPromptIsCountedVisibly() throws {
+        let result = try CLI.run(["validate", "--probes", Self.fixtures + "/probes.jsonl", Self.fixtures + "/recordings/prompt-contradicts.jsonl"])
+        #expect(result.status == 0)
+        #expect(result.stdout.contains("aligned 2/3, missing 1, empty 0, duplicate 0, unknown 1"), "\(result.stdout)")
+        #expect(result.stdout.contains("line 1: p1 (its prompt is not the probe set's prompt for this id)"), "\(result.stdout)")
+    }
+}
+
 /// The repository's fixtures, found from this file's path.
 enum FixturePathsCLI {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -41,7 +41,9 @@ public enum RecordingReader {
         if let format { chosen = format } else { chosen = try RecordingFormat.detect(file: file) }
         var notes = ReadingNotes()
         var count = 0
-        func emit(_ answer: RecordedAnswer) {
+        var duplicates = DuplicateAnswerCheck()
+        func emit(_ answer: RecordedAnswer) throws(InputError) {
+            try duplicates.check(answer, file: file)
             count += 1
             body(answer)
         }
