@@ -125,6 +125,22 @@ extension HostileInputCLITests {
     }
 }
 
+extension HostileInputCLITests {
+    @Test("a cache folder others can write is not used; the run goes on uncached and says why")
+    func untrustedCacheIsNotUsed() throws {
+        let folder = try CLI.temporaryFolder("untrusted-cache")
+        let cache = folder + "/cache"
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        #expect(chmod(cache, 0o777) == 0)
+        let r = Self.fixtures + "/recordings/"
+        let result = try CLI.run(["matrix", "--json", "--probes", Self.fixtures + "/probes.jsonl", "--cache", cache,
+                                  r + "good.jsonl", r + "alpaca.json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("warning: not using the embedding cache: \(cache) is writable by others (mode 777)"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: cache).isEmpty, "nothing was written into it")
+    }
+}
+
 /// The repository's fixtures, found from this file's path.
 enum FixturePathsCLI {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
