@@ -77,7 +77,8 @@ public struct Manifest: Sendable, Codable, Equatable {
 
     /// Entries of the result folder the manifest does not account for (a planted file, a subfolder, a link),
     /// and output names that are not plain file names inside the folder: a verified folder holds exactly
-    /// the manifest and the outputs it lists.
+    /// the manifest and the outputs it lists, besides result folders nested in it (each with a manifest of
+    /// its own, verified on its own: `Results/demo/matrix`).
     public func unlistedEntries(in folder: String) -> [String] {
         var problems: [String] = []
         for output in outputs where output.file.isEmpty || output.file.contains("/") || output.file.hasPrefix(".")
@@ -87,7 +88,12 @@ public struct Manifest: Sendable, Codable, Equatable {
         let listed = Set(outputs.map(\.file) + [Self.fileName])
         let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
         for entry in entries where !listed.contains(entry) {
-            problems.append("not written by Lineage (not in the manifest): \(entry)")
+            let path = (folder as NSString).appendingPathComponent(entry)
+            if ResultFolder.isRunArtifact(entry) {
+                problems.append("left by a lineage run that was interrupted or is still running: \(entry) (remove it when no run is writing here)")
+            } else if !ResultFolder.isNestedResult(path) {
+                problems.append("not written by Lineage (not in the manifest): \(entry)")
+            }
         }
         for entry in entries where listed.contains(entry) {
             var info = stat()

@@ -58,7 +58,7 @@ struct ResultFolder {
     /// Writes `files` and then the manifest made from their hashes, and puts the folder in place.
     /// - Parameter manifest: encodes the manifest for the listed outputs (written last).
     func write(_ files: [(String, Data)], manifest: ([Manifest.OutputFile]) throws(ReportError) -> Data) throws(ReportError) {
-        try Self.auditExisting(target, shown: shown)
+        let nested = try Self.auditExisting(target, shown: shown)
         Self.removeLeftovers(parent: parent, name: name)
         let partial = (parent as NSString).appendingPathComponent(
             ".\(name)\(Self.partialInfix)\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -77,12 +77,21 @@ struct ResultFolder {
             guard unlink((partial as NSString).appendingPathComponent(Self.incompleteMarker)) == 0 else {
                 throw ReportError("cannot finish \(partial): \(String(cString: strerror(errno)))")
             }
+            guard !nested.contains(where: { files.map(\.0).contains($0) }) else {
+                throw ReportError("\(shown): a result folder nested in it has the name of one of the new outputs")
+            }
             try Self.swap(partial, into: target, shown: shown)
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw error
         }
-        try? FileManager.default.removeItem(atPath: partial)  // the old report, after an exchange
+        // `partial` now holds the old report: its nested result folders move into the new one, then it goes.
+        var kept = true
+        for folder in nested {
+            let from = (partial as NSString).appendingPathComponent(folder)
+            if rename(from, (target as NSString).appendingPathComponent(folder)) != 0 { kept = false }
+        }
+        if kept { try? FileManager.default.removeItem(atPath: partial) }
     }
 
     /// Refuses a target folder that is, or holds, one of the run's inputs (`matrix DIR --out DIR`).
@@ -96,11 +105,28 @@ struct ResultFolder {
         }
     }
 
-    /// An existing target must be a real folder holding only a Lineage manifest and the outputs it lists,
-    /// unchanged; anything else is the user's and is not replaced.
-    static func auditExisting(_ target: String, shown: String) throws(ReportError) {
+    /// True for a folder that holds a Lineage manifest of its own: a result nested in another
+    /// (`make demo` writes `Results/demo/matrix` inside `Results/demo`). It is kept when its parent is
+    /// replaced, and verified on its own.
+    static func isNestedResult(_ path: String) -> Bool {
         var info = stat()
-        guard lstat(target, &info) == 0 else { return }
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return false }
+        return (try? Manifest.load(directory: path)) != nil
+    }
+
+    /// True for the lock file and partial folders a run into a nested result folder leaves beside it.
+    static func isRunArtifact(_ name: String) -> Bool {
+        name.hasPrefix(".") && (name.hasSuffix(".lineage-lock") || name.contains(partialInfix))
+    }
+
+    /// An existing target must be a real folder holding only a Lineage manifest and the outputs it lists,
+    /// unchanged (besides result folders nested in it and what runs into those leave); anything else is
+    /// the user's and is not replaced.
+    /// - Returns: the names of the nested result folders, which the new folder keeps.
+    @discardableResult
+    static func auditExisting(_ target: String, shown: String) throws(ReportError) -> [String] {
+        var info = stat()
+        guard lstat(target, &info) == 0 else { return [] }
         switch info.st_mode & S_IFMT {
         case S_IFDIR: break
         case S_IFLNK: throw ReportError("\(shown): is a symbolic link; give the folder it points to, or another --out")
@@ -110,15 +136,19 @@ struct ResultFolder {
         do { entries = try FileManager.default.contentsOfDirectory(atPath: target).sorted() } catch {
             throw ReportError("cannot list \(shown): \(error.localizedDescription)")
         }
-        if entries.isEmpty { return }
+        if entries.isEmpty { return [] }
         guard entries.contains(Manifest.fileName), let manifest = try? Manifest.load(directory: target) else {
             throw ReportError("\(shown): the folder holds files Lineage did not write (no Lineage manifest.json: \(listing(entries))); refusing to replace them: move them away, or choose another --out")
         }
         let listed = Dictionary(manifest.outputs.map { ($0.file, $0.sha256) }, uniquingKeysWith: { first, _ in first })
         var foreign: [String] = []
-        for entry in entries where entry != Manifest.fileName {
+        var nested: [String] = []
+        for entry in entries where entry != Manifest.fileName && !isRunArtifact(entry) {
             let path = (target as NSString).appendingPathComponent(entry)
-            guard let expected = listed[entry] else { foreign.append(entry); continue }
+            guard let expected = listed[entry] else {
+                if isNestedResult(path) { nested.append(entry) } else { foreign.append(entry) }
+                continue
+            }
             var entryInfo = stat()
             guard lstat(path, &entryInfo) == 0, (entryInfo.st_mode & S_IFMT) == S_IFREG,
                   (try? SHA256Digest.hex(ofFile: path)) == expected else {
@@ -129,6 +159,7 @@ struct ResultFolder {
         if !foreign.isEmpty {
             throw ReportError("\(shown): the folder holds files Lineage did not write or that were changed since: \(listing(foreign)); refusing to replace them: move them away, or choose another --out")
         }
+        return nested
     }
 
     private static func listing(_ names: [String]) -> String {

@@ -115,3 +115,22 @@ struct ResultFolderTests {
         #expect(try String(contentsOfFile: parent + "/out/a", encoding: .utf8) == "new")
     }
 }
+
+extension ResultFolderTests {
+    @Test("a result folder nested in another is kept when its parent is replaced, and verify leaves it to itself")
+    func nestedResultFoldersAreKept() throws {
+        let parent = try FixturePaths.temporaryDirectory().path
+        try write([("report.html", "one")], into: parent + "/demo")
+        try write([("tree.nwk", "(a,b);")], into: parent + "/demo/matrix")
+        try write([("report.html", "two")], into: parent + "/demo")
+        #expect(try contents(parent + "/demo") == ["manifest.json", "matrix", "report.html"])
+        #expect(try String(contentsOfFile: parent + "/demo/matrix/tree.nwk", encoding: .utf8) == "(a,b);")
+        #expect(try contents(parent) == ["demo"])
+        let manifest = try Manifest.load(directory: parent + "/demo")
+        #expect(manifest.unlistedEntries(in: parent + "/demo").isEmpty)
+        try Data().write(to: URL(fileURLWithPath: parent + "/demo/.matrix.lineage-lock"))
+        #expect(manifest.unlistedEntries(in: parent + "/demo").first?.contains("left by a lineage run") == true)
+        try write([("report.html", "three")], into: parent + "/demo")
+        #expect(try contents(parent + "/demo") == ["manifest.json", "matrix", "report.html"])
+    }
+}
