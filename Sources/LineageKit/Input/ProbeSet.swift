@@ -77,6 +77,14 @@ public struct ProbeSet: Sendable {
                     throw InputError(.missingField, at: input.location(line: number), "missing field \"id\"")
                 }
                 let prompt = try fields.requiredString("prompt")
+                // An empty id cannot be named by a recording, and a blank prompt asks nothing: both would
+                // count as probes answered or missing without meaning either.
+                guard !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw InputError(.missingField, at: input.location(line: number), "field \"id\" is empty")
+                }
+                guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw InputError(.missingField, at: input.location(line: number), "field \"prompt\" of probe \"\(id)\" is blank")
+                }
                 probes.append(Probe(id: id, prompt: prompt,
                                     category: try fields.optionalString("category") ?? "general",
                                     purpose: try fields.optionalString("purpose") ?? "",
