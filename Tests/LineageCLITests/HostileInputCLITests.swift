@@ -22,6 +22,8 @@ struct HostileInputCLITests {
         #expect(validate.status == 1)
         #expect(validate.stderr.contains("error: \(folder)/fifo.jsonl: is a pipe (FIFO), not a regular file"), "\(validate.stderr)")
         #expect(validate.stderr.contains("error: \(folder)/a.jsonl: a symbolic link loop"), "\(validate.stderr)")
+        let loopedProbes = try CLI.run(["validate", "--probes", folder + "/a.jsonl", Self.fixtures + "/recordings/good.jsonl"])
+        #expect(loopedProbes.status == 1 && loopedProbes.stderr.contains("\(folder)/a.jsonl: a symbolic link loop"), "\(loopedProbes.stderr)")
         for format in ["jsonl", "alpaca-eval", "openai-batch", "csv"] {
             let zero = try CLI.run(["validate", "--input-format", format] + probes + ["/dev/zero"])
             #expect(zero.status == 1 && zero.stderr.contains("/dev/zero: is a character device"), "\(format): \(zero.stderr)")

@@ -106,6 +106,10 @@ public struct ProbeSet: Sendable {
     /// each root in `$LINEAGE_PROBES`, `./Probes`, and `Probes/` beside the installed tool.
     public static func resolve(_ nameOrPath: String) throws(InputError) -> ProbeSet {
         if FileManager.default.fileExists(atPath: nameOrPath) { return try load(path: nameOrPath) }
+        // A path that exists only as a link (a loop, a dangling link) is loaded so that its refusal names it,
+        // rather than being looked up as a set's name and reported as "no such set".
+        var link = stat()
+        if lstat(nameOrPath, &link) == 0 { return try load(path: nameOrPath) }
         for root in searchRoots() {
             let candidate = (root as NSString).appendingPathComponent(nameOrPath)
             if FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent("probes.jsonl")) {
