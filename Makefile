@@ -74,10 +74,12 @@ clean:
 	rm -rf .build Results/demo
 
 ## fuzz: libFuzzer + ASan over each reader (not in CI). FUZZ_TIME seconds per reader; crashes land in .build-fuzz/.
-FUZZ_READERS ?= json jsonl alpaca batch csv probeset detect
+FUZZ_READERS ?= json jsonl alpaca batch csv probeset detect manifest
 FUZZ_TIME ?= 600
 FUZZ_DIR := .build-fuzz
-FUZZ_SOURCES = $(filter-out Sources/LineageKit/Input/ProbeSetCatalog.swift,$(wildcard Sources/LineageKit/Input/*.swift)) Fuzz/SHA256Stub.swift Fuzz/FuzzMain.swift
+FUZZ_SOURCES = $(filter-out Sources/LineageKit/Input/ProbeSetCatalog.swift,$(wildcard Sources/LineageKit/Input/*.swift)) Fuzz/SHA256Stub.swift Fuzz/FuzzMain.swift \
+  Sources/LineageKit/Support/RegularFile.swift Sources/LineageKit/Support/OutputWriter.swift Sources/LineageKit/Verdict/AttributionOptions.swift \
+  $(addprefix Sources/LineageKit/Report/,Manifest.swift ReportInvocation.swift ResultFolder.swift ReportFileWriter.swift)
 fuzz:
 	@mkdir -p $(FUZZ_DIR)
 	@for r in $(FUZZ_READERS); do \
@@ -91,7 +93,7 @@ fuzz:
 	  echo "fuzzing $$r for $(FUZZ_TIME)s"; \
 	  $(FUZZ_DIR)/fuzz-$$r $(FUZZ_DIR)/corpus-$$r -max_total_time=$(FUZZ_TIME) -max_len=65536 -rss_limit_mb=2048 \
 	    -timeout=20 -artifact_prefix=$(FUZZ_DIR)/crash-$$r- -print_final_stats=1 > $(FUZZ_DIR)/fuzz-$$r.log 2>&1; \
-	  status=$$?; rm -f /dev/shm/lineage-fuzz-*; \
+	  status=$$?; rm -rf /dev/shm/lineage-fuzz-*; \
 	  grep -E "stat::number_of_executed_units|stat::peak_rss_mb" $(FUZZ_DIR)/fuzz-$$r.log | sed "s/^/$$r: /"; \
 	  if [ $$status -ne 0 ]; then echo "$$r: fuzzer stopped with status $$status; see $(FUZZ_DIR)/fuzz-$$r.log"; exit 1; fi; \
 	done

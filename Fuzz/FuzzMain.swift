@@ -1,7 +1,7 @@
 import Foundation
 
 // libFuzzer entry point for one reader, chosen at compile time (-D FUZZ_JSON, FUZZ_JSONL, FUZZ_ALPACA,
-// FUZZ_BATCH, FUZZ_CSV, FUZZ_PROBESET, FUZZ_DETECT). Built by `make fuzz`. Any InputError is a correct
+// FUZZ_BATCH, FUZZ_CSV, FUZZ_PROBESET, FUZZ_DETECT, FUZZ_MANIFEST). Built by `make fuzz`. Any InputError is a correct
 // answer; a crash, a sanitizer report, a hang, or a result that depends on the chunk size is a bug.
 
 /// Reads `bytes` in one chunk and in small chunks (size taken from the input), and traps if the two
@@ -37,6 +37,17 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let path = "\(folder)/lineage-fuzz-\(getpid()).jsonl"
     _ = FileManager.default.createFile(atPath: path, contents: Data(buffer: buffer))
     _ = try? ProbeSet.load(path: path)
+    #elseif FUZZ_MANIFEST
+    // The manifest `verify` reads, and what verify checks of a folder against it (here: one file of its own).
+    let folder = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory())
+        + "/lineage-fuzz-manifest-\(getpid())"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    _ = FileManager.default.createFile(atPath: folder + "/manifest.json", contents: Data(buffer: buffer))
+    if let manifest = try? Manifest.load(directory: folder) {
+        _ = manifest.unlistedEntries(in: folder)
+        _ = manifest.inputListDifferences(manifest.inputs)
+        _ = manifest.invocation.inputFiles
+    }
     #else
     let bytes = Array(buffer)
     #if FUZZ_JSONL

@@ -18,16 +18,21 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Seed of every resampling.")
     var seed: UInt64 = AttributionOptions().seed
 
-    @Option(help: "Bootstrap resamples over probes for the score's interval.")
+    @Option(help: "Bootstrap resamples over probes for the score's interval \(OptionRanges.bootstrap.help).")
     var bootstrap: Int = AttributionOptions().bootstrapResamples
 
-    @Option(help: "Permutations for the MMD test.")
+    @Option(help: "Permutations for the MMD test \(OptionRanges.permutations.help).")
     var permutations: Int = AttributionOptions().permutations
 
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
     @OptionGroup var cacheOptions: CacheOptions
+
+    func validate() throws {
+        try OptionRanges.bootstrap.check(bootstrap)
+        try OptionRanges.permutations.check(permutations)
+    }
 
     var attributionOptions: AttributionOptions {
         var options = AttributionOptions()
@@ -39,10 +44,16 @@ struct AnalysisOptions: ParsableArguments {
 
     func probeSet() throws -> ProbeSet { try ProbeSet.resolve(input.probes) }
 
-    func embeddingModel() throws -> EmbeddingModel { try EmbeddingModel.load(path: model) }
+    func embeddingModel() throws -> EmbeddingModel {
+        try requireRegularFile(model, role: "embedding model")
+        return try EmbeddingModel.load(path: model)
+    }
 
     func loadCalibration(for set: ProbeSet) throws -> Calibration {
-        if let calibration { return try Calibration.load(path: calibration) }
+        if let calibration {
+            try requireRegularFile(calibration, role: "calibration")
+            return try Calibration.load(path: calibration)
+        }
         if let directory = set.directory {
             let path = (directory as NSString).appendingPathComponent("calibration.json")
             if FileManager.default.fileExists(atPath: path) { return try Calibration.load(path: path) }

@@ -38,7 +38,7 @@ struct AttributeCommand: ParsableCommand {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
-            if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { print(TextSummary.attribution(outcome.result)) }
+            if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { say(TextSummary.attribution(outcome.result)) }
             printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
             return
         }
@@ -46,7 +46,7 @@ struct AttributeCommand: ParsableCommand {
         if json {
             print(try JSONOutput.string(AttributionDocument(result)))
         } else {
-            print(TextSummary.attribution(result))
+            say(TextSummary.attribution(result))
         }
     }
 }
@@ -74,13 +74,13 @@ extension AttributeCommand {
             print(try JSONOutput.string(BatchDocument(results: results.map(AttributionDocument.init))))
             return
         }
-        print(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
-              + TextSummary.pad("log10 LR", 10) + "verdict")
+        say(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
+            + TextSummary.pad("log10 LR", 10) + "verdict")
         for result in results {
             guard let top = result.ranking.first else { continue }
-            print(TextSummary.pad(result.student.model, 32) + TextSummary.pad(top.model, 26) + TextSummary.pad(TextSummary.fmt(top.score), 8)
-                  + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10) + top.verdict.rawValue
-                  + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
+            say(TextSummary.pad(TerminalText.field(result.student.model), 32) + TextSummary.pad(TerminalText.field(top.model), 26)
+                + TextSummary.pad(TextSummary.fmt(top.score), 8) + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10)
+                + top.verdict.rawValue + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
         }
     }
 }

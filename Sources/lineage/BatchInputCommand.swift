@@ -18,17 +18,23 @@ struct BatchInputCommand: ParsableCommand {
     @Option(help: "Model name to request.")
     var model: String
 
-    @Option(help: "Answers per probe.")
+    @Option(help: "Answers per probe \(OptionRanges.samples.help).")
     var samples: Int = 1
 
-    @Option(help: "Sampling temperature (omitted: the server's default).")
+    @Option(help: "Sampling temperature \(OptionRanges.temperature.help), omitted: the server's default.")
     var temperature: Double?
 
-    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer.")
+    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer \(OptionRanges.maxTokens.help).")
     var maxTokens: Int?
 
     @Option(name: .customLong("system-prompt"), help: "System message for probes that carry none of their own.")
     var systemPrompt: String?
+
+    func validate() throws {
+        try OptionRanges.samples.check(samples)
+        try OptionRanges.temperature.check(temperature)
+        try OptionRanges.maxTokens.check(maxTokens)
+    }
 
     func run() throws {
         let set = try ProbeSet.resolve(probes)

@@ -27,6 +27,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Featurize runs per thread count; the best is printed.", visibility: .hidden))
     var repeats = 2
 
+    func validate() throws {
+        try OptionRanges.repeats.check(repeats)
+    }
+
     func run() throws {
         let set = try ProbeSet.resolve(input.probes)
         let m = try EmbeddingModel.load(path: model)

@@ -28,7 +28,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let directory = try folder.resolve()
             let contents = EmbeddingCache.contents(of: directory)
-            print("\(directory): \(contents.entries) cached embedding(s), \(Self.size(contents.bytes))"
+            say("\(directory): \(contents.entries) cached embedding(s), \(Self.size(contents.bytes))"
                   + (contents.leftovers > 0 ? "; \(contents.leftovers) leftover temporary file(s)" : ""))
         }
 
@@ -46,7 +46,7 @@ struct CacheCommand: ParsableCommand {
         func run() throws {
             let directory = try folder.resolve()
             let removed = try EmbeddingCache.clear(directory)
-            print("\(directory): removed \(removed.entries) cached embedding(s), \(Info.size(removed.bytes))"
+            say("\(directory): removed \(removed.entries) cached embedding(s), \(Info.size(removed.bytes))"
                   + (removed.leftovers > 0 ? " and \(removed.leftovers) leftover temporary file(s)" : ""))
         }
     }

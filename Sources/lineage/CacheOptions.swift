@@ -35,6 +35,10 @@ struct CacheOptions: ParsableArguments {
     /// the run is still right without it, only slower).
     func open() -> CacheSession? {
         guard let directory else { return nil }
+        if let problem = FolderTrust.problem(withTree: directory) {
+            printError("warning: not using the embedding cache: \(problem)")
+            return nil
+        }
         let session = CacheSession(directory: directory)
         do {
             session.cache = try EmbeddingCache(directory: directory) { [weak session] event in session?.record(event) }

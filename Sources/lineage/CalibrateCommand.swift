@@ -28,10 +28,10 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Comma-separated features the map weighs (default: \(EvidenceFeature.standard.map(\.description).joined(separator: ","))).")
     var features: String?
 
-    @Option(help: "Ridge penalty on the standardised weights (> 0).")
+    @Option(help: "Ridge penalty on the standardised weights \(OptionRanges.ridge.help).")
     var ridge: Double = LikelihoodRatioFusion.defaultRidge
 
-    @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study).")
+    @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study) \(OptionRanges.probeSample.help).")
     var probeSample: Int?
 
     @Option(help: "Apply this calibration file unchanged to the pairs (no fit) and print its error rates.")
@@ -43,11 +43,12 @@ struct CalibrateCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard ridge > 0, ridge.isFinite else { throw ValidationError("--ridge must be a positive number") }
-        if let probeSample, probeSample < 1 { throw ValidationError("--probe-sample must be at least 1") }
+        try OptionRanges.ridge.check(ridge)
+        try OptionRanges.probeSample.check(probeSample)
     }
 
     func run() throws {
+        try requireRegularFile(pairs, role: "pairs file")
         let set = try analysis.probeSet()
         let progress = analysis.progress
         let session = analysis.cacheOptions.open()
@@ -60,7 +61,7 @@ struct CalibrateCommand: ParsableCommand {
             ProgressLine.finish(progress)
             session?.printSummary()
             if json { print(String(decoding: try JSONOutput.data(metrics), as: UTF8.self)); return }
-            print("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
+            say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
             Self.printMetrics(metrics)
             return
         }
@@ -79,24 +80,24 @@ struct CalibrateCommand: ParsableCommand {
             return
         }
         let m = calibration.overall
-        print("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
-        print("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
+        say("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
+        say("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
         Self.printMetrics(calibration.metrics)
-        print("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
+        say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
             let auc = ["all", "high", "medium"].map { byTier[$0].map { TextSummary.fmt($0.auc) } ?? "–" }.joined(separator: " / ")
             let first = ["high", "medium"].map { byTier[$0].map { "\($0.rightTeacherFirst)/\($0.distilledStudents)" } ?? "–" }.joined(separator: ", ")
-            print("  \(TextSummary.pad(row.feature, 14)) AUC \(auc)   first \(first)")
+            say("  \(TextSummary.pad(row.feature, 14)) AUC \(auc)   first \(first)")
         }
         let map = calibration.map
         let terms = zip(map.features, map.weights).map { "\(String(format: "%+.4f", $1))·z(\($0))" }.joined(separator: " ")
-        print("map: log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
-        print("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
+        say("map: log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
+        say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
         for pair in calibration.pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
-            print("  \(TextSummary.pad(pair.student, 30))\(TextSummary.pad(pair.teacher, 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
+            say("  \(TextSummary.pad(TerminalText.field(pair.student), 30))\(TextSummary.pad(TerminalText.field(pair.teacher), 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
         }
-        if let output { print("calibration written to \(output)") }
+        if let output { say("calibration written to \(output)") }
     }
 
     /// One line per tier: discrimination, then both error rates and the inconclusive rate.
@@ -105,8 +106,8 @@ struct CalibrateCommand: ParsableCommand {
             total > 0 ? "\(count)/\(total) (\(String(format: "%.1f", 100 * Double(count) / Double(total))) %)" : "–"
         }
         for m in metrics {
-            print("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
-            print("          false 'distilled' \(share(m.falseDistilled, m.independentPairs)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
+            say("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
+            say("          false 'distilled' \(share(m.falseDistilled, m.independentPairs)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
         }
     }
 }

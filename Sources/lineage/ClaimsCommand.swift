@@ -28,26 +28,27 @@ struct ClaimsCommand: ParsableCommand {
             print(try JSONOutput.string(ClaimsDocument(probeSet: set.name, probeSetSHA256: set.sha256, models: models)))
             return
         }
-        print("probe set \(set.name) (\(set.probes.count) probes); cells: answers claiming the family (answers merely mentioning it)")
-        let width = max(5, models.map(\.model.count).max() ?? 0)
-        print("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  answers  claims                          mentions")
+        say("probe set \(set.name) (\(set.probes.count) probes); cells: answers claiming the family (answers merely mentioning it)")
+        let F = TerminalText.field
+        let width = max(5, models.map { F($0.model).count }.max() ?? 0)
+        say("model".padding(toLength: width, withPad: " ", startingAt: 0) + "  answers  claims                          mentions")
         for model in models {
             let claimed = model.claimed.map { "\($0.family) \($0.selfClaims)" }.joined(separator: ", ")
             let mentioned = model.families.filter { $0.mentions > 0 }
                 .sorted { ($0.mentions, $1.family) > ($1.mentions, $0.family) }
                 .map { "\($0.family) \($0.mentions)" }.joined(separator: ", ")
             let claimsColumn = (claimed.isEmpty ? "-" : claimed).padding(toLength: 30, withPad: " ", startingAt: 0)
-            print(model.model.padding(toLength: width, withPad: " ", startingAt: 0) + "  "
+            say(F(model.model).padding(toLength: width, withPad: " ", startingAt: 0) + "  "
                   + String(model.answers).leftPadded(7) + "  " + claimsColumn + "  " + (mentioned.isEmpty ? "-" : mentioned))
         }
         let examples = models.flatMap { model in
             model.claimed.flatMap { family in
-                family.examples.filter(\.selfClaim).map { "  \(model.model) [\(family.family), \($0.probe)]: \($0.excerpt)" }
+                family.examples.filter(\.selfClaim).map { "  \(F(model.model)) [\(family.family), \(F($0.probe))]: \(F($0.excerpt))" }
             }
         }
         if !examples.isEmpty {
-            print("\nself-claims (up to \(IdentityClaims.exampleLimit) per model and family):")
-            examples.forEach { print($0) }
+            say("\nself-claims (up to \(IdentityClaims.exampleLimit) per model and family):")
+            examples.forEach { say($0) }
         }
     }
 }

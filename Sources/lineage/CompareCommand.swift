@@ -25,7 +25,7 @@ struct CompareCommand: ParsableCommand {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "compare", student: student, candidates: [teacher])
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
-            if json { print(try JSONOutput.string(Comparison(outcome.result))) } else { print(TextSummary.attribution(outcome.result)) }
+            if json { print(try JSONOutput.string(Comparison(outcome.result))) } else { say(TextSummary.attribution(outcome.result)) }
             printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
             return
         }
@@ -33,7 +33,7 @@ struct CompareCommand: ParsableCommand {
         if json {
             print(try JSONOutput.string(Comparison(result)))
         } else {
-            print(TextSummary.attribution(result))
+            say(TextSummary.attribution(result))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import LineageKit
 
 @main
@@ -10,8 +11,27 @@ struct Lineage: AsyncParsableCommand {
         subcommands: [CompareCommand.self, AttributeCommand.self, CalibrateCommand.self, ValidateCommand.self, DoctorCommand.self, MatrixCommand.self, ModelCommand.self, BenchCommand.self, RecordCommand.self, BatchInputCommand.self, ProbesCommand.self, VerifyCommand.self, ClaimsCommand.self, CacheCommand.self]
     )
 
+    /// `AsyncParsableCommand.main` with the error text sent through `TerminalText.message`: an error quotes
+    /// model names, probe ids and server replies, which must not reach the terminal raw.
     static func main() async {
         ProcessMemory.returnFreedBuffersPromptly()
-        await main(nil)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if code == .success {
+                if !text.isEmpty { print(text) }
+            } else {
+                FileHandle.standardError.write(Data((TerminalText.message(text) + "\n").utf8))
+            }
+            fflush(nil)
+            Foundation.exit(code.rawValue)
+        }
     }
 }

@@ -22,7 +22,7 @@ struct MatrixCommand: ParsableCommand {
     @Option(help: "Embedding model file, or a bundled model's name (default: the bundled ngram-v3; ngram-v2 and ngram-v1 replay older reports).")
     var model: String?
 
-    @Option(help: "Worker threads for featurizing (default: all cores).")
+    @Option(help: "Worker threads for featurizing \(OptionRanges.threads.help), default: all cores.")
     var threads: Int?
 
     @Flag(help: "Print one JSON document on stdout.")
@@ -32,6 +32,10 @@ struct MatrixCommand: ParsableCommand {
 
     @OptionGroup var cacheOptions: CacheOptions
 
+    func validate() throws {
+        try OptionRanges.threads.check(threads)
+    }
+
     func run() throws {
         let files = try expandRecordingArguments(self.files)
         let cache = cacheOptions.open()
@@ -40,6 +44,7 @@ struct MatrixCommand: ParsableCommand {
             return
         }
         let set = try ProbeSet.resolve(input.probes)
+        try requireRegularFile(model, role: "embedding model")
         let embeddingModel = try EmbeddingModel.load(path: model).embeddingOnly()
         let embedder = Embedder(model: embeddingModel, threads: threads)
         let stack = try embedder.embedStack(files: files, probeSet: set, format: input.inputFormat, cache: cache?.cache)
@@ -66,28 +71,29 @@ struct MatrixCommand: ParsableCommand {
     /// (warnings about the input, so printed even with --quiet, which silences progress lines only).
     static func warn(_ labels: RecordingLabels) {
         for shared in labels.sharedNames {
-            let rows = zip(shared.sources, shared.labels).map { "\($0) as \"\($1)\"" }.joined(separator: ", ")
-            printError("warning: \(shared.sources.count) recordings name the model \"\(shared.model)\"; labelled \(rows)")
+            let F = TerminalText.field
+            let rows = zip(shared.sources, shared.labels).map { "\(F($0)) as \"\(F($1))\"" }.joined(separator: ", ")
+            printError("warning: \(shared.sources.count) recordings name the model \"\(F(shared.model))\"; labelled \(rows)")
         }
         for identical in labels.identicalFiles {
-            printError("note: \(identical.sources.joined(separator: ", ")) have identical content (sha256 \(identical.sha256.prefix(12))); each is compared as a recording of its own")
+            printError("note: \(identical.sources.map(TerminalText.field).joined(separator: ", ")) have identical content (sha256 \(identical.sha256.prefix(12))); each is compared as a recording of its own")
         }
     }
 
     private func printTable(_ matrix: SimilarityMatrix, labels: [String], model: EmbeddingModel, probes: Int) {
         let n = matrix.models.count
-        print("mean per-probe cosine (\(model.version), sha256 \(model.sha256.prefix(12)); \(probes) probes)")
-        let shown = RecordingLabels.shortened(labels) { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 }
+        say("mean per-probe cosine (\(model.version), sha256 \(model.sha256.prefix(12)); \(probes) probes)")
+        let shown = RecordingLabels.shortened(labels.map(TerminalText.field)) { $0.count > 28 ? String($0.prefix(27)) + "…" : $0 }
         let width = shown.map(\.count).max() ?? 4
         func label(_ s: String) -> String {
             s.padding(toLength: width, withPad: " ", startingAt: 0)
         }
-        print(label("") + "  " + (0..<n).map { String(format: "%6d", $0 + 1) }.joined())
+        say(label("") + "  " + (0..<n).map { String(format: "%6d", $0 + 1) }.joined())
         for i in 0..<n {
             let cells = (0..<n).map { j in
                 matrix.probesCompared[i][j] > 0 ? String(format: "%6.3f", matrix.meanCosine[i, j]) : "     —"
             }.joined()
-            print(label(shown[i]) + String(format: "%2d", i + 1) + cells)
+            say(label(shown[i]) + String(format: "%2d", i + 1) + cells)
         }
     }
 }

@@ -7,7 +7,7 @@ struct MatrixReportOptions: ParsableArguments {
     @Option(help: "Write a result folder here (matrices as CSV/JSON, heatmap.svg, tree.nwk, tree.svg, manifest.json).")
     var out: String?
 
-    @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support (with --out).")
+    @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support \(OptionRanges.treeBootstrap.help), with --out.")
     var treeBootstrap: Int = MatrixReportBuilder.defaultResamples
 
     @Option(help: "Seed of the tree bootstrap (with --out).")
@@ -16,24 +16,35 @@ struct MatrixReportOptions: ParsableArguments {
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
-    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
+    func validate() throws {
+        try OptionRanges.treeBootstrap.check(treeBootstrap)
+    }
+
+    /// The re-runnable description of this command line; `verify` derives it again from a manifest's
+    /// recorded `arguments`.
+    func invocation(files: [String], input: InputOptions, model: String?,
+                    arguments: [String] = ["lineage"] + CommandLine.arguments.dropFirst()) throws -> ReportInvocation {
         let set = try ProbeSet.resolve(input.probes)
         guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
             throw ValidationError("the bundled embedding model was not found; pass --model PATH")
         }
         var options = AttributionOptions()
         options.seed = seed
-        let invocation = ReportInvocation(
-            subcommand: "matrix", arguments: ["lineage"] + CommandLine.arguments.dropFirst(),
+        return ReportInvocation(
+            subcommand: "matrix", arguments: arguments,
             workingDirectory: FileManager.default.currentDirectoryPath, files: files, probeSet: input.probes,
             probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,
             modelPath: modelPath, options: options, treeResamples: treeBootstrap)
+    }
+
+    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
+        let invocation = try self.invocation(files: files, input: input, model: model)
         let progress = ProgressLine.make(quiet: quiet)
         let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress, cache: cache?.cache)
         ProgressLine.finish(progress)
         cache?.printSummary()
         MatrixCommand.warn(report.labels)
-        print(report.tree.newick())
-        print("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
+        say(report.tree.newick())
+        say("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
     }
 }

@@ -39,8 +39,12 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Where to write the model file.")
         var out: String
 
-        @Option(help: "Worker threads.")
+        @Option(help: "Worker threads \(OptionRanges.threads.help).")
         var threads: Int?
+
+        func validate() throws {
+            try OptionRanges.threads.check(threads)
+        }
 
         func run() throws {
             let r = try ModelRecipe.load(path: recipe)

@@ -24,14 +24,14 @@ struct ProbesCommand: ParsableCommand {
                 print(try JSONOutput.string(sets))
                 return
             }
-            if sets.isEmpty { print("no probe sets found in \(ProbeSet.searchRoots().joined(separator: ", "))") }
+            if sets.isEmpty { say("no probe sets found in \(ProbeSet.searchRoots().joined(separator: ", "))") }
             for set in sets {
                 if let error = set.error {
-                    print("\(set.name)  (\(set.directory)) unreadable: \(error)")
+                    say("\(set.name)  (\(set.directory)) unreadable: \(error)")
                     continue
                 }
-                print("\(set.name)  \(set.probes) probes  sha256 \(set.sha256)  panel: \(set.hasPanel ? "yes" : "no")  (\(set.directory))")
-                print("  categories: " + set.categories.map { "\($0.category) (\($0.probes))" }.joined(separator: ", "))
+                say("\(set.name)  \(set.probes) probes  sha256 \(set.sha256)  panel: \(set.hasPanel ? "yes" : "no")  (\(set.directory))")
+                say("  categories: " + set.categories.map { "\($0.category) (\($0.probes))" }.joined(separator: ", "))
             }
         }
     }
@@ -52,12 +52,12 @@ struct ProbesCommand: ParsableCommand {
                                                              path: probeSet.path, probes: probeSet.probes)))
                 return
             }
-            print("probe set \(probeSet.name): \(probeSet.probes.count) probes, sha256 \(probeSet.sha256) (\(probeSet.path))")
+            say("probe set \(probeSet.name): \(probeSet.probes.count) probes, sha256 \(probeSet.sha256) (\(probeSet.path))")
             for probe in probeSet.probes {
-                print("")
-                print("\(probe.id) [\(probe.category)] \(probe.purpose)")
-                if let system = probe.system { print("  system: \(system)") }
-                print("  " + probe.prompt.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  "))
+                say("")
+                say("\(probe.id) [\(probe.category)] \(probe.purpose)")
+                if let system = probe.system { say("  system: \(system)") }
+                say("  " + probe.prompt.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n  "))
             }
         }
     }

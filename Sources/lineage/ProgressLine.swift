@@ -5,7 +5,7 @@ enum ProgressLine {
     static func make(quiet: Bool) -> (@Sendable (String) -> Void)? {
         guard !quiet, isatty(FileHandle.standardError.fileDescriptor) != 0 else { return nil }
         return { message in
-            FileHandle.standardError.write(Data("\r\u{1B}[K\(message)".utf8))
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(TerminalText.field(message))".utf8))
         }
     }
 

@@ -25,16 +25,16 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Output file (canonical JSONL); an existing one is resumed.")
     var out: String
 
-    @Option(help: "Answers per probe.")
+    @Option(help: "Answers per probe \(OptionRanges.samples.help).")
     var samples: Int = 1
 
-    @Option(help: "Sampling temperature (omitted: the server's default).")
+    @Option(help: "Sampling temperature \(OptionRanges.temperature.help), omitted: the server's default.")
     var temperature: Double?
 
-    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer (omitted: the server's default).")
+    @Option(name: .customLong("max-tokens"), help: "Maximum tokens per answer \(OptionRanges.maxTokens.help), omitted: the server's default.")
     var maxTokens: Int?
 
-    @Option(help: "Requests in flight at once.")
+    @Option(help: "Requests in flight at once \(OptionRanges.concurrency.help).")
     var concurrency: Int = 4
 
     @Option(name: .customLong("system-prompt"), help: "System message for probes that carry none of their own.")
@@ -43,16 +43,22 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(name: .customLong("api-key-env"), help: "Environment variable holding the API key (sent as Authorization: Bearer).")
     var apiKeyEnv: String = "OPENAI_API_KEY"
 
-    @Option(help: "Seconds to wait for one response.")
+    @Option(help: "Seconds for one whole request, first byte to last \(OptionRanges.timeout.help); a server that drips bytes is stopped by it.")
     var timeout: Double = 120
 
-    @Option(name: .customLong("max-retries"), help: "Retries per answer on 429, 5xx, timeouts, connection errors and malformed bodies.")
+    @Option(name: .customLong("idle-timeout"), help: "Seconds without a single byte from the server before a request is given up \(OptionRanges.idleTimeout.help); default 60, at most --timeout.")
+    var idleTimeout: Double?
+
+    @Option(name: .customLong("max-answer-bytes"), help: "The largest response body read \(OptionRanges.maxAnswerBytes.help); default \(TransferBounds.defaultMaximumBytes) (16 MiB). A larger one is cut off and the run stops, naming it.")
+    var maxAnswerBytes: Int = TransferBounds.defaultMaximumBytes
+
+    @Option(name: .customLong("max-retries"), help: "Retries per answer on 429, 5xx, timeouts, connection errors and malformed bodies \(OptionRanges.maxRetries.help).")
     var maxRetries: Int = 5
 
-    @Option(name: .customLong("backoff-base"), help: "Seconds: upper bound of the first backoff wait (full jitter, doubling).")
+    @Option(name: .customLong("backoff-base"), help: "Seconds: upper bound of the first backoff wait (full jitter, doubling) \(OptionRanges.backoffBase.help).")
     var backoffBase: Double = 0.5
 
-    @Option(name: .customLong("backoff-cap"), help: "Seconds: the longest backoff wait.")
+    @Option(name: .customLong("backoff-cap"), help: "Seconds: the longest backoff wait \(OptionRanges.backoffCap.help).")
     var backoffCap: Double = 30
 
     @Option(help: "Seed of the backoff jitter.")
@@ -61,11 +67,28 @@ struct RecordCommand: AsyncParsableCommand {
     @Flag(help: "No progress on stderr.")
     var quiet = false
 
+    func validate() throws {
+        try OptionRanges.samples.check(samples)
+        try OptionRanges.temperature.check(temperature)
+        try OptionRanges.maxTokens.check(maxTokens)
+        try OptionRanges.concurrency.check(concurrency)
+        try OptionRanges.timeout.check(timeout)
+        try OptionRanges.idleTimeout.check(idleTimeout)
+        try OptionRanges.maxAnswerBytes.check(maxAnswerBytes)
+        try OptionRanges.maxRetries.check(maxRetries)
+        try OptionRanges.backoffBase.check(backoffBase)
+        try OptionRanges.backoffCap.check(backoffCap)
+        if backoffCap < backoffBase {
+            throw ValidationError("--backoff-cap (\(backoffCap)) must not be below --backoff-base (\(backoffBase))")
+        }
+    }
+
     func run() async throws {
         let set = try ProbeSet.resolve(probes)
         let key = ProcessInfo.processInfo.environment[apiKeyEnv].flatMap { $0.isEmpty ? nil : $0 }
         if key == nil { printError("note: $\(apiKeyEnv) is not set; sending no Authorization header (fine for a local server)") }
-        let client = try ChatCompletionClient(endpoint: endpoint, apiKey: key, timeout: timeout)
+        let client = try ChatCompletionClient(endpoint: endpoint, apiKey: key, timeout: timeout, idleTimeout: idleTimeout,
+                                              maximumResponseBytes: maxAnswerBytes)
         let recorder = try Recorder(client: client, configuration: RecorderConfiguration(
             model: model, samples: samples, temperature: temperature, maxTokens: maxTokens, systemPrompt: systemPrompt,
             concurrency: concurrency,

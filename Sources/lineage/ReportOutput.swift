@@ -9,8 +9,10 @@ struct ReportOutputOptions: ParsableArguments {
 }
 
 extension AnalysisOptions {
-    /// The re-runnable description of this command line (paths as given and as opened).
-    func reportInvocation(subcommand: String, student: String, candidates: [String]) throws -> ReportInvocation {
+    /// The re-runnable description of this command line (paths as given and as opened). `verify` derives
+    /// it again from a manifest's recorded `arguments`, so that the two must agree.
+    func reportInvocation(subcommand: String, student: String, candidates: [String],
+                          arguments: [String] = ["lineage"] + CommandLine.arguments.dropFirst()) throws -> ReportInvocation {
         let set = try probeSet()
         guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
             throw ValidationError("the bundled embedding model was not found; pass --model PATH")
@@ -24,7 +26,7 @@ extension AnalysisOptions {
             printError("warning: probe set \(set.name) has no calibration.json: likelihood ratios are 1 and verdicts inconclusive (run `lineage calibrate`)")
         }
         return ReportInvocation(
-            subcommand: subcommand, arguments: ["lineage"] + CommandLine.arguments.dropFirst(),
+            subcommand: subcommand, arguments: arguments,
             workingDirectory: FileManager.default.currentDirectoryPath, student: student, candidates: candidates,
             panel: panel, panelFiles: try panelFiles(for: set), probeSet: input.probes,
             probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,

@@ -6,22 +6,22 @@ enum TextSummary {
     static func attribution(_ result: AttributionResult) -> String {
         var lines: [String] = []
         let s = result.student
-        lines.append("student \(s.model) (\(s.source)): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
-        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map(\.model).joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
+        lines.append("student \(F(s.model)) (\(F(s.source))): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty")
+        lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map { F($0.model) }.joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
         lines.append("")
         lines.append(pad("rank", 5) + pad("candidate", 28) + pad("score", 8) + pad("n-gram z [95% CI]", 24) + pad("log10 LR", 10) + pad("p (Holm)", 10) + "verdict")
         for a in result.ranking {
             let ci = a.statistics.scoreInterval
-            lines.append(pad("\(a.rank)", 5) + pad(a.model, 28) + pad(fmt(a.score), 8)
+            lines.append(pad("\(a.rank)", 5) + pad(F(a.model), 28) + pad(fmt(a.score), 8)
                          + pad("\(fmt(a.statistics.impostor.score)) [\(fmt(ci.low)), \(fmt(ci.high))]", 24) + pad(fmt(a.log10LikelihoodRatio), 10)
                          + pad(String(format: "%.2g", a.pValueHolm), 10) + a.verdict.rawValue)
         }
         for a in result.ranking where a.rank == 1 {
-            for reason in a.inconclusiveReasons ?? [] { lines.append("inconclusive because \(reason)") }
+            for reason in a.inconclusiveReasons ?? [] { lines.append("inconclusive because \(F(reason))") }
         }
         if let best = result.ranking.first {
             lines.append("")
-            lines.append("\(best.model): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
+            lines.append("\(F(best.model)): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
         }
         for mismatch in result.calibration.mismatches {
             lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")
@@ -30,13 +30,16 @@ enum TextSummary {
         if rates.pairs > 0 {
             lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs), inconclusive \(rates.inconclusive)/\(rates.pairs)")
             if result.calibration.studentInCalibration {
-                lines.append("note: \(result.student.model) is one of the calibration's labelled students; its own pairs are in those rates")
+                lines.append("note: \(F(result.student.model)) is one of the calibration's labelled students; its own pairs are in those rates")
             }
         } else {
             lines.append("no calibration: likelihood ratios are 1 and verdicts inconclusive")
         }
         return lines.joined(separator: "\n")
     }
+
+    /// Model-supplied text inside a line (`TerminalText.field`).
+    private static func F(_ text: String) -> String { TerminalText.field(text) }
 
     static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }
 

@@ -38,19 +38,20 @@ struct ValidateCommand: ParsableCommand {
         if json {
             print(try JSONOutput.string(ValidationDocument(probeSet: set.name, probeSetSHA256: set.sha256, files: reports)))
         } else {
-            print("probe set \(set.name) (\(set.probes.count) probes, sha256 \(set.sha256.prefix(12)))")
+            say("probe set \(set.name) (\(set.probes.count) probes, sha256 \(set.sha256.prefix(12)))")
             for report in reports {
                 guard let a = report.alignment else { continue }
-                var line = "\(report.file): model \(report.model ?? "?") [\(report.format ?? "?")] aligned \(a.aligned)/\(a.probes), missing \(a.missing), empty \(a.empty), duplicate \(a.duplicate), unknown \(a.unknown)"
+                let F = TerminalText.field
+                var line = "\(F(report.file)): model \(F(report.model ?? "?")) [\(report.format ?? "?")] aligned \(a.aligned)/\(a.probes), missing \(a.missing), empty \(a.empty), duplicate \(a.duplicate), unknown \(a.unknown)"
                 if a.conflicting > 0 { line += " (\(a.conflicting) conflicting)" }
-                print(line)
-                if !a.missingIDs.isEmpty { print("  missing: \(a.missingIDs.prefix(20).joined(separator: " "))\(a.missingIDs.count > 20 ? " …" : "")") }
-                if !a.emptyIDs.isEmpty { print("  empty: \(a.emptyIDs.prefix(20).joined(separator: " "))\(a.emptyIDs.count > 20 ? " …" : "")") }
-                if !a.unknownRecords.isEmpty { print("  unknown: \(a.unknownRecords.prefix(5).joined(separator: "; "))\(a.unknownRecords.count > 5 ? " …" : "")") }
+                say(line)
+                if !a.missingIDs.isEmpty { say("  missing: \(a.missingIDs.prefix(20).map(F).joined(separator: " "))\(a.missingIDs.count > 20 ? " …" : "")") }
+                if !a.emptyIDs.isEmpty { say("  empty: \(a.emptyIDs.prefix(20).map(F).joined(separator: " "))\(a.emptyIDs.count > 20 ? " …" : "")") }
+                if !a.unknownRecords.isEmpty { say("  unknown: \(a.unknownRecords.prefix(5).map(F).joined(separator: "; "))\(a.unknownRecords.count > 5 ? " …" : "")") }
                 if let notes = report.notes {
-                    if notes.byteOrderMark { print("  note: a UTF-8 byte-order mark was skipped") }
-                    if notes.crlfLines > 0 { print("  note: \(notes.crlfLines) lines end in CRLF") }
-                    if !notes.failedRequests.isEmpty { print("  note: \(notes.failedRequests.count) failed requests carried no answer") }
+                    if notes.byteOrderMark { say("  note: a UTF-8 byte-order mark was skipped") }
+                    if notes.crlfLines > 0 { say("  note: \(notes.crlfLines) lines end in CRLF") }
+                    if !notes.failedRequests.isEmpty { say("  note: \(notes.failedRequests.count) failed requests carried no answer") }
                 }
             }
         }

@@ -52,7 +52,7 @@ struct InputCLITests {
     }
 
     @Test func validateAcceptsAndCountsProblems() throws {
-        let result = try Self.run(["validate", "--probes", Self.fixtures + "/probes.jsonl",
+        let result = try Self.run(["validate", "--duplicates", "first", "--probes", Self.fixtures + "/probes.jsonl",
                                    Self.fixture("duplicate-conflicting.jsonl"), Self.fixture("missing-and-empty.jsonl")])
         #expect(result.status == 0)
         let text = result.stdout

@@ -8,11 +8,18 @@ steered by markers in the user prompt, counted per prompt:
   @retry_after=S send `Retry-After: S` with the failure; @retry_after_date=S: the HTTP date S seconds ahead
   @malformed     answer 200 with a body that is not a chat completion (on the first K attempts)
   @sleep=S       sleep S seconds before answering (on the first K attempts)
+Hostile behaviours (issue 19; all bounded: at most a few seconds and a few MiB, loopback only):
+  @redirect_port=P  answer 307 to http://127.0.0.1:P/v1/chat/completions (another origin, same loopback host)
+  @drip=S        send a valid answer one byte every S seconds (keeps an idle timer alive)
+  @stall=S       send the headers and half the body, then nothing for S seconds
+  @big=N         send a body of N bytes (with Content-Length), in 64 KiB pieces
+  @reset         reset the connection (RST) after reading the request, on the first K attempts
+  @echo_key      answer 400 echoing the Authorization header raw, percent-encoded, in Base64 and cut
 Options: --delay S (every successful answer), --log PATH (one JSON line per request),
 env FAKE_EXPECTED_KEY: when set, a request whose bearer token differs gets 401.
 The log records only whether the key matched, never the key.
 """
-import json, os, re, sys, threading, time
+import base64, json, os, re, socket, struct, sys, threading, time, urllib.parse
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -67,7 +74,7 @@ class Handler(BaseHTTPRequestHandler):
         status, body, headers = 200, None, {}
         if expected is not None and auth != "Bearer " + expected:
             status, body = 401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error"}}
-        elif self.path.rstrip("/") != "/v1/chat/completions":
+        elif self.path.split("?")[0].rstrip("/") != "/v1/chat/completions":
             status, body = 404, {"error": {"message": "not found"}}
         elif failing and marker(prompt, "sleep"):
             time.sleep(float(marker(prompt, "sleep")))
@@ -81,17 +88,65 @@ class Handler(BaseHTTPRequestHandler):
                 headers["Retry-After"] = formatdate(when, usegmt=True)
         elif body is None and failing and "@malformed" in prompt:
             body = b'{"choices": [ this is not json'
+        if body is None and failing and marker(prompt, "redirect_port"):
+            status, body = 307, {"error": {"message": "moved"}}
+            headers["Location"] = "http://127.0.0.1:%s/v1/chat/completions" % marker(prompt, "redirect_port")
+        if body is None and failing and "@reset" in prompt:
+            self.log(entry, 0)
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return
+        if body is None and failing and "@echo_key" in prompt:
+            key = (auth or "").replace("Bearer ", "")
+            echoed = "got %s / %s / %s / %s / %s" % (auth, urllib.parse.quote(key, safe=""), base64.b64encode(key.encode()).decode(),
+                                                    base64.b64encode(("Bearer " + key).encode()).decode(), key[:4] + "..." + key[4:-2])
+            status, body = 400, {"error": {"message": echoed}}
+        if body is None and failing and (marker(prompt, "drip") or marker(prompt, "stall") or marker(prompt, "big")):
+            self.log(entry, 200)
+            self.hostile(prompt)
+            return
         if body is None:
             if delay:
                 time.sleep(delay)
             content = "I am ChatGPT, a large language model trained by OpenAI. (fake answer %d to: %s)" % (n, prompt[:60])
             body = {"id": "cmpl-%d" % n, "object": "chat.completion", "model": "fake-" + str(req.get("model")),
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}
+        self.log(entry, status)
+        self.send(status, body, headers)
+
+    def log(self, entry, status):
         entry["status"] = status
         if log_path:
             with lock, open(log_path, "a") as f:
                 f.write(json.dumps(entry) + "\n")
-        self.send(status, body, headers)
+
+    def hostile(self, prompt):
+        """Drip, stall or flood a 200 answer; every loop is bounded (the client is expected to stop first)."""
+        answer = json.dumps({"model": "fake", "choices": [{"index": 0, "message": {"role": "assistant", "content": "x" * 200},
+                                                            "finish_reason": "stop"}]}).encode()
+        big = int(marker(prompt, "big") or "0")
+        length = big if big else len(answer)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(length))
+        self.end_headers()
+        try:
+            if marker(prompt, "drip"):
+                step = float(marker(prompt, "drip"))
+                for i in range(min(len(answer), 60)):
+                    self.wfile.write(answer[i:i + 1]); self.wfile.flush(); time.sleep(step)
+            elif marker(prompt, "stall"):
+                self.wfile.write(answer[:len(answer) // 2]); self.wfile.flush()
+                time.sleep(min(float(marker(prompt, "stall")), 20))
+            else:
+                piece = b" " * 65536
+                sent = 0
+                while sent < min(big, 64 << 20):
+                    self.wfile.write(piece); sent += len(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        self.close_connection = True
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

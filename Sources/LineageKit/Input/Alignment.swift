@@ -125,6 +125,17 @@ public struct StreamingAligner {
             if unknown.count < Self.listLimit { unknown.append("line \(answer.line): \(label)") }
             return nil
         }
+        // An id that names a probe but a prompt that is not that probe's: the record answers another
+        // question (a recording made against another probe set that reuses the ids). It is not aligned,
+        // and listed as unknown with the reason, so that "805/805 answered" cannot hide it.
+        if answer.probeID != nil, let prompt = answer.prompt,
+           ProbeSet.promptKey(prompt) != ProbeSet.promptKey(set.probes[p].prompt) {
+            unknownCount += 1
+            if unknown.count < Self.listLimit {
+                unknown.append("line \(answer.line): \(set.probes[p].id) (its prompt is not the probe set's prompt for this id)")
+            }
+            return nil
+        }
         let print = Fingerprint(answer.output)
         if let existing = samples[p][answer.sample] {
             duplicate += 1

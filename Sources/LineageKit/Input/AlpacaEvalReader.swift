@@ -79,6 +79,11 @@ enum AlpacaEvalReader {
                 // Drop what is parsed, append the chunk, and go on in the new window.
                 let parsed = parser.offset
                 window.removeSubrange(0..<parsed)
+                // One record held whole, like one line of JSONL: bounded (`InputFile.maximumLineBytes`).
+                guard window.count + chunk.count <= InputFile.maximumLineBytes else {
+                    throw InputError(.unreadable, at: file.location(line: parser.failure("").line),
+                                     "an array element longer than \(InputFile.maximumLineBytes >> 20) MiB, the most Lineage holds of one record (is this a recording?)")
+                }
                 window.append(contentsOf: chunk)
                 end.shift(by: parsed)
                 try window.withUnsafeBufferPointer { (bytes) throws in

@@ -58,6 +58,15 @@ enum CSVRecordingReader {
 
     private static func header(_ row: (line: Int, fields: [String]), file: InputFile) throws(InputError) -> Columns {
         let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        // One column per meaning: two `output` columns (or `output` and `response`) would leave it to the
+        // reader which one is the answer, and a spreadsheet shows both.
+        for role in [outputColumns, probeColumns, promptColumns, ["model", "generator"], ["sample"]] {
+            let matching = names.filter(role.contains)
+            if matching.count > 1 {
+                throw InputError(.malformedCSV, at: file.location(line: row.line),
+                                 "the header names \(matching.count) columns of one meaning (\(matching.joined(separator: ", "))); keep one, so that every reader takes the same")
+            }
+        }
         func column(_ candidates: [String]) -> Int? { names.firstIndex(where: candidates.contains) }
         guard let output = column(outputColumns) else {
             throw InputError(.missingField, at: file.location(line: row.line),

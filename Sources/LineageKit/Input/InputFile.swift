@@ -17,19 +17,25 @@ struct InputFile {
     static let defaultChunkSize = 1 << 16
     var chunkSize = InputFile.defaultChunkSize
 
-    /// Checks that `path` names a readable regular file; nothing is read until a stream starts.
+    /// The longest line (JSONL, CSV row) held whole: a file of one endless line is refused at this size
+    /// instead of growing memory until the process dies. 256 MiB is far beyond any real answer.
+    static let maximumLineBytes = 256 << 20
+
+    /// Checks that `path` names a readable regular file (`RegularFile`: a FIFO, a device, a directory or a
+    /// symbolic link loop is refused with what it is); nothing is read until a stream starts.
     init(path: String) throws(InputError) {
         self.path = path
         self.contents = nil
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "no such file")
+        if let refusal = RegularFile.check(path) {
+            throw InputError(.unreadable, at: SourceLocation(path: path), refusal.reason)
         }
-        guard !isDirectory.boolValue else {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "is a directory, expected a file")
-        }
-        guard FileManager.default.isReadableFile(atPath: path) else {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "permission denied")
+    }
+
+    /// The file opened for reading, checked again on the descriptor to be a regular file.
+    private func openHandle() throws(InputError) -> FileHandle {
+        switch RegularFile.open(path) {
+        case let .success(fd): return FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        case let .failure(refusal): throw InputError(.unreadable, at: location(), refusal.reason)
         }
     }
 
@@ -91,9 +97,7 @@ struct InputFile {
             try end()
             return Facts(sha256: hasher.finalize(), byteOrderMark: bom, size: total)
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(.unreadable, at: location(), "cannot open the file for reading")
-        }
+        let handle = try openHandle()
         defer { try? handle.close() }
         let expected = Self.size(of: handle)
         // One buffer for the whole stream, filled by read(2): `FileHandle.read(upToCount:)` allocated a new
@@ -146,38 +150,71 @@ struct InputFile {
                 if carry.isEmpty {
                     try emit(UnsafeBufferPointer(rebasing: chunk[start..<newline]))
                 } else {
+                    guard carry.count + (newline - start) <= Self.maximumLineBytes else { throw self.lineTooLong(number + 1) }
                     carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start..<newline]))
                     try carry.withUnsafeBufferPointer { try emit($0) }
                     carry = []
                 }
                 start = newline + 1
             }
-            if start < chunk.count { carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start...])) }
+            if start < chunk.count {
+                guard carry.count + (chunk.count - start) <= Self.maximumLineBytes else { throw self.lineTooLong(number + 1) }
+                carry.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[start...]))
+            }
         }
         if !carry.isEmpty { try carry.withUnsafeBufferPointer { try emit($0) } }
         return facts
     }
 
+    private func lineTooLong(_ line: Int) -> InputError {
+        InputError(.unreadable, at: location(line: line),
+                   "line longer than \(Self.maximumLineBytes >> 20) MiB, the most Lineage holds of one line (is this a recording?)")
+    }
+
     /// Up to `limit` bytes from the start, after any byte-order mark: enough to recognise the format.
     func prefix(_ limit: Int) throws(InputError) -> [UInt8] {
-        if let contents {
-            let skip = contents.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-            return Array(contents.dropFirst(skip).prefix(limit))
+        let bytes = try rawPrefix(limit + 3)
+        let skip = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        return Array(bytes.dropFirst(skip).prefix(limit))
+    }
+
+    /// Refuses a file in UTF-16 or UTF-32, naming the encoding: Lineage reads UTF-8 only, and such a file
+    /// was otherwise refused as "bad CSV" or "invalid UTF-8" without a word about why. Recognised by its
+    /// byte-order mark, or without one by the NUL bytes beside the ASCII of a first `{`, `[` or letter.
+    func refuseUnsupportedEncoding() throws(InputError) {
+        let head = try rawPrefix(4)
+        let encoding: String?
+        switch head {
+        case let h where h.starts(with: [0xFF, 0xFE, 0x00, 0x00]): encoding = "UTF-32 little-endian (byte-order mark FF FE 00 00)"
+        case let h where h.starts(with: [0x00, 0x00, 0xFE, 0xFF]): encoding = "UTF-32 big-endian (byte-order mark 00 00 FE FF)"
+        case let h where h.starts(with: [0xFF, 0xFE]): encoding = "UTF-16 little-endian (byte-order mark FF FE)"
+        case let h where h.starts(with: [0xFE, 0xFF]): encoding = "UTF-16 big-endian (byte-order mark FE FF)"
+        case let h where h.count == 4 && h[0] != 0 && h[0] < 0x80 && h[1] == 0 && h[2] != 0 && h[3] == 0:
+            encoding = "UTF-16 little-endian (no byte-order mark; every other byte is NUL)"
+        case let h where h.count == 4 && h[0] == 0 && h[1] != 0 && h[1] < 0x80 && h[2] == 0 && h[3] != 0:
+            encoding = "UTF-16 big-endian (no byte-order mark; every other byte is NUL)"
+        default: encoding = nil
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(.unreadable, at: location(), "cannot open the file for reading")
+        if let encoding {
+            throw InputError(.invalidUTF8, at: location(),
+                             "the file is in \(encoding); Lineage reads UTF-8 only (convert it, e.g. iconv -f UTF-16 -t UTF-8)")
         }
+    }
+
+    /// Up to `limit` bytes from the very start of the file.
+    private func rawPrefix(_ limit: Int) throws(InputError) -> [UInt8] {
+        if let contents { return Array(contents.prefix(limit)) }
+        let handle = try openHandle()
         defer { try? handle.close() }
         var bytes: [UInt8] = []
         do {
-            while bytes.count < limit + 3, let chunk = try handle.read(upToCount: limit + 3 - bytes.count), !chunk.isEmpty {
+            while bytes.count < limit, let chunk = try handle.read(upToCount: limit - bytes.count), !chunk.isEmpty {
                 bytes.append(contentsOf: chunk)
             }
         } catch {
             throw InputError(.unreadable, at: location(), "read failed: \(error.localizedDescription)")
         }
-        let skip = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        return Array(bytes.dropFirst(skip).prefix(limit))
+        return bytes
     }
 
     func location(line: Int? = nil, column: Int? = nil) -> SourceLocation {

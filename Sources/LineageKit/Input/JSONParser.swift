@@ -292,10 +292,19 @@ struct JSONParser {
         }
     }
 
+    /// True when `members` has `key`: a linear scan for the handful of keys a record has, a set beyond 32
+    /// keys so that an object of a million keys costs a million lookups, not half a trillion comparisons.
+    private static func holds(_ members: [(key: String, value: JSONValue)], _ key: String, _ seen: inout Set<String>?) -> Bool {
+        if members.count <= 32 { return members.contains { $0.key == key } }
+        if seen == nil { seen = Set(members.map(\.key)) }
+        return seen?.insert(key).inserted == false
+    }
+
     private mutating func parseObject(depth: Int) throws(Failure) -> JSONValue {
         guard depth <= Self.maximumDepth else { throw failure("JSON nested deeper than \(Self.maximumDepth) levels", depth: true) }
         offset += 1
         var members: [(key: String, value: JSONValue)] = []
+        var seen: Set<String>? = nil
         if peek() == UInt8(ascii: "}") { offset += 1; return .object(members) }
         while true {
             skipWhitespace()
@@ -303,7 +312,14 @@ struct JSONParser {
             guard bytes[offset] == UInt8(ascii: "\"") else {
                 throw failure("expected a quoted key in an object, found \(describe(bytes[offset]))")
             }
+            let keyOffset = offset
             let key = try parseString()
+            // A key given twice is refused: Lineage would read the first value where Python, jq and browsers
+            // read the last, so a reviewer's tools and Lineage would see different answers in the same file.
+            if Self.holds(members, key, &seen) {
+                offset = keyOffset
+                throw failure("duplicate key \"\(key)\" in an object: JSON tools disagree on which value counts (Lineage would take the first, Python, jq and browsers the last); keep one")
+            }
             try expect(UInt8(ascii: ":"), "':' after key \"\(key)\"")
             members.append((key, try parseValue(depth: depth)))
             skipWhitespace()

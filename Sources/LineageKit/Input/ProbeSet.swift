@@ -61,6 +61,7 @@ public struct ProbeSet: Sendable {
         let file = exists && isDirectory.boolValue ? (path as NSString).appendingPathComponent("probes.jsonl") : path
         let directory = exists && isDirectory.boolValue ? path : nil
         let input = try InputFile(path: file)
+        try input.refuseUnsupportedEncoding()
         var probes: [Probe] = []
         var lineNumbers: [Int] = []
         let facts: InputFile.Facts
@@ -76,6 +77,14 @@ public struct ProbeSet: Sendable {
                     throw InputError(.missingField, at: input.location(line: number), "missing field \"id\"")
                 }
                 let prompt = try fields.requiredString("prompt")
+                // An empty id cannot be named by a recording, and a blank prompt asks nothing: both would
+                // count as probes answered or missing without meaning either.
+                guard !id.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw InputError(.missingField, at: input.location(line: number), "field \"id\" is empty")
+                }
+                guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+                    throw InputError(.missingField, at: input.location(line: number), "field \"prompt\" of probe \"\(id)\" is blank")
+                }
                 probes.append(Probe(id: id, prompt: prompt,
                                     category: try fields.optionalString("category") ?? "general",
                                     purpose: try fields.optionalString("purpose") ?? "",
@@ -97,6 +106,10 @@ public struct ProbeSet: Sendable {
     /// each root in `$LINEAGE_PROBES`, `./Probes`, and `Probes/` beside the installed tool.
     public static func resolve(_ nameOrPath: String) throws(InputError) -> ProbeSet {
         if FileManager.default.fileExists(atPath: nameOrPath) { return try load(path: nameOrPath) }
+        // A path that exists only as a link (a loop, a dangling link) is loaded so that its refusal names it,
+        // rather than being looked up as a set's name and reported as "no such set".
+        var link = stat()
+        if lstat(nameOrPath, &link) == 0 { return try load(path: nameOrPath) }
         for root in searchRoots() {
             let candidate = (root as NSString).appendingPathComponent(nameOrPath)
             if FileManager.default.fileExists(atPath: (candidate as NSString).appendingPathComponent("probes.jsonl")) {

@@ -36,11 +36,14 @@ public enum RecordingReader {
 
     static func forEachAnswer(_ file: InputFile, format: RecordingFormat?,
                               _ body: (RecordedAnswer) -> Void) throws(InputError) -> RecordingHeader {
+        try file.refuseUnsupportedEncoding()
         let chosen: RecordingFormat
         if let format { chosen = format } else { chosen = try RecordingFormat.detect(file: file) }
         var notes = ReadingNotes()
         var count = 0
-        func emit(_ answer: RecordedAnswer) {
+        var duplicates = DuplicateAnswerCheck()
+        func emit(_ answer: RecordedAnswer) throws(InputError) {
+            try duplicates.check(answer, file: file)
             count += 1
             body(answer)
         }

@@ -27,6 +27,14 @@ public enum ChatFailure: Error, Sendable, Equatable, CustomStringConvertible {
     /// A non-2xx status; `retryAfter` is the parsed `Retry-After`, in seconds.
     case http(status: Int, retryAfter: Double?, detail: String)
     case timeout
+    /// No complete response within the request's overall deadline (`--timeout`), in seconds.
+    case deadline(Double)
+    /// No byte arrived for this many seconds (`--idle-timeout`).
+    case stalled(Double)
+    /// The response body grew past this many bytes (`--max-answer-bytes`) and was not read further.
+    case tooLarge(Int)
+    /// The server redirected to another scheme, host or port (shown without credentials); not followed.
+    case redirected(String)
     /// The connection could not be made or broke off.
     case connection(String)
     /// A 2xx response whose body is not a chat completion.
@@ -36,7 +44,8 @@ public enum ChatFailure: Error, Sendable, Equatable, CustomStringConvertible {
     public var isRetryable: Bool {
         switch self {
         case let .http(status, _, _): status == 429 || status == 408 || (500...599).contains(status)
-        case .timeout, .connection, .malformed: true
+        case .timeout, .deadline, .stalled, .connection, .malformed: true
+        case .tooLarge, .redirected: false
         }
     }
 
@@ -49,6 +58,10 @@ public enum ChatFailure: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .http(status, _, detail): "HTTP \(status)" + (detail.isEmpty ? "" : ": \(detail)")
         case .timeout: "timed out"
+        case let .deadline(seconds): "no complete response within \(seconds) s (--timeout, the bound of one whole request)"
+        case let .stalled(seconds): "no byte received for \(seconds) s (--idle-timeout)"
+        case let .tooLarge(bytes): "the response body exceeded \(bytes) bytes (--max-answer-bytes) and was not read further"
+        case let .redirected(target): "the server redirected to \(target), another host; not followed, so the API key and the prompt are not sent there (give the final URL as --endpoint)"
         case let .connection(message): "connection failed: \(message)"
         case let .malformed(message): "malformed response: \(message)"
         }
@@ -57,29 +70,46 @@ public enum ChatFailure: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// A client for OpenAI-compatible `POST /v1/chat/completions` servers, on Foundation's `URLSession`.
 ///
-/// The API key is sent as `Authorization: Bearer <key>` and is kept out of every error message:
-/// anything a server says back is scrubbed of it before it is shown.
+/// The API key is sent as `Authorization: Bearer <key>`, only to the endpoint's own scheme, host and port
+/// (`RedirectPolicy`), and is kept out of everything shown or written: anything a server says back is
+/// scrubbed of it and of the credentials written into the endpoint (`SecretScrubber`), and the endpoint is
+/// shown and recorded without them (`shownEndpoint`). Every request runs under `TransferBounds`.
 public struct ChatCompletionClient: Sendable {
-    /// The full chat-completions URL requests are posted to.
+    /// The full chat-completions URL requests are posted to (with any credentials the user wrote into it).
     public let endpoint: URL
+    /// `endpoint` without user, password or secret query values: what messages and recorded lines show.
+    public let shownEndpoint: String
+    public let bounds: TransferBounds
     private let apiKey: String?
-    private let session: URLSession
-    private let timeout: Double
+    private let transfer: BoundedTransfer
+    private let scrubber: SecretScrubber
 
     /// - Parameters:
     ///   - endpoint: the chat-completions URL, or a base URL (`http://host:8000` or `…/v1`) it is derived from.
-    ///   - timeout: seconds to wait for one response.
-    public init(endpoint: String, apiKey: String?, timeout: Double = 120) throws(RecorderError) {
-        self.endpoint = try Self.chatCompletionsURL(endpoint)
+    ///   - timeout: seconds for one whole request (`TransferBounds.deadline`).
+    ///   - idleTimeout: seconds without a byte (default: 60, at most `timeout`).
+    ///   - maximumResponseBytes: the largest response body read.
+    public init(endpoint: String, apiKey: String?, timeout: Double = 120, idleTimeout: Double? = nil,
+                maximumResponseBytes: Int = TransferBounds.defaultMaximumBytes) throws(RecorderError) {
+        guard timeout.isFinite, timeout > 0, (idleTimeout ?? 1).isFinite, (idleTimeout ?? 1) > 0, maximumResponseBytes > 0 else {
+            throw RecorderError(.invalidOption, "timeouts must be finite and positive, the response size bound positive")
+        }
+        let url = try Self.chatCompletionsURL(endpoint)
+        self.endpoint = url
+        self.shownEndpoint = EndpointCredentials.redacted(url)
         self.apiKey = (apiKey?.isEmpty ?? true) ? nil : apiKey
-        self.timeout = timeout
+        self.bounds = TransferBounds(deadline: timeout, idle: idleTimeout, maximumBytes: maximumResponseBytes)
+        self.scrubber = SecretScrubber((self.apiKey.map { [$0] } ?? []) + EndpointCredentials.secrets(in: url))
         let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
+        // Foundation's own timers stay beyond ours, which are the ones that say which bound was hit.
+        configuration.timeoutIntervalForRequest = bounds.idle + 5
+        configuration.timeoutIntervalForResource = bounds.deadline + 5
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.urlCache = nil
         configuration.httpCookieStorage = nil
-        self.session = URLSession(configuration: configuration)
+        configuration.httpShouldSetCookies = false
+        configuration.urlCredentialStorage = nil
+        self.transfer = BoundedTransfer(bounds: bounds, origin: url, configuration: configuration)
     }
 
     /// `http(s)://host[:port]` → `…/v1/chat/completions`; `…/v1` → `…/v1/chat/completions`; a URL already
@@ -104,7 +134,7 @@ public struct ChatCompletionClient: Sendable {
 
     /// Sends one request; never throws, so that the caller decides about retrying.
     public func complete(model: String, messages: [ChatMessage], temperature: Double?, maxTokens: Int?) async -> Result<ChatCompletion, ChatFailure> {
-        var request = URLRequest(url: endpoint, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+        var request = URLRequest(url: endpoint, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: bounds.deadline + 5)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json", forHTTPHeaderField: "Accept")
@@ -116,42 +146,47 @@ public struct ChatCompletionClient: Sendable {
             return .failure(.malformed("cannot encode the request: \(error)"))
         }
         let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
-        } catch let error as URLError {
+        let http: HTTPURLResponse
+        switch await transfer.run(request) {
+        case let .response(response, body): (http, data) = (response, body)
+        case .stopped(.deadline): return .failure(.deadline(bounds.deadline))
+        case .stopped(.idle): return .failure(.stalled(bounds.idle))
+        case .stopped(.tooLarge): return .failure(.tooLarge(bounds.maximumBytes))
+        case let .stopped(.redirect(target)): return .failure(.redirected(target))
+        case let .failed(error):
             if error.code == .timedOut { return .failure(.timeout) }
             return .failure(.connection(scrub(error.localizedDescription)))
-        } catch {
-            return .failure(.connection(scrub("\(error)")))
+        case let .other(message): return .failure(.connection(scrub(message)))
         }
-        guard let http = response as? HTTPURLResponse else { return .failure(.connection("not an HTTP response")) }
         guard (200...299).contains(http.statusCode) else {
             let retryAfter = (http.value(forHTTPHeaderField: "Retry-After")).flatMap { RetryPolicy.parseRetryAfter($0) }
-            return .failure(.http(status: http.statusCode, retryAfter: retryAfter, detail: scrub(Self.errorDetail(data))))
+            return .failure(.http(status: http.statusCode, retryAfter: retryAfter, detail: String(scrub(Self.errorDetail(data)).prefix(200))))
         }
         switch Self.parseCompletion(data) {
-        case let .success(completion): return .success(completion)
+        case var .success(completion):
+            // A server that echoes the key into an answer must not get it written into the recording.
+            completion.content = scrub(completion.content)
+            completion.servedModel = completion.servedModel.map(scrub)
+            completion.finishReason = completion.finishReason.map(scrub)
+            return .success(completion)
         case let .failure(failure):
             if case let .malformed(message) = failure { return .failure(.malformed(scrub(message))) }
             return .failure(failure)
         }
     }
 
-    /// Removes the API key from text a server sent back, in case it echoes request headers.
-    private func scrub(_ text: String) -> String {
-        guard let apiKey else { return text }
-        return text.replacingOccurrences(of: apiKey, with: "[redacted]")
-    }
+    /// Removes the API key and the endpoint's credentials from text a server sent back (`SecretScrubber`).
+    func scrub(_ text: String) -> String { scrubber.scrub(text) }
 
-    /// `error.message` of an OpenAI-style error body, else the body's first 200 characters.
+    /// `error.message` of an OpenAI-style error body, else the body's first 4 KiB; the caller scrubs it and
+    /// then cuts it to 200 characters (cut first, a Base64 key would be cut past recognition).
     static func errorDetail(_ data: Data) -> String {
         let value: JSONValue? = data.withUnsafeBytes { raw in
             try? JSONParser.parse(raw.bindMemory(to: UInt8.self))
         }
-        if let message = value?["error"]?["message"]?.stringValue { return String(message.prefix(200)) }
-        if let message = value?["error"]?.stringValue { return String(message.prefix(200)) }
-        let text = String(decoding: data.prefix(200), as: UTF8.self)
+        if let message = value?["error"]?["message"]?.stringValue { return String(message.prefix(4096)) }
+        if let message = value?["error"]?.stringValue { return String(message.prefix(4096)) }
+        let text = String(decoding: data.prefix(4096), as: UTF8.self)
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 

@@ -83,7 +83,7 @@ public struct Recorder: Sendable {
     /// The request parameters written with every line and compared on resume.
     public var requestParameters: RequestParameters {
         RequestParameters(temperature: configuration.temperature, maxTokens: configuration.maxTokens,
-                          systemPrompt: configuration.systemPrompt, endpoint: client.endpoint.absoluteString)
+                          systemPrompt: configuration.systemPrompt, endpoint: client.shownEndpoint)
     }
 
     /// Opens (or creates) the output file for this run's model and parameters.
@@ -183,7 +183,10 @@ public struct Recorder: Sendable {
                 return .recorded(attempts: attempt)
             case let .failure(failure):
                 guard failure.isRetryable else {
-                    return .fatal(RecorderError(.rejected, "\(client.endpoint.absoluteString) refused the request for probe \(probe.id): \(failure)\(Self.hint(failure))"))
+                    if case .http = failure {
+                        return .fatal(RecorderError(.rejected, "\(client.shownEndpoint) refused the request for probe \(probe.id): \(failure)\(Self.hint(failure))"))
+                    }
+                    return .fatal(RecorderError(.rejected, "\(client.shownEndpoint), probe \(probe.id): \(failure); stopping"))
                 }
                 if attempt > configuration.retry.maxRetries {
                     await state.failedOne()

@@ -13,6 +13,8 @@ public struct RecorderError: Error, Sendable, Equatable, CustomStringConvertible
         case corruptFile
         /// The output file cannot be opened, read or written.
         case io
+        /// Another run is writing the same output file (it holds the file's lock).
+        case busy
         /// Invalid options (samples < 1, concurrency < 1, ...).
         case invalidOption
     }

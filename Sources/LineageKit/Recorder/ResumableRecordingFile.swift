@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The output file of `lineage record`, opened for appending after what earlier runs recorded.
 ///
@@ -18,24 +21,33 @@ public actor ResumableRecordingFile {
     /// - Parameters:
     ///   - model: the model name every line must carry.
     ///   - request: the request parameters every line must carry.
+    ///
+    /// The file is locked (`flock`, exclusive) for as long as it is open: a second `record` into the same
+    /// file is refused at once instead of interleaving its lines with this run's. It must be a regular
+    /// file: a FIFO or a device is refused before anything is read from it.
     public init(path: String, model: String, request: RequestParameters) throws(RecorderError) {
         self.path = path
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: path) {
-            guard manager.createFile(atPath: path, contents: nil) else {
-                throw RecorderError(.io, "\(path): cannot create the output file")
+        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw RecorderError(.io, "\(path): cannot open the output file: \(RegularFile.openFailure(errno))")
+        }
+        let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw RecorderError(.io, "\(path): cannot inspect the output file") }
+        if let kind = RegularFile.nonRegularKind(info.st_mode) { throw RecorderError(.io, "\(path): \(kind)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            if errno == EWOULDBLOCK {
+                throw RecorderError(.busy, "\(path): another lineage record is writing this file (it holds the file's lock); wait for it to finish, or record into another --out file")
             }
+            throw RecorderError(.io, "\(path): cannot lock the output file: \(String(cString: strerror(errno)))")
         }
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        do { data = try handle.readToEnd() ?? Data() } catch {
             throw RecorderError(.io, "\(path): cannot read: \(error.localizedDescription)")
         }
         let scan = try Self.scan(data, path: path, model: model, request: request)
         existing = scan.keys
         truncatedBytes = data.count - scan.validLength
-        guard let handle = FileHandle(forUpdatingAtPath: path) else {
-            throw RecorderError(.io, "\(path): cannot open for writing")
-        }
         do {
             if truncatedBytes > 0 { try handle.truncate(atOffset: UInt64(scan.validLength)) }
             try handle.seekToEnd()

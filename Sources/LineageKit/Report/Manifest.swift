@@ -26,6 +26,8 @@ public struct Manifest: Sendable, Codable, Equatable {
     }
 
     public static let fileName = "manifest.json"
+    /// A manifest is a few kilobytes to a few megabytes (one line per panel file); more is not one.
+    static let maximumBytes = 64 << 20
 
     public var tool: Tool
     public var invocation: ReportInvocation
@@ -33,7 +35,7 @@ public struct Manifest: Sendable, Codable, Equatable {
     public var outputs: [OutputFile]
 
     /// Hashes every input of an invocation (before the run, so that what was hashed is what was read).
-    static func inputs(of invocation: ReportInvocation) throws(ReportError) -> [InputFile] {
+    public static func inputs(of invocation: ReportInvocation) throws(ReportError) -> [InputFile] {
         var files: [InputFile] = []
         for (role, path) in invocation.inputFiles {
             let resolved = resolvedPath(path, in: invocation.workingDirectory)
@@ -49,8 +51,9 @@ public struct Manifest: Sendable, Codable, Equatable {
     public static func load(directory: String) throws(ReportError) -> Manifest {
         let path = (directory as NSString).appendingPathComponent(fileName)
         let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ReportError("cannot read \(path): \(error.localizedDescription)")
+        switch RegularFile.read(path, limit: maximumBytes) {
+        case let .success(bytes): data = bytes
+        case let .failure(refusal): throw ReportError("cannot read the manifest \(refusal)")
         }
         do { return try JSONDecoder().decode(Manifest.self, from: data) } catch {
             throw ReportError("\(path) is not a Lineage manifest: \(error)")
@@ -63,12 +66,73 @@ public struct Manifest: Sendable, Codable, Equatable {
             guard FileManager.default.fileExists(atPath: input.resolved) else {
                 return "missing \(input.role) file: \(input.path) (\(input.resolved))"
             }
-            guard let hash = try? SHA256Digest.hex(ofFile: input.resolved) else {
-                return "unreadable \(input.role) file: \(input.path) (\(input.resolved))"
+            let hash: String
+            do throws(InputError) { hash = try SHA256Digest.hex(ofFile: input.resolved) } catch {
+                return "unreadable \(input.role) file: \(input.path) (\(input.resolved): \(error.message))"
             }
             return hash == input.sha256 ? nil
                 : "changed \(input.role) file: \(input.path) (sha256 \(hash.prefix(16))…, manifest \(input.sha256.prefix(16))…)"
         }
+    }
+
+    /// Entries of the result folder the manifest does not account for (a planted file, a subfolder, a link),
+    /// and output names that are not plain file names inside the folder: a verified folder holds exactly
+    /// the manifest and the outputs it lists, besides result folders nested in it (each with a manifest of
+    /// its own, verified on its own: `Results/demo/matrix`).
+    public func unlistedEntries(in folder: String) -> [String] {
+        var problems: [String] = []
+        for output in outputs where output.file.isEmpty || output.file.contains("/") || output.file.hasPrefix(".")
+            || output.file == Self.fileName {
+            problems.append("the manifest lists an output that is not a plain file name in the folder: \"\(output.file)\"")
+        }
+        let listed = Set(outputs.map(\.file) + [Self.fileName])
+        let entries = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+        for entry in entries where !listed.contains(entry) {
+            let path = (folder as NSString).appendingPathComponent(entry)
+            if ResultFolder.isRunArtifact(entry) {
+                problems.append("left by a lineage run that was interrupted or is still running: \(entry) (remove it when no run is writing here)")
+            } else if !ResultFolder.isNestedResult(path) {
+                problems.append("not written by Lineage (not in the manifest): \(entry)")
+            }
+        }
+        for entry in entries where listed.contains(entry) {
+            var info = stat()
+            let path = (folder as NSString).appendingPathComponent(entry)
+            if lstat(path, &info) != 0 || (info.st_mode & S_IFMT) != S_IFREG {
+                problems.append("not a regular file: \(entry)")
+            }
+        }
+        return problems
+    }
+
+    /// Inputs the manifest lists other than the invocation names them (a role or path edited), one line
+    /// each; `fresh` is `Manifest.inputs(of: invocation)`.
+    public func inputListDifferences(_ fresh: [InputFile]) -> [String] {
+        guard fresh.count == inputs.count else {
+            return ["the manifest lists \(inputs.count) inputs, its invocation names \(fresh.count)"]
+        }
+        return zip(inputs, fresh).compactMap { listed, named in
+            listed == named ? nil : "input listed as \(listed.role) \(listed.path) (\(listed.resolved)), but the invocation names \(named.role) \(named.path) (\(named.resolved))"
+        }
+    }
+
+    /// How a re-run's manifest differs from the stored one, field by field; the whole file is compared
+    /// byte for byte, so an added key or a reformatting is found too.
+    public static func differences(stored: Data, rerun: Data) -> [String] {
+        guard stored != rerun else { return [] }
+        guard let old = try? JSONDecoder().decode(Manifest.self, from: stored),
+              let new = try? JSONDecoder().decode(Manifest.self, from: rerun) else {
+            return ["manifest.json differs from the re-run's manifest"]
+        }
+        var lines: [String] = []
+        if old.tool != new.tool {
+            lines.append("manifest.json: made by \(old.tool.name) \(old.tool.version), re-run by \(new.tool.name) \(new.tool.version)")
+        }
+        if old.invocation != new.invocation { lines.append("manifest.json: the invocation differs from the re-run's") }
+        if old.inputs != new.inputs { lines.append("manifest.json: the input list differs from the re-run's") }
+        if old.outputs != new.outputs { lines.append("manifest.json: the output list differs from the re-run's") }
+        if lines.isEmpty { lines.append("manifest.json: edited (same fields, other bytes: a reformatting or an added key)") }
+        return lines
     }
 
     /// Outputs of a re-run (in `rerun`) or of the result folder (`original`) that differ from the

@@ -29,6 +29,39 @@ enum Markup {
         return out
     }
 
+    /// The one place text becomes Markdown (report.md): a single line of inline text, whatever it held.
+    ///
+    /// Line breaks (`\n`, `\r`, U+2028/2029) become spaces, so model-supplied text (a model name, a probe id,
+    /// a phrase) cannot end its line and start a block of its own (a heading, a fake verdict quote); the
+    /// characters that start emphasis, code, links or tables are backslash-escaped, and so is a first
+    /// marker that would open a block at the start of a line (`- `, `+ `, `1. `; leading blanks dropped); then HTML is
+    /// escaped (a Markdown viewer renders raw HTML). In that order, so that the backslashes never land
+    /// inside an entity: escaping `#` after `'` → `&#39;` showed readers a literal `&\#39;`.
+    /// - Parameter quotedLine: the text is one line of an answer shown inside a `> ` quote, where a block
+    ///   marker stays inside the quote and indentation is kept.
+    static func markdownInline(_ text: String, quotedLine: Bool = false) -> String {
+        var out = String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            switch scalar {
+            case "\n", "\r", "\u{2028}", "\u{2029}", "\u{0B}", "\u{0C}", "\u{85}": " "
+            default: scalar
+            }
+        }))
+        for c in ["\\", "`", "*", "_", "[", "]", "|", "#", "~"] { out = out.replacingOccurrences(of: c, with: "\\" + c) }
+        if quotedLine { return escape(out) }
+        // Four leading spaces open a code block; a marker and a space open a list.
+        out = String(out.drop(while: { $0 == " " || $0 == "\t" }))
+        func opensBlock(_ marker: String.Index) -> Bool {
+            let next = out.index(after: marker)
+            return next == out.endIndex || out[next] == " " || out[next] == "\t"
+        }
+        if let first = out.first, ["-", "+", "="].contains(first), opensBlock(out.startIndex) { out = "\\" + out }
+        if let dot = out.firstIndex(where: { !$0.isASCII || !$0.isNumber }), dot != out.startIndex,
+           out[dot] == "." || out[dot] == ")", opensBlock(dot) {
+            out.insert("\\", at: dot)
+        }
+        return escape(out)
+    }
+
     /// The first `limit` characters of a text, cut at a word boundary when one is near, with an ellipsis.
     static func excerpt(_ text: String, limit: Int) -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)

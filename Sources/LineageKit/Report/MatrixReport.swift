@@ -75,10 +75,7 @@ public struct MatrixReport: Sendable {
     // MARK: Files
 
     static func csv(_ models: [String], _ values: [[Double]], digits: Int) -> String {
-        func field(_ text: String) -> String {
-            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-                ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
-        }
+        let field = CSVField.text
         var lines = ["model," + models.map(field).joined(separator: ",")]
         for (i, row) in values.enumerated() {
             lines.append(field(models[i]) + "," + row.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "" }.joined(separator: ","))
@@ -252,6 +249,8 @@ public enum MatrixReportBuilder {
         }
         progress?("hashing \(invocation.inputFiles.count) input files")
         let inputs = try Manifest.inputs(of: invocation)
+        let folder = try ResultFolder.reserve(directory, inputs: inputs.map(\.resolved))
+        defer { folder.release() }
         let set = try ProbeSet.load(path: invocation.probeSetPath)
         let model = try EmbeddingModel(contentsOf: invocation.modelPath)
         let format = try invocation.inputFormat.map { name -> RecordingFormat in
@@ -267,7 +266,7 @@ public enum MatrixReportBuilder {
                                           seed: invocation.options.seed, progress: progress)
         let files = try report.files(embedding: EmbeddingReference(version: model.version, sha256: model.sha256,
                                                                    dimensions: model.dimensions))
-        _ = try ReportBuilder.write(files, invocation: invocation, inputs: inputs, into: directory)
+        _ = try ReportBuilder.write(files, invocation: invocation, inputs: inputs, into: folder)
         return report
     }
 }

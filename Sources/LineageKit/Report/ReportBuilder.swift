@@ -29,6 +29,8 @@ public enum ReportBuilder {
         }
         progress?("hashing \(invocation.inputFiles.count) input files")
         let inputs = try Manifest.inputs(of: invocation)
+        let folder = try ResultFolder.reserve(directory, inputs: inputs.map(\.resolved))
+        defer { folder.release() }
         let set = try ProbeSet.load(path: invocation.probeSetPath)
         let model = try EmbeddingModel(contentsOf: invocation.modelPath)
         let calibration = try invocation.calibrationPath.map { try Calibration.load(path: $0) } ?? .uncalibrated
@@ -51,25 +53,31 @@ public enum ReportBuilder {
         var files: [(String, Data)] = [(jsonFile, json), (markdownFile, Data(document.markdown().utf8)),
                                        (htmlFile, Data(document.html().utf8))]
         files += plots.map { ($0.0, Data($0.1.utf8)) }
-        let manifest = try write(files, invocation: invocation, inputs: inputs, into: directory)
+        let manifest = try write(files, invocation: invocation, inputs: inputs, into: folder)
         return Outcome(result: run.result, analysis: analysis, manifest: manifest, directory: directory)
     }
 
-    /// Writes output files, then the manifest listing their hashes (shared with the matrix report).
+    /// Writes output files, then the manifest listing their hashes (shared with the matrix report), as one
+    /// result folder put in place whole (`ResultFolder`).
     static func write(_ files: [(String, Data)], invocation: ReportInvocation, inputs: [Manifest.InputFile],
                       into directory: String) throws(ReportError) -> Manifest {
-        try ReportFileWriter.createDirectory(directory)
-        var outputs: [Manifest.OutputFile] = []
-        for (name, data) in files {
-            try ReportFileWriter.write(data, named: name, in: directory)
-            outputs.append(Manifest.OutputFile(file: name, sha256: SHA256Digest.hex(of: data), bytes: data.count))
+        let folder = try ResultFolder.reserve(directory, inputs: inputs.map(\.resolved))
+        defer { folder.release() }
+        return try write(files, invocation: invocation, inputs: inputs, into: folder)
+    }
+
+    /// `write(_:invocation:inputs:into:)` into a folder reserved when the run began.
+    static func write(_ files: [(String, Data)], invocation: ReportInvocation, inputs: [Manifest.InputFile],
+                      into folder: ResultFolder) throws(ReportError) -> Manifest {
+        var written: Manifest?
+        try folder.write(files) { (outputs) throws(ReportError) -> Data in
+            let manifest = Manifest(tool: .init(name: ToolInfo.name, version: ToolInfo.version), invocation: invocation,
+                                    inputs: inputs, outputs: outputs)
+            written = manifest
+            do { return try JSONOutput.data(manifest) } catch { throw ReportError("cannot encode the manifest: \(error)") }
         }
-        let manifest = Manifest(tool: .init(name: ToolInfo.name, version: ToolInfo.version), invocation: invocation,
-                                inputs: inputs, outputs: outputs.sorted { $0.file < $1.file })
-        let data: Data
-        do { data = try JSONOutput.data(manifest) } catch { throw ReportError("cannot encode the manifest: \(error)") }
-        try ReportFileWriter.write(data, named: Manifest.fileName, in: directory)
-        return manifest
+        guard let written else { throw ReportError("the manifest of \(folder.shown) was not written") }
+        return written
     }
 }
 

@@ -52,7 +52,7 @@ struct ReportDocument {
                     for column in excerpt.columns {
                         out += "\n**\(md(column.label)):**\n\n"
                         out += column.text.split(separator: "\n", omittingEmptySubsequences: false)
-                            .map { "> " + md(String($0)) }.joined(separator: "\n") + "\n"
+                            .map { "> " + Markup.markdownInline(String($0), quotedLine: true) }.joined(separator: "\n") + "\n"
                     }
                     out += "\n"
                 }
@@ -61,16 +61,10 @@ struct ReportDocument {
         return out
     }
 
-    /// Markdown text with the characters that would start emphasis, links or tables made literal, then
-    /// HTML escaped (a Markdown viewer renders raw HTML). In that order, so that the backslashes never
-    /// land inside an entity: escaping `#` after `'` → `&#39;` showed readers a literal `&\#39;`.
-    private func md(_ text: String) -> String {
-        var out = text
-        for c in ["\\", "`", "*", "_", "[", "]", "|", "#"] { out = out.replacingOccurrences(of: c, with: "\\" + c) }
-        return Markup.escape(out)
-    }
+    /// Inline Markdown, one line whatever the text held (`Markup.markdownInline`).
+    private func md(_ text: String) -> String { Markup.markdownInline(text) }
 
-    private func cell(_ text: String) -> String { md(text).replacingOccurrences(of: "\n", with: " ") }
+    private func cell(_ text: String) -> String { md(text) }
 
     // MARK: HTML
 

@@ -12,10 +12,13 @@ public enum SHA256Digest {
 
     public static func hex(of text: String) -> String { hex(of: Data(text.utf8)) }
 
-    /// Hashes a file in 1 MiB chunks, so that a large recording is never held twice.
+    /// Hashes a file in 1 MiB chunks, so that a large recording is never held twice. Only a regular file
+    /// (`RegularFile`): `verify` hashing a manifest-named `/dev/zero` would never end.
     public static func hex(ofFile path: String) throws(InputError) -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw InputError(.unreadable, at: SourceLocation(path: path), "cannot open the file for reading")
+        let handle: FileHandle
+        switch RegularFile.open(path) {
+        case let .success(fd): handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        case let .failure(refusal): throw InputError(.unreadable, at: SourceLocation(path: path), refusal.reason)
         }
         defer { try? handle.close() }
         var hasher = SHA256()

@@ -62,3 +62,48 @@ import Testing
         }
     }
 }
+
+/// Duplicate keys are refused where they stand (issue 19: Lineage took the first value, Python, jq and
+/// browsers the last), in small objects and in large ones (a set, not a quadratic scan).
+@Suite("JSONParser: duplicate keys")
+struct JSONParserDuplicateKeyTests {
+    @Test func duplicateKeyIsRefusedAtItsPosition() {
+        let text = Array(#"{"a": 1, "b": {"x": 1, "x": 2}}"#.utf8)
+        do throws(JSONParser.Failure) {
+            _ = try text.withUnsafeBufferPointer { (buffer) throws(JSONParser.Failure) in try JSONParser.parse(buffer) }
+            Issue.record("a duplicate key was accepted")
+        } catch {
+            #expect(error.message.contains("duplicate key \"x\"") && error.line == 1 && error.column == 24, "\(error)")
+        }
+    }
+
+    @Test func largeObjectsAreCheckedToo() throws {
+        let keys = (0..<200).map { "\"k\($0)\": \($0)" }
+        let unique = Array(("{" + keys.joined(separator: ", ") + "}").utf8)
+        #expect(throws: Never.self) { _ = try unique.withUnsafeBufferPointer { try JSONParser.parse($0) } }
+        let repeated = Array(("{" + keys.joined(separator: ", ") + ", \"k150\": 0}").utf8)
+        #expect(throws: JSONParser.Failure.self) { _ = try repeated.withUnsafeBufferPointer { try JSONParser.parse($0) } }
+    }
+}
+
+/// The reader-level check behind `--duplicates refuse` (the command line's default).
+@Suite("DuplicateAnswerCheck")
+struct DuplicateAnswerCheckTests {
+    @Test func conflictingAnswerIsRefusedAndIdenticalOneIsNot() throws {
+        let file = InputFile(path: "f.jsonl", contents: [])
+        var check = DuplicateAnswerCheck(rule: .refuse)
+        try check.check(RecordedAnswer(probeID: "p1", prompt: nil, output: "Red.", line: 1), file: file)
+        try check.check(RecordedAnswer(probeID: "p1", prompt: nil, output: "Red.", line: 2), file: file)
+        try check.check(RecordedAnswer(probeID: "p1", prompt: nil, sample: 1, output: "Blue.", line: 3), file: file)
+        try check.check(RecordedAnswer(probeID: nil, prompt: "Say  hi.", output: "Hi", line: 4), file: file)
+        do {
+            try check.check(RecordedAnswer(probeID: nil, prompt: "Say hi.", output: "Hello", line: 5), file: file)
+            Issue.record("a second answer to the same prompt was accepted")
+        } catch {
+            #expect(error.kind == .duplicateProbe && error.location.line == 5 && error.message.contains("first is at line 4"), "\(error)")
+        }
+        var lenient = DuplicateAnswerCheck(rule: .first)
+        try lenient.check(RecordedAnswer(probeID: "p1", prompt: nil, output: "Red.", line: 1), file: file)
+        try lenient.check(RecordedAnswer(probeID: "p1", prompt: nil, output: "Blue.", line: 2), file: file)
+    }
+}

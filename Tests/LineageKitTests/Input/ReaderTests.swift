@@ -62,10 +62,12 @@ import Testing
         #expect(error.message == #"field "output" must be text, found array"#)
     }
 
-    @Test func canonicalRefusesDuplicateKeysByTakingTheFirst() throws {
-        // RFC 8259 leaves duplicate names undefined; Lineage documents that the first one wins.
+    @Test func canonicalRefusesDuplicateKeys() throws {
+        // RFC 8259 leaves duplicate names undefined, and tools disagree (first or last wins): refused (issue 19).
         let path = try Self.write(#"{"probe": "p1", "output": "first", "output": "second"}"#)
-        #expect(try RecordingReader.read(path: path).answers.first?.output == "first")
+        let error = try #require(Self.refusal(path))
+        #expect(error.kind == .malformedJSON && error.location.line == 1 && error.location.column == 36)
+        #expect(error.message.hasPrefix(#"duplicate key "output" in an object"#))
     }
 
     // MARK: AlpacaEval

@@ -219,3 +219,35 @@ struct RetryPolicyTests {
         #expect(throws: RecorderError.self) { try ChatCompletionClient.chatCompletionsURL("ftp://h") }
     }
 }
+
+/// Two `record` runs into one `--out` interleaved their lines into an unparsable file (issue 19): the
+/// output file is locked while open, and a FIFO or device as output is refused before it is read.
+@Suite("RecorderOutputFile")
+struct RecorderOutputFileTests {
+    static let request = RequestParameters(temperature: nil, maxTokens: nil, systemPrompt: nil, endpoint: "http://127.0.0.1:1/v1/chat/completions")
+
+    @Test func aSecondWriterIsRefusedWhileTheFirstHoldsTheFile() throws {
+        let path = try FixturePaths.temporaryDirectory().path + "/out.jsonl"
+        let first = try ResumableRecordingFile(path: path, model: "m", request: Self.request)
+        do {
+            _ = try ResumableRecordingFile(path: path, model: "m", request: Self.request)
+            Issue.record("a second writer opened the file")
+        } catch {
+            #expect(error.kind == .busy && error.message.contains("another lineage record is writing this file"), "\(error)")
+        }
+        _ = first
+    }
+
+    @Test func aFIFOOrDeviceIsNoOutputFile() throws {
+        let folder = try FixturePaths.temporaryDirectory().path
+        #expect(mkfifo(folder + "/fifo.jsonl", 0o600) == 0)
+        for path in [folder + "/fifo.jsonl", "/dev/zero"] {
+            do {
+                _ = try ResumableRecordingFile(path: path, model: "m", request: Self.request)
+                Issue.record("\(path) was opened as an output file")
+            } catch {
+                #expect(error.kind == .io && error.message.contains("not a regular file"), "\(error)")
+            }
+        }
+    }
+}

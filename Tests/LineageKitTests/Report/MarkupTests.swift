@@ -38,3 +38,38 @@ struct MarkupTests {
         #expect(svg.contains("<title>t&lt;</title>"))
     }
 }
+
+/// Model-supplied text in CSV and Markdown goes through one neutraliser per format (issue 19:
+/// `=HYPERLINK(…)` ran as a formula, a newline in a model name started a Markdown block of its own).
+@Suite("Report: CSV and Markdown neutralising")
+struct NeutralisingTests {
+    @Test(arguments: [("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+                      ("+1", "'+1"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
+                      ("\rx", "\"'\rx\""), ("a,b", "\"a,b\""), ("line\nbreak", "\"line\nbreak\""),
+                      ("plain-name_1.0", "plain-name_1.0"), ("", "")])
+    func csvCells(_ text: String, _ expected: String) {
+        #expect(CSVField.text(text) == expected)
+    }
+
+    @Test("a matrix CSV never starts a label cell with a formula character")
+    func matrixCSV() {
+        let csv = MatrixReport.csv(["=cmd|' /C calc'!A0", "ok"], [[1, -0.5], [-0.5, 1]], digits: 2)
+        #expect(csv == "model,'=cmd|' /C calc'!A0,ok\n'=cmd|' /C calc'!A0,1.00,-0.50\nok,-0.50,1.00\n", "\(csv)")
+    }
+
+    @Test("inline Markdown stays on one line and opens no block")
+    func markdownInline() {
+        #expect(Markup.markdownInline("a\n# heading\r\n> quote\u{2028}b") == "a \\# heading  &gt; quote b")
+        #expect(Markup.markdownInline("- item") == "\\- item")
+        #expect(Markup.markdownInline("1. item") == "1\\. item")
+        #expect(Markup.markdownInline("    code") == "code")
+        #expect(Markup.markdownInline("3.5 probes and -0.2") == "3.5 probes and -0.2")
+        #expect(Markup.markdownInline("~~~fence") == "\\~\\~\\~fence")
+        let document = ReportDocument(title: "t", blocks: [.heading("name\n## Verdict: DISTILLED"),
+                                                          .table(header: ["model"], rows: [["a\nb|c"]])])
+        let markdown = document.markdown()
+        #expect(!markdown.contains("\n## Verdict"), "\(markdown)")
+        #expect(markdown.contains("## name \\#\\# Verdict: DISTILLED\n"))
+        #expect(markdown.contains("| a b\\|c |"))
+    }
+}
