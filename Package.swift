@@ -25,6 +25,10 @@ let package = Package(
                 "CFeatureKernels",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: [
+                "Embedding/README.md", "Embedding/Model/README.md", "Embedding/Structure/README.md",
+                "Embedding/Featurizing/README.md", "Embedding/Cache/README.md", "IdentityClaims/README.md",
+            ],
             resources: [
                 .copy("Embedding/Resources/ngram-v3.lnm"), .copy("Embedding/Resources/ngram-v3.lnm.sha256"),
                 .copy("Embedding/Resources/ngram-v2.lnm"), .copy("Embedding/Resources/ngram-v2.lnm.sha256"),

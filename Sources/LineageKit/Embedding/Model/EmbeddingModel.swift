@@ -97,7 +97,7 @@ public struct EmbeddingModel: Sendable {
         bundledNames.contains(path) && !FileManager.default.fileExists(atPath: path)
     }
 
-    /// A model shipped with Lineage (`Embedding/Resources/<name>.lnm`; by default `bundledName`).
+    /// A model shipped with Lineage (`Embedding/Resources/<name>.lnm`, beside this room; by default `bundledName`).
     public static func bundled(named name: String = bundledName) throws(EmbeddingModelError) -> EmbeddingModel {
         guard let path = bundledPath(named: name) else {
             throw EmbeddingModelError(path: "\(name).lnm",
@@ -120,7 +120,7 @@ public struct EmbeddingModel: Sendable {
                 candidates.append("\(directory)/\(bundle)/Contents/Resources/\(file)")
             }
         }
-        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Resources/\(file)").path)
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
     }

@@ -35,7 +35,8 @@ struct EmbeddingRunFolderTests {
     @Test("identical to the whole-text path on every non-ASCII answer of the bundled recordings")
     func bundledAnswers() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Probes/alpaca-eval")
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Probes/alpaca-eval")
         var files: [String] = []
         for folder in ["panel", "recordings"] {
             let directory = root.appendingPathComponent(folder).path
