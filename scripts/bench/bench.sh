@@ -110,7 +110,7 @@ LINEAGE_VECTOR_KERNELS=off "$BIN" bench "${FILES[@]}" --featurize-only --repeats
   sed 's/^featurize  1 thread :/featurize  1 thread, LINEAGE_VECTOR_KERNELS=off:/'
 
 # What the fastest scalar code for the same feature set reaches on this machine, as a yardstick for
-# target (d): scripts/research/featurize-floor (FINDINGS, "Session 5"), with the bundled model's 2^19 buckets.
+# target (d): scripts/research/featurize-floor (docs/FINDINGS.md, "Speed study step 5"), with the bundled model's 2^19 buckets.
 FLOOR=""
 if [ -n "$DATA" ] && command -v cc >/dev/null && \
    cc -O2 scripts/research/featurize-floor/floor.c -o "$FLOOR_DIR/floor" -lm 2>/dev/null && \

@@ -53,7 +53,7 @@ public struct AnswerProfile: Sendable, Codable, Equatable {
 /// answer is `inconclusive` with the reason.
 public struct EvidenceSufficiency: Sendable, Codable, Equatable {
     /// Fewest probes a pair must be compared on: half the calibration's probe set. The probe-count study
-    /// (scripts/research/FINDINGS.md) found the AUC level from about 400 of AlpacaEval's 805 probes and
+    /// (docs/FINDINGS.md) found the AUC level from about 400 of AlpacaEval's 805 probes and
     /// falling below 200.
     public var minimumProbes: Int
     /// The range of median answer lengths that is supported: half the shortest to twice the longest median

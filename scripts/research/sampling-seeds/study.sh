@@ -1,7 +1,7 @@
 #!/bin/bash
 # Session 8 (issue 3): leave-one-student-out of ngram-v1's recipe with its character n-grams hash-sampled
 # 1 in 2^s (s = 0..3), over 13 seed sets (the shipped seeds, then char/word/projection seeds k, k+100, k+1000
-# for k = 11..22). Prints one line per (seed set, shift) with the calibrate summary; FINDINGS "Session 8".
+# for k = 11..22). Prints one line per (seed set, shift) with the calibrate summary; docs/FINDINGS.md, "Speed study step 8".
 #   BIN=.build/release/lineage scripts/research/sampling-seeds/study.sh > /tmp/sampling.tsv   (~2 minutes)
 set -euo pipefail
 BIN=${BIN:-.build/release/lineage}

@@ -2,7 +2,7 @@ import Foundation
 
 /// Turns an answer into the byte string the n-grams are read from.
 ///
-/// Style is the signal, so what survives is chosen with care (research notes: scripts/research/FINDINGS.md,
+/// Style is the signal, so what survives is chosen with care (research notes: docs/FINDINGS.md,
 /// "Method spec" step 1):
 /// - **Unicode**: the text is taken as Unicode scalars and written out as UTF-8 bytes. A text that is all
 ///   ASCII (the common case) is processed byte by byte with no allocation. A text with any non-ASCII byte is
