@@ -6,9 +6,14 @@ DEBIAN_PACKAGES := libblas-dev liblapacke-dev libopenblas0-pthread
 NAME ?= report
 OUT ?= Results/$(NAME)
 
-.PHONY: all deps build release test demo bench fuzz report matrix calibrate model clean
+.PHONY: all help install deps build release test test-deps demo bench fuzz report matrix calibrate model clean
 
 all: release
+
+## help: list the targets and what they do (from the `## target:` comments of this Makefile).
+help:
+	@awk '/^## [a-z][a-z /-]*:/ { sub(/^## /, ""); split($$0, p, ": "); printf "  %-28s %s\n", p[1], substr($$0, length(p[1]) + 3); next } \
+	      /^## / { sub(/^## /, ""); printf "  %-28s %s\n", "", $$0 }' $(firstword $(MAKEFILE_LIST))
 
 ## deps: install the Debian packages Lineage needs (as root), or say exactly what to install.
 deps:
@@ -25,6 +30,7 @@ deps:
 	  fi; \
 	fi
 
+## build / release: the debug build, or the release binary .build/release/lineage.
 build: deps
 	$(SWIFT) build
 
@@ -32,11 +38,37 @@ release: deps
 	$(SWIFT) build -c release --product lineage
 
 ## test: the unit and CLI tests; the release binary is built first so that the end-to-end checks on the
-## bundled data (calibration reproduced byte for byte, its error rates) run at release speed.
-test: release
+## bundled data (calibration reproduced byte for byte, its error rates) run at release speed. Prints failures,
+## skips and the closing summaries only (the whole log: .build/test.log).
+test: release test-deps
 	@mkdir -p .build
-	LINEAGE_RELEASE_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test 2>&1 | tee .build/test.log | grep -vE "^\[[0-9]+/[0-9]+\]|^Test Case .* (started|passed)"; exit $${PIPESTATUS[0]}
+	@echo "LINEAGE_RELEASE_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test   (full log: .build/test.log)"
+	@LINEAGE_RELEASE_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test 2>&1 | tee .build/test.log | \
+	  awk '/^(✔|✘) Test run with/ { print; next } \
+	       /^(◇|✔) Test case passing/ { arguments = 1; next } \
+	       arguments && !/^(◇|✔|✘|➜|↳|Test |\t|\[)/ { next } \
+	       { arguments = 0 } \
+	       /^\[[0-9]+\/[0-9]+\]|^Test Case .* (started|passed)|^Test Suite .* (started|passed)|^(◇|✔) (Test|Suite) .*(started\.|passed after)|^◇ Test run started|^↳ (Testing Library|Target Platform)/ { next } \
+	       { print }'; exit $${PIPESTATUS[0]}
 
+# The browser test of report.html needs Chromium and pdftotext: installed here as root, else that test is skipped
+# (it says so in the summary).
+TEST_PACKAGES := chromium poppler-utils
+test-deps:
+	@missing=""; for p in $(TEST_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing for the browser test of report.html:$$missing"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null 2>&1 || \
+	      echo "could not install$$missing: the browser test of report.html will be skipped"; \
+	  else \
+	    echo "missing$$missing (apt-get install -y$$missing as root): the browser test of report.html will be skipped"; \
+	  fi; \
+	fi
+
+## demo: build, then attribute vicuna-13b among 10 candidates and build the 20-model tree → Results/demo/.
 demo: release
 	$(RELEASE_BIN) doctor
 	$(RELEASE_BIN) validate Probes/alpaca-eval/recordings/*.jsonl
@@ -52,26 +84,44 @@ DEMO_RECORDINGS := Probes/alpaca-eval/recordings
 # The 10 candidate teachers of Probes/alpaca-eval/recordings/pairs.json.
 DEMO_CANDIDATES := text_davinci_003 gpt-3.5-turbo-0301 gpt4_0314 gpt4_0613 claude-2 claude cohere gemini-pro llama-2-70b-chat-hf mistral-medium
 recording = $(if $(wildcard $(1)),$(1),$(DEMO_RECORDINGS)/$(1).jsonl)
-report: release
+# Each name given is a file or a recording under $(DEMO_RECORDINGS); otherwise say which names there are.
+check-recordings = for r in $(1); do \
+	  [ -f "$$r" ] || [ -f "$(DEMO_RECORDINGS)/$$r.jsonl" ] || { \
+	    echo "no recording \"$$r\": give a file, or one of these names (from $(DEMO_RECORDINGS)):"; \
+	    ls $(DEMO_RECORDINGS) | sed -n 's/\.jsonl$$//p' | tr '\n' ' ' | fold -s -w 100 | sed 's/^/  /'; echo; exit 1; }; \
+	done
+report:
 	@test -n "$(STUDENT)" || { echo "usage: make report STUDENT=… (TEACHER=… | CANDIDATES=\"a b\") [PANEL=dir] NAME=…"; exit 1; }
 	@test -n "$(TEACHER)$(CANDIDATES)" || { echo "give TEACHER=<recording> or CANDIDATES=\"<recording> …\""; exit 1; }
+	@$(call check-recordings,$(STUDENT) $(TEACHER) $(CANDIDATES))
+	@$(MAKE) --no-print-directory release
 	$(RELEASE_BIN) $(if $(TEACHER),compare --teacher $(call recording,$(TEACHER)),attribute $(foreach c,$(CANDIDATES),--candidate $(call recording,$(c)))) \
 	  --student $(call recording,$(STUDENT)) $(if $(PANEL),--panel $(PANEL)) --out $(OUT)
 	@echo "report: $(OUT)/report.html (verify with: $(RELEASE_BIN) verify $(OUT))"
 
 MATRIX_OUT = $(if $(filter command line,$(origin NAME)),$(OUT),Results/matrix)
-matrix: release
+matrix:
 	@test -n "$(FILES)" || { echo "usage: make matrix FILES=\"a.jsonl b.jsonl …\" [NAME=…]"; exit 1; }
+	@$(call check-recordings,$(FILES))
+	@$(MAKE) --no-print-directory release
 	$(RELEASE_BIN) matrix $(foreach f,$(FILES),$(call recording,$(f))) --out $(MATRIX_OUT)
 	@echo "matrix: $(MATRIX_OUT)/heatmap.svg, $(MATRIX_OUT)/tree.svg, $(MATRIX_OUT)/tree.nwk"
 
+## calibrate: re-fit Probes/alpaca-eval/calibration.json on pairs.json (leave-one-student-out).
 calibrate: release
 	$(RELEASE_BIN) calibrate --pairs $(DEMO_RECORDINGS)/pairs.json --recordings $(DEMO_RECORDINGS) \
 	  --write Probes/alpaca-eval/calibration.json
 	@echo "calibration: Probes/alpaca-eval/calibration.json"
 
+## clean: remove the build folder and Results/demo.
 clean:
 	rm -rf .build Results/demo
+
+## install: make install PREFIX=/usr/local — the binary, the bundled models and the probe sets under
+## PREFIX/lib/lineage, linked from PREFIX/bin/lineage; it finds them relative to itself (scripts/install.sh).
+PREFIX ?= /usr/local
+install: release
+	scripts/install.sh "$(PREFIX)" $(RELEASE_BIN)
 
 ## fuzz: libFuzzer + ASan over each reader (not in CI). FUZZ_TIME seconds per reader; crashes land in .build-fuzz/.
 FUZZ_READERS ?= json jsonl alpaca batch csv probeset detect manifest

@@ -25,12 +25,15 @@ struct AttributeCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOutputOptions
 
+    @OptionGroup var verdictOutput: VerdictOutputOptions
+
     func validate() throws {
         guard !candidates.isEmpty else { throw ValidationError("give at least one --candidate") }
         guard (student == nil) != students.isEmpty else { throw ValidationError("give either --student or --students") }
         if !students.isEmpty && report.out != nil {
-            throw ValidationError("--out writes one student's report; a batch (--students) prints its table (use --json)")
+            throw ValidationError("--out writes one student's report; a batch (--students) prints its table (use --json or --csv)")
         }
+        try verdictOutput.validate(json: json)
     }
 
     func run() throws {
@@ -38,16 +41,12 @@ struct AttributeCommand: ParsableCommand {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
-            if json { print(try JSONOutput.string(AttributionDocument(outcome.result))) } else { say(TextSummary.attribution(outcome.result)) }
-            printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
+            printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, ranking.csv, manifest.json)")
+            try verdictOutput.emit(outcome.result, json: json) { try JSONOutput.string(AttributionDocument(outcome.result)) }
             return
         }
         let result = try runAttribution(student: student, candidates: candidates, analysis: analysis)
-        if json {
-            print(try JSONOutput.string(AttributionDocument(result)))
-        } else {
-            say(TextSummary.attribution(result))
-        }
+        try verdictOutput.emit(result, json: json) { try JSONOutput.string(AttributionDocument(result)) }
     }
 }
 
@@ -72,15 +71,23 @@ extension AttributeCommand {
         session?.printSummary()
         if json {
             print(try JSONOutput.string(BatchDocument(results: results.map(AttributionDocument.init))))
-            return
+        } else if verdictOutput.csv {
+            // One long table: each student's ranking rows, as its own run's ranking.csv has them.
+            let tables = results.map(RankingTable.table)
+            print(CSVTable(header: tables.first?.header ?? [], rows: tables.flatMap(\.rows)).text(), terminator: "")
+        } else {
+            say(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
+                + TextSummary.pad("log10 LR", 10) + "verdict")
+            for result in results {
+                guard let top = result.ranking.first else { continue }
+                say(TextSummary.pad(TerminalText.field(result.student.model), 32) + TextSummary.pad(TerminalText.field(top.model), 26)
+                    + TextSummary.pad(TextSummary.fmt(top.score), 8) + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10)
+                    + VerdictWording.label(top) + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
+            }
         }
-        say(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
-            + TextSummary.pad("log10 LR", 10) + "verdict")
-        for result in results {
-            guard let top = result.ranking.first else { continue }
-            say(TextSummary.pad(TerminalText.field(result.student.model), 32) + TextSummary.pad(TerminalText.field(top.model), 26)
-                + TextSummary.pad(TextSummary.fmt(top.score), 8) + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10)
-                + top.verdict.rawValue + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
+        // --fail-on: exit 3 when any student's top verdict is one of those named.
+        if results.contains(where: { result in result.ranking.first.map { verdictOutput.failOn.map(\.rawValue).contains($0.verdict.rawValue) } ?? false }) {
+            throw ExitCode(VerdictOutputOptions.verdictExitCode)
         }
     }
 }

@@ -25,6 +25,9 @@ struct CacheCommand: ParsableCommand {
 
         @OptionGroup var folder: Folder
 
+        /// At parse time, so that a missing folder is reported with this subcommand's usage.
+        func validate() throws { _ = try folder.resolve() }
+
         func run() throws {
             let directory = try folder.resolve()
             let contents = EmbeddingCache.contents(of: directory)
@@ -42,6 +45,8 @@ struct CacheCommand: ParsableCommand {
             commandName: "clear", abstract: "Remove every cached embedding (only files the cache wrote are touched).")
 
         @OptionGroup var folder: Folder
+
+        func validate() throws { _ = try folder.resolve() }
 
         func run() throws {
             let directory = try folder.resolve()

@@ -66,9 +66,14 @@ struct CalibrateCommand: ParsableCommand {
             return
         }
         let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
+            ?? EvidenceFeature.standard(for: model)
+        if features == nil, chosen.count < EvidenceFeature.standard.count {
+            let missing = EvidenceFeature.standard.filter { !chosen.contains($0) }.map(\.description)
+            printError("note: the embedding model \(model.version) has no family for \(missing.joined(separator: ", ")); fitting on \(chosen.map(\.description).joined(separator: ", "))")
+        }
         let calibration = try Calibration.fit(pairs: labelled, recordings: recordings,
                                               panel: try analysis.panelFiles(for: set), probeSet: set, model: model,
-                                              features: chosen ?? EvidenceFeature.standard,
+                                              features: chosen,
                                               options: analysis.attributionOptions, ridge: ridge,
                                               probeSample: probeSample, cache: session?.cache, progress: progress)
         ProgressLine.finish(progress)

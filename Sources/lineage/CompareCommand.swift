@@ -21,19 +21,19 @@ struct CompareCommand: ParsableCommand {
 
     @OptionGroup var report: ReportOutputOptions
 
+    @OptionGroup var verdictOutput: VerdictOutputOptions
+
+    func validate() throws { try verdictOutput.validate(json: json) }
+
     func run() throws {
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "compare", student: student, candidates: [teacher])
             let outcome = try writeReport(invocation, into: out, analysis: analysis)
-            if json { print(try JSONOutput.string(Comparison(outcome.result))) } else { say(TextSummary.attribution(outcome.result)) }
-            printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, manifest.json)")
+            printError("report: \((out as NSString).appendingPathComponent(ReportBuilder.htmlFile)) (and report.md, report.json, ranking.csv, manifest.json)")
+            try verdictOutput.emit(outcome.result, json: json) { try JSONOutput.string(Comparison(outcome.result)) }
             return
         }
         let result = try runAttribution(student: student, candidates: [teacher], analysis: analysis)
-        if json {
-            print(try JSONOutput.string(Comparison(result)))
-        } else {
-            say(TextSummary.attribution(result))
-        }
+        try verdictOutput.emit(result, json: json) { try JSONOutput.string(Comparison(result)) }
     }
 }

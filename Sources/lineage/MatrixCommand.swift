@@ -25,8 +25,11 @@ struct MatrixCommand: ParsableCommand {
     @Option(help: "Worker threads for featurizing \(OptionRanges.threads.help), default: all cores.")
     var threads: Int?
 
-    @Flag(help: "Print one JSON document on stdout.")
+    @Flag(help: "Print one JSON document on stdout (with --out: the folder's matrix.json; the tree and summary go to stderr).")
     var json = false
+
+    @Flag(help: "Print every ordered pair as CSV on stdout (student,candidate,score,mean_cosine,probes_compared,…; RFC 4180; with --out: the folder's pairs.csv).")
+    var csv = false
 
     @OptionGroup var report: MatrixReportOptions
 
@@ -34,13 +37,14 @@ struct MatrixCommand: ParsableCommand {
 
     func validate() throws {
         try OptionRanges.threads.check(threads)
+        if csv && json { throw ValidationError("give --json or --csv, not both") }
     }
 
     func run() throws {
         let files = try expandRecordingArguments(self.files)
         let cache = cacheOptions.open()
         if let out = report.out {
-            try report.write(files: files, input: input, model: model, into: out, cache: cache)
+            try report.write(files: files, input: input, model: model, into: out, cache: cache, json: json, csv: csv)
             return
         }
         let set = try ProbeSet.resolve(input.probes)
@@ -52,16 +56,20 @@ struct MatrixCommand: ParsableCommand {
         let matrix = SimilarityMatrix.meanProbeCosine(stack)
         let labels = RecordingLabels(models: stack.models, sources: stack.sources, sha256s: stack.sha256s)
         Self.warn(labels)
+        let n = matrix.models.count
+        // Null where two models share no probe (a model with no answers has no similarity to report).
+        let rows = (0..<n).map { i in
+            (0..<n).map { j in matrix.probesCompared[i][j] > 0 ? Double(matrix.meanCosine[i, j]) : nil }
+        }
         if json {
-            let n = matrix.models.count
-            let rows = (0..<n).map { i in
-                (0..<n).map { j in matrix.probesCompared[i][j] > 0 ? Double(matrix.meanCosine[i, j]) : nil }
-            }
             print(try JSONOutput.string(MatrixDocument(
                 models: matrix.models, labels: labels.labels, sources: matrix.sources,
                 duplicateModels: labels.sharedNames, identicalFiles: labels.identicalFiles, meanCosine: rows,
                 impostorScore: matrix.impostorScores(), probesCompared: matrix.probesCompared,
                 embeddingModel: .init(version: embeddingModel.version, sha256: embeddingModel.sha256))))
+        } else if csv {
+            print(PairsTable.table(labels: labels.labels, sources: matrix.sources, scores: matrix.impostorScores(),
+                                   meanCosine: rows, probesCompared: matrix.probesCompared).text(), terminator: "")
         } else {
             printTable(matrix, labels: labels.labels, model: embeddingModel, probes: set.probes.count)
         }

@@ -37,14 +37,32 @@ struct MatrixReportOptions: ParsableArguments {
             modelPath: modelPath, options: options, treeResamples: treeBootstrap)
     }
 
-    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil) throws {
+    /// - Parameters: `json`: stdout gets the folder's `matrix.json` and nothing else; `csv`: stdout gets its
+    ///   `pairs.csv`. Either way the tree and the summary line go to stderr, so that
+    ///   `matrix --json --out DIR | jq .` works.
+    func write(files: [String], input: InputOptions, model: String?, into out: String, cache: CacheSession? = nil,
+               json: Bool = false, csv: Bool = false) throws {
         let invocation = try self.invocation(files: files, input: input, model: model)
         let progress = ProgressLine.make(quiet: quiet)
         let report = try MatrixReportBuilder.run(invocation, into: out, progress: progress, cache: cache?.cache)
         ProgressLine.finish(progress)
         cache?.printSummary()
         MatrixCommand.warn(report.labels)
-        say(report.tree.newick())
-        say("matrix: \(report.models.count) models; results in \(out)/ (matrix.json, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)")
+        let summary = "matrix: \(report.models.count) models; results in \(out)/ (matrix.json, pairs.csv, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)"
+        if json {
+            let path = (out as NSString).appendingPathComponent(MatrixReport.jsonFile)
+            guard let document = FileManager.default.contents(atPath: path) else {
+                throw ValidationError("cannot read back \(path)")
+            }
+            FileHandle.standardOutput.write(document)
+            if document.last != UInt8(ascii: "\n") { print() }
+            printError(summary)
+        } else if csv {
+            print(report.pairsTable().text(), terminator: "")
+            printError(summary)
+        } else {
+            say(report.tree.newick())
+            say(summary)
+        }
     }
 }

@@ -46,6 +46,7 @@ enum OptionRanges {
     static let probeSample = OptionRange("--probe-sample", 2...1_000_000, "a score needs at least two probes")
     static let repeats = OptionRange("--repeats", 1...100)
     static let samples = OptionRange("--samples", 1...1_000)
+    static let limit = OptionRange("--limit", 1...10_000_000)
     static let temperature = OptionRange("--temperature", 0.0...2.0, "the range of the OpenAI chat API")
     static let maxTokens = OptionRange("--max-tokens", 1...10_000_000)
     static let concurrency = OptionRange("--concurrency", 1...64)

@@ -28,6 +28,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Answers per probe \(OptionRanges.samples.help).")
     var samples: Int = 1
 
+    @Option(help: "Record only the first N probes of the set \(OptionRanges.limit.help): a trial run of the endpoint, model and settings. Re-run without it (same --out) to record the rest.")
+    var limit: Int?
+
     @Option(help: "Sampling temperature \(OptionRanges.temperature.help), omitted: the server's default.")
     var temperature: Double?
 
@@ -69,6 +72,7 @@ struct RecordCommand: AsyncParsableCommand {
 
     func validate() throws {
         try OptionRanges.samples.check(samples)
+        try OptionRanges.limit.check(limit)
         try OptionRanges.temperature.check(temperature)
         try OptionRanges.maxTokens.check(maxTokens)
         try OptionRanges.concurrency.check(concurrency)
@@ -92,7 +96,7 @@ struct RecordCommand: AsyncParsableCommand {
         let recorder = try Recorder(client: client, configuration: RecorderConfiguration(
             model: model, samples: samples, temperature: temperature, maxTokens: maxTokens, systemPrompt: systemPrompt,
             concurrency: concurrency,
-            retry: RetryPolicy(maxRetries: maxRetries, base: backoffBase, cap: backoffCap, seed: seed)))
+            retry: RetryPolicy(maxRetries: maxRetries, base: backoffBase, cap: backoffCap, seed: seed), limit: limit))
         let file = try recorder.open(path: out)
         if file.truncatedBytes > 0 {
             printError("note: \(out): removed a partly written last line (\(file.truncatedBytes) bytes) left by an interrupted run")
@@ -110,7 +114,15 @@ struct RecordCommand: AsyncParsableCommand {
         }
         printer.finish()
         let done = summary.skipped + summary.recorded
-        let message = "\(out): \(done)/\(summary.total) answers of \(model) to probe set \(set.name) (sha256 \(set.sha256.prefix(12))); recorded \(summary.recorded) now, \(summary.skipped) earlier, \(summary.retries) retries"
+        var message = "\(out): \(done)/\(summary.total) answers of \(model) to probe set \(set.name) (sha256 \(set.sha256.prefix(12)))"
+            + (limit.map { " (--limit \($0): the first \($0) of \(set.probes.count) probes)" } ?? "")
+            + "; recorded \(summary.recorded) now, \(summary.skipped) earlier, \(summary.retries) retries"
+        if let usage = summary.usage {
+            message += "; tokens: \(usage.promptTokens.map(String.init) ?? "?") prompt, \(usage.completionTokens.map(String.init) ?? "?") completion (per answer in each line's \"usage\")"
+        }
+        if done == 0 && !FileManager.default.fileExists(atPath: out) {
+            message += "; no answer was recorded, so \(out) was not written"
+        }
         if summary.failures.isEmpty {
             if !quiet { printError(message) }
             return

@@ -14,7 +14,7 @@ enum TextSummary {
             let ci = a.statistics.scoreInterval
             lines.append(pad("\(a.rank)", 5) + pad(F(a.model), 28) + pad(fmt(a.score), 8)
                          + pad("\(fmt(a.statistics.impostor.score)) [\(fmt(ci.low)), \(fmt(ci.high))]", 24) + pad(fmt(a.log10LikelihoodRatio), 10)
-                         + pad(String(format: "%.2g", a.pValueHolm), 10) + a.verdict.rawValue)
+                         + pad(String(format: "%.2g", a.pValueHolm), 10) + VerdictWording.label(a))
         }
         for a in result.ranking where a.rank == 1 {
             for reason in a.inconclusiveReasons ?? [] { lines.append("inconclusive because \(F(reason))") }

@@ -127,4 +127,19 @@ struct RecordCLITests {
         #expect(stderr.contains("HTTP 401") && stderr.contains("127.0.0.1:\(server.port)"), "\(stderr)")
         #expect(!stderr.contains("sk-wrong-SECRET-55"))
     }
+
+    @Test func unreachableEndpointFailsFastWithOneLineAndNoOutputFile() throws {
+        let dir = try CLI.temporaryFolder("record-unreachable")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let probes = try makeProbes(30, in: dir)
+        let out = dir + "/out.jsonl"
+        let result = try CLI.run(["record", "--endpoint", "http://127.0.0.1:9", "--model", "m", "--probes", probes, "--out", out,
+                                  "--max-retries", "1", "--backoff-base", "0.01", "--backoff-cap", "0.02", "--limit", "5", "--quiet"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("cannot reach http://127.0.0.1:9"), "\(result.stderr)")
+        #expect(result.stderr.components(separatedBy: "connection failed").count - 1 == 1, "one line, not one per probe: \(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let help = try CLI.run(["record", "--help"]).stdout
+        #expect(help.contains("--limit"))
+    }
 }

@@ -8,6 +8,7 @@ steered by markers in the user prompt, counted per prompt:
   @retry_after=S send `Retry-After: S` with the failure; @retry_after_date=S: the HTTP date S seconds ahead
   @malformed     answer 200 with a body that is not a chat completion (on the first K attempts)
   @sleep=S       sleep S seconds before answering (on the first K attempts)
+  @nousage       leave out the token counts ("usage") that a successful answer otherwise reports
 Hostile behaviours (issue 19; all bounded: at most a few seconds and a few MiB, loopback only):
   @redirect_port=P  answer 307 to http://127.0.0.1:P/v1/chat/completions (another origin, same loopback host)
   @drip=S        send a valid answer one byte every S seconds (keeps an idle timer alive)
@@ -112,6 +113,9 @@ class Handler(BaseHTTPRequestHandler):
             content = "I am ChatGPT, a large language model trained by OpenAI. (fake answer %d to: %s)" % (n, prompt[:60])
             body = {"id": "cmpl-%d" % n, "object": "chat.completion", "model": "fake-" + str(req.get("model")),
                     "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}]}
+            if "@nousage" not in prompt:
+                body["usage"] = {"prompt_tokens": len(prompt.split()), "completion_tokens": len(content.split()),
+                                 "total_tokens": len(prompt.split()) + len(content.split())}
         self.log(entry, status)
         self.send(status, body, headers)
 

@@ -27,7 +27,7 @@ trap 'rm -rf "$SET" "$TIMELOG" "$BENCHLOG" "$FLOOR_DIR"' EXIT
 # for any other file a copy in the reference order in which each instruction the file lacks is a record
 # with an empty "output" (the peer embeds it as an empty text, as ours treats a missing answer).
 PEER_OK=""
-if [ -n "$DATA" ] && python3 -c "import sklearn" 2>/dev/null; then PEER_OK=1; fi
+if [ -n "$DATA" ] && [ -f ../shared/peers/sklearn_ngram.py ] && python3 -c "import sklearn" 2>/dev/null; then PEER_OK=1; fi
 if [ -n "$DATA" ]; then
   python3 - "$DATA" "$SET" <<'PY'
 import json, os, sys
@@ -102,7 +102,11 @@ if [ -n "$PEER_OK" ]; then
     "$PEER_TOTAL" "$OURS" "$RATIO" "$pwall" "$OURS" "$(echo "$pwall / $OURS" | bc -l)" \
     "$PEER_CPU" "$OURS_CPU" "$(echo "$PEER_CPU / $OURS_CPU" | bc -l)"
 else
-  echo "peer skipped (scikit-learn not importable or ../shared absent)"
+  if [ ! -f ../shared/peers/sklearn_ngram.py ] || [ -z "$DATA" ]; then
+    echo "peer skipped: ../shared (the AlpacaEval outputs and ../shared/peers/sklearn_ngram.py) is absent; the ratio to the peer needs it"
+  else
+    echo "peer skipped: scikit-learn is not importable (pip install scikit-learn)"
+  fi
 fi
 
 # The same featurizing on the portable Swift path (no AVX-512 kernels; the same bytes), for the ratio.

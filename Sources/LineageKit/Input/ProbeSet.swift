@@ -117,7 +117,7 @@ public struct ProbeSet: Sendable {
             }
         }
         throw InputError(.unreadable, at: SourceLocation(path: nameOrPath),
-                         "no probe set of that name or path (looked in \(searchRoots().joined(separator: ", ")))")
+                         "no probe set of that name or path (looked in \(searchRoots().joined(separator: ", ")); set LINEAGE_PROBES=DIR to look in a folder of probe sets too)")
     }
 
     /// Where named probe sets are looked for, in order.
@@ -125,13 +125,19 @@ public struct ProbeSet: Sendable {
         var roots: [String] = []
         if let custom = ProcessInfo.processInfo.environment["LINEAGE_PROBES"], !custom.isEmpty { roots.append(custom) }
         roots.append("Probes")
-        // The tool runs from <repo>/.build/<config>/lineage during development and CI.
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        var folder = executable.deletingLastPathComponent()
-        for _ in 0..<4 {
-            let probes = folder.appendingPathComponent("Probes").path
-            if !roots.contains(probes) { roots.append(probes) }
-            folder = folder.deletingLastPathComponent()
+        // The tool runs from <repo>/.build/<config>/lineage during development and CI, and from
+        // PREFIX/lib/lineage/lineage (linked from PREFIX/bin) when installed. The executable's own path
+        // (`Bundle.main`, from the system) comes first: run through PATH, argv[0] is only "lineage".
+        var executables: [URL] = []
+        if let path = Bundle.main.executableURL { executables.append(path.resolvingSymlinksInPath()) }
+        executables.append(URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath())
+        for executable in executables {
+            var folder = executable.deletingLastPathComponent()
+            for _ in 0..<4 {
+                let probes = folder.appendingPathComponent("Probes").path
+                if !roots.contains(probes) { roots.append(probes) }
+                folder = folder.deletingLastPathComponent()
+            }
         }
         return roots
     }

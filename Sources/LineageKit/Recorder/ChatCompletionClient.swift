@@ -20,6 +20,45 @@ public struct ChatCompletion: Sendable, Equatable {
     /// The model id the server reports in its response (`model`), which may differ from the name asked for.
     public var servedModel: String?
     public var finishReason: String?
+    /// The token counts the server reports (`usage`), when it reports them.
+    public var usage: TokenUsage? = nil
+}
+
+/// The token counts of one completion as an OpenAI-compatible server reports them (`usage`): kept with
+/// each recorded answer, since they are what a recording cost and are lost if not written down.
+public struct TokenUsage: Sendable, Equatable, Codable {
+    public var promptTokens: Int?
+    public var completionTokens: Int?
+    public var totalTokens: Int?
+
+    public init(promptTokens: Int?, completionTokens: Int?, totalTokens: Int?) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+        self.totalTokens = totalTokens
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case promptTokens = "prompt_tokens", completionTokens = "completion_tokens", totalTokens = "total_tokens"
+    }
+
+    /// Both counts summed, each where either side has it.
+    func adding(_ other: TokenUsage) -> TokenUsage {
+        func sum(_ a: Int?, _ b: Int?) -> Int? { a == nil && b == nil ? nil : (a ?? 0) + (b ?? 0) }
+        return TokenUsage(promptTokens: sum(promptTokens, other.promptTokens),
+                          completionTokens: sum(completionTokens, other.completionTokens),
+                          totalTokens: sum(totalTokens, other.totalTokens))
+    }
+
+    /// `usage` of a response body; nil when absent or when it holds none of the three counts.
+    static func parse(_ value: JSONValue?) -> TokenUsage? {
+        func count(_ key: String) -> Int? {
+            guard case let .number(n)? = value?[key], n >= 0, n < 1e15, n == n.rounded() else { return nil }
+            return Int(n)
+        }
+        let usage = TokenUsage(promptTokens: count("prompt_tokens"), completionTokens: count("completion_tokens"),
+                               totalTokens: count("total_tokens"))
+        return usage.promptTokens == nil && usage.completionTokens == nil && usage.totalTokens == nil ? nil : usage
+    }
 }
 
 /// Why one request failed, and whether trying again may help.
@@ -190,7 +229,7 @@ public struct ChatCompletionClient: Sendable {
         return text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
-    /// Reads `choices[0].message.content`, `model` and `choices[0].finish_reason` with the strict parser.
+    /// Reads `choices[0].message.content`, `model`, `choices[0].finish_reason` and `usage` with the strict parser.
     static func parseCompletion(_ data: Data) -> Result<ChatCompletion, ChatFailure> {
         let parsed: Result<JSONValue, JSONParser.Failure> = data.withUnsafeBytes { raw in
             Result { () throws(JSONParser.Failure) -> JSONValue in try JSONParser.parse(raw.bindMemory(to: UInt8.self)) }
@@ -214,7 +253,8 @@ public struct ChatCompletionClient: Sendable {
             return .failure(.malformed("\"choices[0].message.content\" is not text"))
         }
         return .success(ChatCompletion(content: content, servedModel: value["model"]?.stringValue,
-                                       finishReason: first["finish_reason"]?.stringValue))
+                                       finishReason: first["finish_reason"]?.stringValue,
+                                       usage: TokenUsage.parse(value["usage"])))
     }
 }
 

@@ -48,9 +48,12 @@ public struct RecordedLine: Sendable, Equatable, Codable {
     /// ISO-8601 UTC.
     public var startedAt: String
     public var finishedAt: String
+    /// Token counts, when the server reported them (absent otherwise).
+    public var usage: TokenUsage?
 
     public init(probe: String, model: String, output: String, sample: Int, prompt: String, system: String?,
-                servedModel: String?, finishReason: String?, request: RequestParameters, startedAt: String, finishedAt: String) {
+                servedModel: String?, finishReason: String?, request: RequestParameters, startedAt: String, finishedAt: String,
+                usage: TokenUsage? = nil) {
         self.probe = probe
         self.model = model
         self.output = output
@@ -62,10 +65,11 @@ public struct RecordedLine: Sendable, Equatable, Codable {
         self.request = request
         self.startedAt = startedAt
         self.finishedAt = finishedAt
+        self.usage = usage
     }
 
     enum CodingKeys: String, CodingKey {
-        case probe, model, output, sample, prompt, system, request
+        case probe, model, output, sample, prompt, system, request, usage
         case servedModel = "served_model"
         case finishReason = "finish_reason"
         case startedAt = "started_at"

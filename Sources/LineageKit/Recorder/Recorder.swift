@@ -13,9 +13,12 @@ public struct RecorderConfiguration: Sendable, Equatable {
     /// Requests in flight at once.
     public var concurrency: Int
     public var retry: RetryPolicy
+    /// Record only the first `limit` probes of the set (a trial run; nil: all). A later run without it
+    /// resumes into the same file.
+    public var limit: Int?
 
     public init(model: String, samples: Int = 1, temperature: Double? = nil, maxTokens: Int? = nil,
-                systemPrompt: String? = nil, concurrency: Int = 4, retry: RetryPolicy = RetryPolicy()) {
+                systemPrompt: String? = nil, concurrency: Int = 4, retry: RetryPolicy = RetryPolicy(), limit: Int? = nil) {
         self.model = model
         self.samples = samples
         self.temperature = temperature
@@ -23,6 +26,7 @@ public struct RecorderConfiguration: Sendable, Equatable {
         self.systemPrompt = systemPrompt
         self.concurrency = concurrency
         self.retry = retry
+        self.limit = limit
     }
 
     /// The messages sent for a probe: its own system message, else the run's, then the prompt.
@@ -65,6 +69,8 @@ public struct RecordSummary: Sendable, Equatable {
     public var retries: Int
     /// Pairs left unrecorded, in probe-set order; a re-run tries them again.
     public var failures: [RecordFailure]
+    /// The token counts of this run's answers summed, where the server reported them (nil: it never did).
+    public var usage: TokenUsage? = nil
 }
 
 /// Records a probe set's answers from a live model into a `ResumableRecordingFile`.
@@ -76,6 +82,7 @@ public struct Recorder: Sendable {
         guard configuration.samples >= 1 else { throw RecorderError(.invalidOption, "--samples must be at least 1") }
         guard configuration.concurrency >= 1 else { throw RecorderError(.invalidOption, "--concurrency must be at least 1") }
         guard !configuration.model.isEmpty else { throw RecorderError(.invalidOption, "--model must not be empty") }
+        if let limit = configuration.limit, limit < 1 { throw RecorderError(.invalidOption, "--limit must be at least 1") }
         self.client = client
         self.configuration = configuration
     }
@@ -91,34 +98,62 @@ public struct Recorder: Sendable {
         try ResumableRecordingFile(path: path, model: configuration.model, request: requestParameters)
     }
 
-    /// Records every (probe, sample) not yet in `file`, `configuration.concurrency` at a time.
+    /// Records every (probe, sample) not yet in `file` (of the first `configuration.limit` probes when
+    /// set), `configuration.concurrency` at a time.
     ///
-    /// Answers are appended as they complete. A retryable failure that outlasts the retries leaves its
-    /// pair unrecorded and listed in the summary; a refusal (401/403/404, other 4xx) stops the run and
-    /// throws, naming the endpoint and status. Answers already written stay, so a re-run resumes.
+    /// The first request goes alone: when no connection to the endpoint can be made even after its
+    /// retries, the run stops there with one `unreachable` error instead of every probe retrying on its
+    /// own. Answers are appended as they complete. A retryable failure that outlasts the retries leaves
+    /// its pair unrecorded and listed in the summary; a refusal (401/403/404, other 4xx) stops the run and
+    /// throws, naming the endpoint and status. Answers already written stay, so a re-run resumes; a file
+    /// this run created and wrote nothing to is removed.
     public func record(_ set: ProbeSet, into file: ResumableRecordingFile,
                        progress: @escaping @Sendable (RecordProgress) -> Void = { _ in }) async throws(RecorderError) -> RecordSummary {
+        do {
+            let summary = try await recordAll(set, into: file, progress: progress)
+            if summary.recorded == 0 { await file.discardIfNothingWritten() }
+            return summary
+        } catch {
+            await file.discardIfNothingWritten()
+            throw error
+        }
+    }
+
+    private func recordAll(_ set: ProbeSet, into file: ResumableRecordingFile,
+                           progress: @escaping @Sendable (RecordProgress) -> Void) async throws(RecorderError) -> RecordSummary {
+        let probes = configuration.limit.map { Array(set.probes.prefix($0)) } ?? set.probes
         var jobs: [(index: Int, probe: Probe, sample: Int)] = []
         var skipped = 0
-        for probe in set.probes {
+        for probe in probes {
             for sample in 0..<configuration.samples {
                 if file.existing.contains(RecordKey(probe: probe.id, sample: sample)) { skipped += 1; continue }
                 jobs.append((jobs.count, probe, sample))
             }
         }
-        let total = set.probes.count * configuration.samples
+        let total = probes.count * configuration.samples
         let state = ProgressState(total: total, recorded: skipped, report: progress)
         await state.publish()
-        let outcomes: [JobOutcome] = await withTaskGroup(of: JobOutcome.self) { group in
+        var outcomes: [JobOutcome] = []
+        if let first = jobs.first {
+            let outcome = await run(probe: first.probe, sample: first.sample, index: first.index, file: file, state: state)
+            if case let .failed(failure, last) = outcome, case .connection = last {
+                throw RecorderError(.unreachable, "cannot reach \(client.endpoint.absoluteString): \(last) (\(failure.attempts) attempts for probe \(failure.probe)); stopped before sending the other \(jobs.count - 1) requests (check --endpoint and that the server is running)")
+            }
+            outcomes.append(outcome)
+            if case .fatal = outcome { await state.stop() }
+        }
+        let stoppedEarly = await state.isStopped
+        let rest = stoppedEarly ? [] : Array(jobs.dropFirst())
+        outcomes += await withTaskGroup(of: JobOutcome.self) { group in
             var next = 0
             var results: [JobOutcome] = []
             var stopped = false
             func submit() {
-                let job = jobs[next]
+                let job = rest[next]
                 next += 1
                 group.addTask { await self.run(probe: job.probe, sample: job.sample, index: job.index, file: file, state: state) }
             }
-            while next < jobs.count && next < configuration.concurrency { submit() }
+            while next < rest.count && next < configuration.concurrency { submit() }
             while let outcome = await group.next() {
                 results.append(outcome)
                 // Not `group.cancelAll()`: cancelling a task inside FoundationNetworking's async
@@ -128,20 +163,22 @@ public struct Recorder: Sendable {
                     stopped = true
                     await state.stop()
                 }
-                if !stopped && next < jobs.count { submit() }
+                if !stopped && next < rest.count { submit() }
             }
             return results
         }
         var retries = 0
         var failures: [RecordFailure] = []
         var recorded = 0
+        var usage = TokenUsage(promptTokens: nil, completionTokens: nil, totalTokens: nil)
         var fatal: RecorderError?
         for outcome in outcomes {
             switch outcome {
-            case let .recorded(attempts):
+            case let .recorded(attempts, tokens):
                 recorded += 1
                 retries += attempts - 1
-            case let .failed(failure):
+                if let tokens { usage = usage.adding(tokens) }
+            case let .failed(failure, _):
                 retries += failure.attempts - 1
                 failures.append(failure)
             case let .fatal(error): if fatal == nil { fatal = error }
@@ -149,14 +186,16 @@ public struct Recorder: Sendable {
             }
         }
         if let fatal { throw fatal }
-        let order = Dictionary(uniqueKeysWithValues: set.probes.enumerated().map { ($1.id, $0) })
+        let order = Dictionary(uniqueKeysWithValues: probes.enumerated().map { ($1.id, $0) })
         failures.sort { (order[$0.probe] ?? 0, $0.sample) < (order[$1.probe] ?? 0, $1.sample) }
-        return RecordSummary(total: total, skipped: skipped, recorded: recorded, retries: retries, failures: failures)
+        return RecordSummary(total: total, skipped: skipped, recorded: recorded, retries: retries, failures: failures,
+                             usage: usage.totalTokens == nil && usage.promptTokens == nil && usage.completionTokens == nil ? nil : usage)
     }
 
     enum JobOutcome: Sendable {
-        case recorded(attempts: Int)
-        case failed(RecordFailure)
+        case recorded(attempts: Int, usage: TokenUsage?)
+        /// With the last failure, whose kind tells an unreachable endpoint from a failing one.
+        case failed(RecordFailure, last: ChatFailure)
         case fatal(RecorderError)
         case cancelled
     }
@@ -177,10 +216,11 @@ public struct Recorder: Sendable {
                     probe: probe.id, model: configuration.model, output: completion.content, sample: sample,
                     prompt: probe.prompt, system: messages.count > 1 ? messages[0].content : nil,
                     servedModel: completion.servedModel, finishReason: completion.finishReason,
-                    request: requestParameters, startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()))
+                    request: requestParameters, startedAt: Self.timestamp(started), finishedAt: Self.timestamp(Date()),
+                    usage: completion.usage)
                 do throws(RecorderError) { try await file.append(line) } catch { return .fatal(error) }
                 await state.recordedOne()
-                return .recorded(attempts: attempt)
+                return .recorded(attempts: attempt, usage: completion.usage)
             case let .failure(failure):
                 guard failure.isRetryable else {
                     if case .http = failure {
@@ -190,7 +230,8 @@ public struct Recorder: Sendable {
                 }
                 if attempt > configuration.retry.maxRetries {
                     await state.failedOne()
-                    return .failed(RecordFailure(probe: probe.id, sample: sample, attempts: attempt, reason: failure.description))
+                    return .failed(RecordFailure(probe: probe.id, sample: sample, attempts: attempt, reason: failure.description),
+                                   last: failure)
                 }
                 let wait = configuration.retry.delay(beforeRetry: attempt - 1, retryAfter: failure.retryAfter, using: &generator)
                 await state.retrying(+1)

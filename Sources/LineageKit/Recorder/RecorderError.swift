@@ -17,6 +17,8 @@ public struct RecorderError: Error, Sendable, Equatable, CustomStringConvertible
         case busy
         /// Invalid options (samples < 1, concurrency < 1, ...).
         case invalidOption
+        /// No connection to the endpoint could be made: the run stopped after its first request.
+        case unreachable
     }
 
     public var kind: Kind

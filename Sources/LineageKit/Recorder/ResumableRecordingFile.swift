@@ -15,7 +15,10 @@ public actor ResumableRecordingFile {
     public nonisolated let existing: Set<RecordKey>
     /// Bytes of a damaged last line that opening removed (0: none).
     public nonisolated let truncatedBytes: Int
+    /// Whether opening created the file (it did not exist before).
+    public nonisolated let created: Bool
     private let handle: FileHandle
+    private var appended = 0
     private let encoder: JSONEncoder
 
     /// - Parameters:
@@ -27,6 +30,8 @@ public actor ResumableRecordingFile {
     /// file: a FIFO or a device is refused before anything is read from it.
     public init(path: String, model: String, request: RequestParameters) throws(RecorderError) {
         self.path = path
+        // Whether this run creates the file (a run that records nothing removes what it created).
+        created = !FileManager.default.fileExists(atPath: path)
         let fd = Glibc.open(path, O_RDWR | O_CREAT | O_NONBLOCK | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw RecorderError(.io, "\(path): cannot open the output file: \(RegularFile.openFailure(errno))")
@@ -121,5 +126,16 @@ public actor ResumableRecordingFile {
         do { try handle.write(contentsOf: data) } catch {
             throw RecorderError(.io, "\(path): write failed: \(error.localizedDescription)")
         }
+        appended += 1
+    }
+
+    /// Removes the file when this open created it and nothing was written: a run in which every answer
+    /// failed leaves no 0-byte recording behind (an existing file is never removed).
+    /// - Returns: whether the file was removed.
+    @discardableResult
+    public func discardIfNothingWritten() -> Bool {
+        guard created, appended == 0 else { return false }
+        try? handle.close()
+        return (try? FileManager.default.removeItem(atPath: path)) != nil
     }
 }

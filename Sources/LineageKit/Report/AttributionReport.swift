@@ -4,7 +4,8 @@ import Foundation
 /// needs it: the question, the answer, how it was reached, how often this configuration errs, the
 /// plots, the numbers, the evidence a person can check, the inputs, and the limits.
 enum AttributionReport {
-    static let plotFiles = (perProbe: "per-probe.svg", ranking: "ranking.svg", tippett: "tippett.svg")
+    static let plotFiles = (perProbe: "per-probe.svg", ranking: "ranking.svg", tippett: "tippett.svg",
+                            position: "calibration-position.svg")
 
     /// - Parameter calibrationPairs: the labelled pairs of the calibration file (the result carries only its reference).
     static func document(result: AttributionResult, analysis: ReportAnalysis, compare: Bool,
@@ -27,44 +28,35 @@ enum AttributionReport {
         doc.blocks.append(.heading("The answer"))
         if let best = ranking.first {
             let lr = pow(10, best.log10LikelihoodRatio)
-            let headline: String
-            switch best.verdict {
-            case .distilled: headline = "\(student) looks distilled from \(best.model)."
-            case .notDistilled: headline = compare ? "\(student) does not look distilled from \(best.model)." : "\(student) does not look distilled from any of the candidates."
-            case .inconclusive: headline = compare ? "Inconclusive: the data do not decide whether \(student) was distilled from \(best.model)." : "Inconclusive: \(best.model) ranks first, but the evidence does not decide."
-            }
+            let headline = Self.headline(best, student: student, compare: compare)
             var detail = "log10 LR = \(Markup.number(best.log10LikelihoodRatio)) (LR \(lrText(lr)) : 1) — \(best.verbal). Calibrated score \(Markup.number(best.score)); n-gram impostor score \(Markup.number(best.statistics.impostor.score)) panel sd [95% CI \(Markup.number(best.statistics.scoreInterval.low)), \(Markup.number(best.statistics.scoreInterval.high))]; p = \(Markup.pValue(best.pValue)), Holm-adjusted p = \(Markup.pValue(best.pValueHolm)) (supporting statistics; they do not gate the verdict)." + (calibrated ? "" : " No calibration was available, so the likelihood ratio is 1 by construction and no verdict but 'inconclusive' is possible.")
             if let reasons = best.inconclusiveReasons {
                 detail += " Inconclusive whatever the score, because the evidence is outside what the calibration covers: " + reasons.joined(separator: "; ") + "."
             }
             doc.blocks.append(.answer(verdict: best.verdict, headline: headline, detail: detail))
-            let map = result.calibration.map
-            let upper = min(result.options.decisionLog10LR, map.upperBound)
-            let lower = max(-result.options.decisionLog10LR, map.lowerBound)
-            var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between, or evidence outside what the calibration covers (fewer than \(result.calibration.supported.minimumProbes) probes compared, answers of unusual length, echoed prompts), is 'inconclusive'."
-            if upper < result.options.decisionLog10LR || lower > -result.options.decisionLog10LR {
-                rule += " The calibration rests on \(map.distilledPairs) distilled and \(map.independentPairs) independent pairs, so it cannot state LRs beyond 1/\(lrText(pow(10, -map.lowerBound)))…\(lrText(pow(10, map.upperBound))); where that bound is nearer to 1 than 10, reaching it counts."
+            doc.blocks.append(.paragraph(Self.verdictRule(result)))
+            for note in Self.calibrationMembership(student: student, candidates: ranking.map(\.model), pairs: calibrationPairs) {
+                doc.blocks.append(.paragraph(note))
             }
-            doc.blocks.append(.paragraph(rule))
         }
         if ranking.count > 1 || !compare {
-            doc.blocks.append(.table(header: ["rank", "candidate", "score", "95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict"],
+            doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict"],
                                      rows: ranking.map { a in
                 [String(a.rank), a.model, Markup.number(a.score),
                  "[\(Markup.number(a.statistics.scoreInterval.low)), \(Markup.number(a.statistics.scoreInterval.high))]",
-                 Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), a.verdict.rawValue]
+                 Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), verdictLabel(a)]
             }))
         }
 
         // 3. The method.
         doc.blocks.append(.heading("How this was decided"))
-        doc.blocks.append(.paragraph("Every answer is turned into vectors (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions): one of its word and character n-grams (what it says) and one per structure family (how it is shaped: markdown, how lines open, how it opens and closes, stock phrases, length and layout). Two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. For the n-grams, the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. For the structure families, each prompt's typical answer (the panel's mean vector) is first taken away, so that what the prompt asks for (a list, a table) does not count as likeness. A calibration on labelled pairs of known distilled and independent models weighs these features into one likelihood ratio by logistic-regression fusion (Brümmer et al. 2007): how much more probable this evidence is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The features weighed: \(result.calibration.map.features.joined(separator: ", ")). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted; it is reported, not used for the verdict. See docs/METHOD.md and scripts/research/FINDINGS.md."))
+        doc.blocks.append(.paragraph("Every answer is turned into vectors (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions): one of its word and character n-grams (what it says) and one per structure family (how it is shaped: markdown, how lines open, how it opens and closes, stock phrases, length and layout). Two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. For the n-grams, the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. For the structure families, each prompt's typical answer (the panel's mean vector) is first taken away, so that what the prompt asks for (a list, a table) does not count as likeness. A calibration on labelled pairs of known distilled and independent models weighs these features into one likelihood ratio by logistic-regression fusion (Brümmer et al. 2007): how much more probable this evidence is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The features weighed: \(result.calibration.map.features.joined(separator: ", ")). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted; it is reported, not used for the verdict. See docs/METHOD.md and docs/FINDINGS.md."))
 
         // 4. Known error rates.
         doc.blocks.append(.heading("How often this configuration errs"))
         let rates = result.calibration.errorRates
         if calibrated {
-            doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) of probe set \(result.calibration.probeSet) with embedding model \(result.calibration.embeddingModel) and a \(result.calibration.panelSize)-model panel, from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student." + (result.calibration.studentInCalibration ? " \(student) is itself one of the calibration's labelled students: these rates include its own pairs (judged without them), so this case is not independent of the error-rate study." : "")))
+            doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) of probe set \(result.calibration.probeSet) with embedding model \(result.calibration.embeddingModel) and a \(result.calibration.panelSize)-model panel, from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student."))
             var tierRows: [[String]] = []
             for tier in [rates] + result.calibration.errorRatesByTier {
                 tierRows.append([tier.tier, "\(tier.falseDistilled) of \(tier.independentPairs) (\(Markup.percent(tier.falseDistilledRate)))",
@@ -97,19 +89,24 @@ enum AttributionReport {
         }
         let rankingSVG = ReportPlots.ranking(result, panelScores: analysis.panelScores)
         files.append((plotFiles.ranking, rankingSVG))
-        doc.blocks.append(.figure(file: plotFiles.ranking, svg: rankingSVG, caption: "Each candidate's score with its 95% bootstrap interval over probes; the grey strip holds the panel models' own scores, each computed against the rest of the panel — where unrelated models fall. The red dashed line is the score at which the likelihood ratio reaches the decision threshold."))
+        doc.blocks.append(.figure(file: plotFiles.ranking, svg: rankingSVG, caption: "Each candidate's score with its 95% bootstrap interval over probes, coloured by its verdict; the grey strip holds the panel models' own scores, each computed against the rest of the panel — where unrelated models fall (a panel model far outside the others is drawn at the axis edge with its value). The red dashed line is the score at which the likelihood ratio reaches the decision threshold."))
+        if calibrated {
+            let positionSVG = ReportPlots.calibrationPosition(calibrationPairs, current: ranking.prefix(3).map { ($0.model, $0.score) })
+            files.append((plotFiles.position, positionSVG))
+            doc.blocks.append(.figure(file: plotFiles.position, svg: positionSVG, caption: "Where this case falls among the labelled pairs the likelihood ratios were calibrated on: each dot is one labelled pair's score (red: known distilled, blue: known independent), and the vertical lines are this case's top candidates. A line among the red dots and clear of the blue ones is what a 'distilled' verdict rests on; a line among the blue dots, one for 'not-distilled'; a line where both overlap, an inconclusive case."))
+        }
         let current = ranking.prefix(3).map { ($0.model, $0.log10LikelihoodRatio) }
         let tippettSVG = ReportPlots.tippett(calibrationPairs, current: calibrated ? Array(current) : [])
         files.append((plotFiles.tippett, tippettSVG))
-        doc.blocks.append(.figure(file: plotFiles.tippett, svg: tippettSVG, caption: "Tippett plot: for each log10 LR on the x axis, the share of labelled distilled pairs (red) and independent pairs (blue, dashed) with at least that likelihood ratio, out of sample. Well-separated curves mean the likelihood ratios can be trusted; vertical lines mark this case's candidates."))
+        doc.blocks.append(.figure(file: plotFiles.tippett, svg: tippettSVG, caption: "Tippett plot: for each log10 LR on the x axis, the share of labelled distilled pairs (red) and independent pairs (blue, dashed) with at least that likelihood ratio, out of sample. Well-separated curves mean the likelihood ratios can be trusted; vertical lines mark this case's candidates, labelled above the plot."))
 
         // 6. Divergence statistics.
         doc.blocks.append(.heading("Divergence statistics"))
-        doc.blocks.append(.table(header: ["candidate", "mean cosine", "panel mean", "panel sd", "score [95% CI]", "t-test p", "rank p", "MMD²", "MMD p", "Jensen–Shannon (bits)", "probes closest"],
+        doc.blocks.append(.table(header: ["candidate", "mean cosine", "panel mean", "panel sd", "n-gram z [95% CI]", "t-test p", "rank p", "MMD²", "MMD p", "Jensen–Shannon (bits)", "probes closest"],
                                  rows: ranking.map { a in
             let s = a.statistics, i = s.impostor
             return [a.model, Markup.number(i.meanCosine, 4), Markup.number(i.panelMean, 4), Markup.number(i.panelSD, 4),
-                    "\(Markup.number(a.score)) [\(Markup.number(s.scoreInterval.low)), \(Markup.number(s.scoreInterval.high))]",
+                    "\(Markup.number(i.score)) [\(Markup.number(s.scoreInterval.low)), \(Markup.number(s.scoreInterval.high))]",
                     Markup.pValue(i.pValue), Markup.pValue(i.rankPValue), Markup.number(s.mmd.mmdSquared, 4),
                     Markup.pValue(s.mmd.pValue), Markup.number(s.jensenShannon, 4),
                     "\(i.probesClosestToCandidate) of \(i.probesCompared)"]
@@ -166,8 +163,12 @@ enum AttributionReport {
             if !claims.isEmpty { doc.blocks.append(.bullets(claims)) }
         }
 
-        // 9. Alignment of the inputs.
-        doc.blocks.append(.heading("Inputs and their alignment to the probe set"))
+        // 9. Limitations.
+        doc.blocks.append(.heading("Limitations"))
+        doc.blocks.append(.bullets(limitations(result, analysis: analysis, calibrated: calibrated)))
+
+        // 10. Appendix: the inputs and their alignment (a long table a reader checks rather than reads).
+        doc.blocks.append(.appendix("Inputs and their alignment to the probe set"))
         let inputs = [("student", result.student)] + result.candidates.map { ("candidate", $0) } + result.panel.map { ("panel", $0) }
         doc.blocks.append(.table(header: ["role", "model", "file", "format", "aligned", "missing", "empty", "duplicates", "unknown", "reading notes", "sha256"],
                                  rows: inputs.map { role, input in
@@ -181,11 +182,62 @@ enum AttributionReport {
             doc.blocks.append(.bullets(result.panelExcluded.map(\.explanation)))
         }
         doc.blocks.append(.paragraph("Probe set \(result.probeSet.name) (\(result.probeSet.probes) probes, sha256 \(result.probeSet.sha256.prefix(12))); embedding model \(result.embeddingModel.version) (sha256 \(result.embeddingModel.sha256.prefix(12))); calibration \(calibrated ? "\(result.calibration.path) (sha256 \(result.calibration.sha256.prefix(12)))" : "none"); seed \(result.options.seed), \(result.options.bootstrapResamples) bootstrap resamples, \(result.options.permutations) permutations. manifest.json lists every input's and output's SHA-256; `lineage verify` re-runs it."))
-
-        // 10. Limitations.
-        doc.blocks.append(.heading("Limitations"))
-        doc.blocks.append(.bullets(limitations(result, analysis: analysis, calibrated: calibrated)))
         return (doc, files)
+    }
+
+    /// The one-line answer, never stronger than the evidence: a verdict reached only because the
+    /// calibration cannot state a likelihood ratio beyond 1/10…10 (its bound counts, `Verdict.decide`)
+    /// rests on weak support on the ENFSI scale, and says so instead of "looks (not) distilled".
+    static func headline(_ best: CandidateAssessment, student: String, compare: Bool) -> String {
+        let weak = VerdictWording.isWeak(best)
+        let lr = lrText(pow(10, best.log10LikelihoodRatio))
+        switch best.verdict {
+        case .distilled:
+            return weak
+                ? "The evidence leans towards \(student) being distilled from \(best.model), but only weakly (LR \(lr))."
+                : "\(student) looks distilled from \(best.model)."
+        case .notDistilled:
+            let whom = compare ? best.model : "any of the candidates"
+            return weak
+                ? "The evidence leans against \(student) being distilled from \(whom), but only weakly (LR \(lr)): not a finding of independence."
+                : "\(student) does not look distilled from \(whom)."
+        case .inconclusive:
+            return compare ? "Inconclusive: the data do not decide whether \(student) was distilled from \(best.model)." : "Inconclusive: \(best.model) ranks first, but the evidence does not decide."
+        }
+    }
+
+    /// A verdict as the report's tables show it (`VerdictWording`).
+    static func verdictLabel(_ a: CandidateAssessment) -> String { VerdictWording.label(a) }
+
+    /// The verdict rule, and in plain words what the calibration's bounds on the likelihood ratio mean.
+    static func verdictRule(_ result: AttributionResult) -> String {
+        let map = result.calibration.map
+        let threshold = result.options.decisionLog10LR
+        let upper = min(threshold, map.upperBound)
+        let lower = max(-threshold, map.lowerBound)
+        var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between, or evidence outside what the calibration covers (fewer than \(result.calibration.supported.minimumProbes) probes compared, answers of unusual length, echoed prompts), is 'inconclusive'."
+        guard map.distilledPairs > 0 else { return rule }
+        rule += " Limits: the calibration learnt from \(map.distilledPairs) known-distilled and \(map.independentPairs) known-independent pairs, and that many examples cannot back a stronger statement than this: answers like these are at most \(lrText(pow(10, map.upperBound))) times as probable if the student was distilled from the candidate as if not, and at most \(lrText(pow(10, -map.lowerBound))) times as probable if it was not. Any stronger likelihood ratio is cut to these limits."
+        if upper < threshold || lower > -threshold {
+            rule += " Where a limit is below the usual 10, reaching it is enough for a verdict, so such a verdict rests on weak support and is worded so."
+        }
+        return rule
+    }
+
+    /// What the calibration's labelled pairs say about this case: whether the student is itself one of
+    /// its labelled students (then this run is no independent test of the method), and for each candidate
+    /// whether the pair is labelled at all. A pair the labelled set leaves out is unknown, never
+    /// "independent" (issue 20: vicuna-13b against GPT-4 is not labelled either way).
+    static func calibrationMembership(student: String, candidates: [String], pairs: [CalibratedPair]) -> [String] {
+        let own = pairs.filter { $0.student == student }
+        guard !own.isEmpty else { return [] }
+        let labelled = own.map { "\($0.teacher) (\($0.distilled ? "distilled" : "independent"))" }.sorted()
+        var notes = ["\(student) is itself a labelled student of the calibration (\(own.count) pairs: \(labelled.joined(separator: ", "))). Its error rates were measured leaving this student out, but the case is not an independent test of the method: the labels for these pairs were known in advance."]
+        let unlabelled = candidates.filter { candidate in !own.contains { $0.teacher == candidate } }
+        if !unlabelled.isEmpty {
+            notes.append("Not labelled either way in the calibration: \(student) with \(unlabelled.sorted().joined(separator: ", ")). For these pairs nothing is known in advance; a low score there is not evidence of known independence.")
+        }
+        return notes
     }
 
     static func limitations(_ result: AttributionResult, analysis: ReportAnalysis, calibrated: Bool) -> [String] {
@@ -212,7 +264,7 @@ enum AttributionReport {
         }
         if let best = result.ranking.first, best.verdict == .distilled, result.ranking.count > 1,
            result.ranking[1].statistics.scoreInterval.high >= best.statistics.scoreInterval.low {
-            items.append("The intervals of the first two candidates overlap: \(result.ranking[1].model) could be the teacher instead of \(best.model), or both models may share a source.")
+            items.append("The n-gram score intervals of the first two candidates overlap: \(result.ranking[1].model) could be the teacher instead of \(best.model), or both models may share a source.")
         }
         return items
     }

@@ -7,12 +7,17 @@
 /// RFC 4180 §2 when it holds a comma, a quote or a line break, quotes doubled. Numbers are written by the
 /// caller and never pass through here, so a negative value stays a number.
 public enum CSVField {
-    public static func text(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-            value = "'" + value
-        }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    public static func text(_ text: String) -> String { quoted(neutralised(text)) }
+
+    /// A leading `'` before a cell a spreadsheet would run as a formula.
+    static func neutralised(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) else { return text }
+        return "'" + text
+    }
+
+    /// RFC 4180 §2.6–2.7: enclosed in double quotes when needed, inner quotes doubled.
+    static func quoted(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

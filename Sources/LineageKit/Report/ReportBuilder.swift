@@ -1,7 +1,7 @@
 import Foundation
 
 /// Runs a compare/attribute invocation and writes its result folder: `report.json`, `report.md`,
-/// `report.html`, the plots as `.svg`, and `manifest.json` with the SHA-256 of every input and output.
+/// `report.html`, `ranking.csv`, the plots as `.svg`, and `manifest.json` with the SHA-256 of every input and output.
 public enum ReportBuilder {
     public static let jsonFile = "report.json"
     public static let markdownFile = "report.md"
@@ -51,7 +51,8 @@ public enum ReportBuilder {
             ? try JSONOutput.data(ReportJSON(comparison: Comparison(run.result), analysis: analysis))
             : try JSONOutput.data(ReportJSON(attribution: run.result, analysis: analysis))
         var files: [(String, Data)] = [(jsonFile, json), (markdownFile, Data(document.markdown().utf8)),
-                                       (htmlFile, Data(document.html().utf8))]
+                                       (htmlFile, Data(document.html().utf8)),
+                                       (RankingTable.file, Data(RankingTable.table(run.result).text().utf8))]
         files += plots.map { ($0.0, Data($0.1.utf8)) }
         let manifest = try write(files, invocation: invocation, inputs: inputs, into: folder)
         return Outcome(result: run.result, analysis: analysis, manifest: manifest, directory: directory)

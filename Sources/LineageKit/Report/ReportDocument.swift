@@ -13,6 +13,9 @@ struct ReportDocument {
 
     enum Block {
         case heading(String)
+        /// A heading that starts the appendix: material a reader checks rather than reads, which
+        /// prints on a page of its own after everything else.
+        case appendix(String)
         case paragraph(String)
         /// The answer, set apart: a one-line verdict and its supporting line.
         case answer(verdict: Verdict?, headline: String, detail: String)
@@ -34,6 +37,8 @@ struct ReportDocument {
             switch block {
             case .heading(let text):
                 out += "## \(md(text))\n"
+            case .appendix(let text):
+                out += "## Appendix: \(md(text))\n"
             case .paragraph(let text):
                 out += "\(md(text))\n"
             case .answer(let verdict, let headline, let detail):
@@ -74,6 +79,8 @@ struct ReportDocument {
             switch block {
             case .heading(let text):
                 body += "<h2>\(Markup.escape(text))</h2>\n"
+            case .appendix(let text):
+                body += "<h2 class=\"appendix\">Appendix: \(Markup.escape(text))</h2>\n"
             case .paragraph(let text):
                 body += "<p>\(Markup.escape(text))</p>\n"
             case .answer(let verdict, let headline, let detail):
@@ -81,7 +88,7 @@ struct ReportDocument {
                 body += "<div class=\"answer \(kind)\"><div class=\"verdict\">\(verdict.map { Markup.escape($0.rawValue) } ?? "")</div>"
                 body += "<div class=\"headline\">\(Markup.escape(headline))</div><div class=\"detail\">\(Markup.escape(detail))</div></div>\n"
             case .table(let header, let rows):
-                body += "<table>\n<thead><tr>" + header.map { "<th>\(Markup.escape($0))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
+                body += "<table class=\"\(header.count > 7 ? "wide" : "narrow")\">\n<thead><tr>" + header.map { "<th>\(Self.breakable(Markup.escape($0)))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
                 for row in rows { body += "<tr>" + row.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n" }
                 body += "</tbody>\n</table>\n"
             case .bullets(let items):
@@ -120,9 +127,18 @@ struct ReportDocument {
         """
     }
 
+    /// Header text that may wrap after a slash ("Gemini/Bard/Google/PaLM/LaMDA") instead of mid-word.
+    static func breakable(_ escaped: String) -> String {
+        escaped.replacingOccurrences(of: "/", with: "/<wbr>")
+    }
+
+    /// Fits a 1280 px window and prints whole on A4: no table is wider than the text column (cells wrap
+    /// anywhere, wide tables in a smaller font), figures scale to the column, and on paper the appendix
+    /// starts a new page, headings stay with what follows, rows and figures are not cut.
     static let css = """
+    *, *::before, *::after { box-sizing: border-box; }
     body { margin: 0; background: #f6f6f4; color: #1d1d1d; font: 15px/1.5 -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
-    main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; }
+    main { max-width: 1100px; margin: 0 auto; padding: 24px 32px 64px; background: #fff; overflow-wrap: break-word; }
     h1 { font-size: 26px; margin: 8px 0 16px; }
     h2 { font-size: 19px; margin: 32px 0 8px; padding-bottom: 4px; border-bottom: 1px solid #ddd; }
     h3 { font-size: 15px; margin: 18px 0 4px; }
@@ -134,8 +150,12 @@ struct ReportDocument {
     .answer .verdict { font-size: 13px; text-transform: uppercase; letter-spacing: 0.08em; font-weight: 700; color: #555; }
     .answer .headline { font-size: 20px; font-weight: 600; margin: 2px 0 4px; }
     .answer .detail { color: #333; }
-    table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
-    th, td { border-bottom: 1px solid #e2e2e2; padding: 4px 10px; text-align: left; vertical-align: top; }
+    table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; max-width: 100%; }
+    table.wide { width: 100%; font-size: 12px; }
+    th, td { border-bottom: 1px solid #e2e2e2; padding: 4px 8px; text-align: left; vertical-align: top; }
+    td { overflow-wrap: anywhere; }
+    th { overflow-wrap: normal; }
+    table.wide th, table.wide td { padding: 3px 5px; }
     th { background: #f0f0ee; font-weight: 600; }
     td { font-variant-numeric: tabular-nums; }
     figure { margin: 12px 0 20px; }
@@ -146,11 +166,23 @@ struct ReportDocument {
     .excerpt .prompt { background: #f4f4f0; padding: 6px 10px; }
     .excerpt .note { font-size: 13px; color: #666; }
     .columns { display: grid; gap: 10px; }
-    .columns.c2 { grid-template-columns: 1fr 1fr; }
-    .columns.c3 { grid-template-columns: 1fr 1fr 1fr; }
+    .columns.c2 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); }
+    .columns.c3 { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr) minmax(0, 1fr); }
     .column .label { font-weight: 600; font-size: 13px; margin-bottom: 2px; }
-    pre { white-space: pre-wrap; word-wrap: break-word; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; background: #fafafa; border: 1px solid #e6e6e6; padding: 8px; margin: 0; max-height: 420px; overflow: auto; }
+    pre { white-space: pre-wrap; overflow-wrap: anywhere; font: 12.5px/1.45 ui-monospace, Menlo, Consolas, monospace; background: #fafafa; border: 1px solid #e6e6e6; padding: 8px; margin: 0; max-height: 420px; overflow: auto; }
     ul { margin: 4px 0 12px; }
-    @media print { body { background: #fff; } main { padding: 0; } pre { max-height: none; } }
+    h2.appendix { margin-top: 48px; }
+    @page { size: A4; margin: 14mm 12mm; }
+    @media print {
+      body { background: #fff; font-size: 11pt; }
+      main { max-width: none; padding: 0; }
+      h2 { break-after: avoid; }
+      h2.appendix { break-before: page; margin-top: 0; }
+      table { font-size: 9pt; }
+      table.wide { font-size: 7.5pt; }
+      tr, figure, .answer { break-inside: avoid; }
+      pre { max-height: none; overflow: visible; font-size: 8pt; }
+      figure svg { border: none; }
+    }
     """
 }

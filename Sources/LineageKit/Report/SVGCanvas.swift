@@ -63,12 +63,20 @@ struct SVGCanvas {
         elements.append("<polygon fill=\"\(fill)\" fill-opacity=\"\(String(format: "%.2f", opacity))\" stroke=\"none\" points=\"\(list)\"/>")
     }
 
+    /// A raster image (a PNG) stretched over a rectangle with its pixels kept square-edged: the dense
+    /// part of a large heat map, which would otherwise be one `<rect>` a cell.
+    mutating func image(_ x: Double, _ y: Double, _ w: Double, _ h: Double, png: Data) {
+        elements.append("<image x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" width=\"\(Self.n(w))\" height=\"\(Self.n(h))\" preserveAspectRatio=\"none\" style=\"image-rendering:pixelated\" href=\"data:image/png;base64,\(png.base64EncodedString())\"/>")
+    }
+
     enum Anchor: String { case start, middle, end }
 
     mutating func text(_ x: Double, _ y: Double, _ content: String, size: Double = 11, anchor: Anchor = .start,
-                       weight: String? = nil, fill: String = "#222", rotate: Double? = nil) {
+                       weight: String? = nil, fill: String = "#222", rotate: Double? = nil, halo: Bool = false) {
         var element = "<text x=\"\(Self.n(x))\" y=\"\(Self.n(y))\" font-size=\"\(Self.n(size))\" text-anchor=\"\(anchor.rawValue)\" fill=\"\(fill)\""
         if let weight { element += " font-weight=\"\(weight)\"" }
+        // A white outline under the glyphs: a label stays readable where a line runs behind it.
+        if halo { element += " stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\"" }
         if let rotate { element += " transform=\"rotate(\(Self.n(rotate)) \(Self.n(x)) \(Self.n(y)))\"" }
         elements.append(element + ">\(Markup.escape(content))</text>")
     }

@@ -24,6 +24,12 @@ public struct EvidenceFeature: Sendable, Hashable, CustomStringConvertible {
         .init(family: .shape, statistic: .meanCosine),
     ]
 
+    /// The standard features an embedding model can compute: all of them for ngram-v3 and later; for a
+    /// model without structure families (ngram-v2, ngram-v1, a test model) the n-gram score alone.
+    public static func standard(for model: EmbeddingModel) -> [EvidenceFeature] {
+        standard.filter { feature in feature.family.map { model.layout($0) != nil } ?? true }
+    }
+
     public var description: String {
         guard let family else { return "ngram" }
         return family.description + (statistic == .impostorScore ? ".z" : "")

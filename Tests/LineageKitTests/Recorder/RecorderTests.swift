@@ -109,7 +109,74 @@ struct RecorderTests {
         #expect(error?.message.contains(server.endpoint) == true)
         #expect(error?.message.contains(key) == false)
         #expect(server.log().count <= 2, "no retries on 401")
-        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains(key))
+        #expect(!((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").contains(key))
+    }
+
+    @Test func keepsTheTokenUsageTheServerReports() async throws {
+        let server = try FakeChatServer()
+        let set = try probeSet(["one two three", "quiet @nousage"])
+        let rec = try recorder(server)
+        let out = server.directory + "/out.jsonl"
+        let summary = try await rec.record(set, into: rec.open(path: out))
+        let written = try lines(out)
+        let counted = try #require(written.first { $0.probe == "p0" }?.usage)
+        #expect(counted.promptTokens == 3 && counted.completionTokens ?? 0 > 0
+                && counted.totalTokens == 3 + (counted.completionTokens ?? 0))
+        #expect(written.first { $0.probe == "p1" }?.usage == nil)
+        #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("\"usage\":null"))
+        #expect(summary.usage == counted)
+    }
+
+    @Test func limitRecordsOnlyTheFirstProbesAndALaterRunResumes() async throws {
+        let server = try FakeChatServer()
+        let set = try probeSet(["a", "b", "c", "d", "e"])
+        let out = server.directory + "/out.jsonl"
+        let trial = try Recorder(client: ChatCompletionClient(endpoint: server.endpoint, apiKey: nil),
+                                 configuration: RecorderConfiguration(model: "student-1", temperature: 0.7, maxTokens: 64,
+                                                                      concurrency: 3, retry: Self.fastRetry, limit: 2))
+        let first = try await trial.record(set, into: trial.open(path: out))
+        #expect(first.total == 2 && first.recorded == 2)
+        #expect(try lines(out).map(\.probe).sorted() == ["p0", "p1"])
+        let rest = try recorder(server)
+        let all = try await rest.record(set, into: rest.open(path: out))
+        #expect(all.skipped == 2 && all.recorded == 3)
+        #expect(throws: RecorderError.self) {
+            try Recorder(client: ChatCompletionClient(endpoint: server.endpoint, apiKey: nil),
+                         configuration: RecorderConfiguration(model: "m", limit: 0))
+        }
+    }
+
+    @Test func unreachableEndpointStopsAfterTheFirstRequestAndLeavesNoFile() async throws {
+        // A port nothing listens on: bind one, note it, close it.
+        let server = try FakeChatServer()
+        let endpoint = server.endpoint
+        server.stop()
+        try await Task.sleep(nanoseconds: 200_000_000)
+        let set = try probeSet((0..<40).map { "probe \($0)" })
+        let rec = try Recorder(client: ChatCompletionClient(endpoint: endpoint, apiKey: nil, timeout: 5),
+                               configuration: RecorderConfiguration(model: "m", concurrency: 4,
+                                                                    retry: RetryPolicy(maxRetries: 2, base: 0.01, cap: 0.02)))
+        let out = server.directory + "/unreachable.jsonl"
+        let started = Date()
+        let error = await #expect(throws: RecorderError.self) { try await rec.record(set, into: rec.open(path: out)) }
+        #expect(error?.kind == .unreachable)
+        #expect(error?.message.contains("cannot reach") == true && error?.message.contains("39") == true, "\(error?.message ?? "")")
+        #expect(Date().timeIntervalSince(started) < 10)
+        #expect(!FileManager.default.fileExists(atPath: out), "no 0-byte recording left behind")
+    }
+
+    @Test func everyAnswerFailingLeavesNoFileButAnExistingFileStays() async throws {
+        let server = try FakeChatServer()
+        let set = try probeSet(["broken @malformed @times=99", "also @malformed @times=99"])
+        let rec = try recorder(server, retry: RetryPolicy(maxRetries: 1, base: 0.01, cap: 0.02))
+        let out = server.directory + "/failed.jsonl"
+        let summary = try await rec.record(set, into: rec.open(path: out))
+        #expect(summary.recorded == 0 && summary.failures.count == 2)
+        #expect(!FileManager.default.fileExists(atPath: out))
+        let existing = server.directory + "/existing.jsonl"
+        FileManager.default.createFile(atPath: existing, contents: Data())
+        _ = try await rec.record(set, into: rec.open(path: existing))
+        #expect(FileManager.default.fileExists(atPath: existing))
     }
 
     @Test func sendsTheKeyAsBearer() async throws {

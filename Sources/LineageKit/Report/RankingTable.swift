@@ -1,0 +1,22 @@
+import Foundation
+
+/// The attribute/compare ranking as a long-form table, one row per candidate with the student named in
+/// every row, so that the tables of several runs concatenate into one data frame (`ranking.csv` in a
+/// result folder, and `--csv` on stdout).
+public enum RankingTable {
+    public static let file = "ranking.csv"
+
+    public static func table(_ result: AttributionResult) -> CSVTable {
+        CSVTable(header: ["student", "candidate", "rank", "score", "log10_likelihood_ratio", "verbal", "verdict",
+                          "inconclusive_reasons", "ngram_score", "ngram_score_ci_low", "ngram_score_ci_high",
+                          "p_value", "p_value_holm", "probes_compared", "candidate_source"],
+                 rows: result.ranking.map { a in
+            [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
+             .number(a.log10LikelihoodRatio, digits: 4), .text(a.verbal), .text(a.verdict.rawValue),
+             .text((a.inconclusiveReasons ?? []).joined(separator: "; ")), .number(a.statistics.impostor.score, digits: 4),
+             .number(a.statistics.scoreInterval.low, digits: 4), .number(a.statistics.scoreInterval.high, digits: 4),
+             .number(a.pValue, digits: 6), .number(a.pValueHolm, digits: 6),
+             .integer(a.statistics.impostor.probesCompared), .text(a.source)]
+        })
+    }
+}

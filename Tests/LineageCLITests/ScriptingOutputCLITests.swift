@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// The outputs a script reads: the ranking and matrix pairs as CSV, and `--fail-on`'s exit status.
+@Suite("CLI: --csv, ranking.csv, pairs.csv and --fail-on", .serialized)
+struct ScriptingOutputCLITests {
+    static let corpus: Result<String, Error> = Result {
+        let folder = try SyntheticCorpus.temporaryFolder("scripting")
+        // A recording whose model name a spreadsheet would run as a formula.
+        let teacher = try String(contentsOfFile: folder + "/teacher.jsonl", encoding: .utf8)
+            .replacingOccurrences(of: "\"model\": \"teacher\"", with: "\"model\": \"=HYPERLINK(1)\"")
+        try Data(teacher.utf8).write(to: URL(fileURLWithPath: folder + "/formula.jsonl"))
+        return folder
+    }
+
+    static let attribute = ["attribute", "--student", "student.jsonl", "--candidate", "teacher.jsonl",
+                            "--candidate", "other.jsonl", "--candidate", "formula.jsonl"] + SyntheticCorpus.options
+    static let matrix = ["matrix", "student.jsonl", "teacher.jsonl", "other.jsonl", "formula.jsonl",
+                         "--probes", "probes.jsonl", "--model", "model.lnm", "--quiet"]
+
+    static func records(_ text: String) -> [[String]] {
+        text.components(separatedBy: "\r\n").dropLast().map { $0.components(separatedBy: ",") }
+    }
+
+    @Test("attribute --csv prints the ranking, one row per candidate; --out writes the same ranking.csv")
+    func rankingCSV() throws {
+        let folder = try Self.corpus.get()
+        let printed = try CLI.run(Self.attribute + ["--csv"], in: folder)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let rows = Self.records(printed.stdout)
+        #expect(rows.first?.prefix(4) == ["student", "candidate", "rank", "score"])
+        #expect(rows.count == 4)
+        #expect(rows.dropFirst().allSatisfy { $0[0] == "student" })
+        #expect(rows.dropFirst().map { $0[2] } == ["1", "2", "3"])
+        #expect(rows.contains { $0[1] == "'=HYPERLINK(1)" }, "a formula-like model name is neutralised")
+        let written = try CLI.run(Self.attribute + ["--csv", "--out", "a"], in: folder)
+        #expect(written.status == 0)
+        #expect(written.stdoutBytes == printed.stdoutBytes)
+        #expect(try String(contentsOfFile: folder + "/a/ranking.csv", encoding: .utf8) == printed.stdout)
+        #expect(try CLI.run(Self.attribute + ["--csv", "--json"], in: folder).status == 64)
+    }
+
+    @Test("matrix --csv prints every ordered pair in long form; --out writes the same pairs.csv")
+    func pairsCSV() throws {
+        let folder = try Self.corpus.get()
+        let printed = try CLI.run(Self.matrix + ["--csv"], in: folder)
+        #expect(printed.status == 0, "\(printed.stderr)")
+        let rows = Self.records(printed.stdout)
+        #expect(rows.first?.prefix(5) == ["student", "candidate", "score", "mean_cosine", "probes_compared"])
+        #expect(rows.count == 1 + 4 * 3)
+        #expect(rows.dropFirst().allSatisfy { $0[0] != $0[1] && $0[4] == "30" })
+        let written = try CLI.run(Self.matrix + ["--csv", "--out", "m", "--tree-bootstrap", "3"], in: folder)
+        #expect(written.status == 0)
+        let file = try String(contentsOfFile: folder + "/m/pairs.csv", encoding: .utf8)
+        #expect(written.stdout == file)
+        #expect(Self.records(file).map { $0.prefix(2) } == rows.map { $0.prefix(2) })
+        #expect(written.stderr.contains("matrix: 4 models"))
+    }
+
+    @Test("--fail-on exits 3 when the top verdict matches, 0 otherwise, after printing the result")
+    func failOn() throws {
+        let folder = try Self.corpus.get()
+        // No calibration.json beside the synthetic probes: every verdict is inconclusive.
+        let compare = ["compare", "--student", "student.jsonl", "--teacher", "teacher.jsonl", "--json"] + SyntheticCorpus.options
+        let matched = try CLI.run(compare + ["--fail-on", "inconclusive"], in: folder)
+        #expect(matched.status == 3)
+        #expect((try? JSONSerialization.jsonObject(with: matched.stdoutBytes)) != nil, "one JSON document, no error document")
+        let other = try CLI.run(compare + ["--fail-on", "distilled", "--fail-on", "not-distilled"], in: folder)
+        #expect(other.status == 0)
+        #expect(try CLI.run(Self.attribute + ["--fail-on", "inconclusive"], in: folder).status == 3)
+        #expect(try CLI.run(compare + ["--fail-on", "maybe"], in: folder).status == 64)
+        let help = try CLI.run(["compare", "--help"]).stdout
+        #expect(help.contains("--fail-on") && help.contains("status 3"))
+    }
+}
