@@ -69,6 +69,9 @@ extension AttributeCommand {
             results = try BatchAttribution.run(students: files, request, progress: progress)
         }
         session?.printSummary()
+        for result in results where result.candidates.count < request.candidates.count {
+            printError("note: \(result.student.model) is itself a candidate; it is ranked among the other \(result.candidates.count)")
+        }
         if json {
             print(try JSONOutput.string(BatchDocument(results: results.map(AttributionDocument.init))))
         } else if verdictOutput.csv {

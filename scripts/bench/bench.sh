@@ -109,6 +109,28 @@ else
   fi
 fi
 
+# attribute against matrix --json over the same files in the same run (issue 20's targets): one student
+# with the demo's 10 candidates and the 32-model panel (43 files); then every file of the data folder as a
+# student in one batch (`attribute --students`) against matrix --json over all the files the batch reads.
+REC=Probes/alpaca-eval/recordings
+CANDIDATES=(gpt-3.5-turbo-0301 gpt4_0314 gpt4_0613 claude claude-2 text_davinci_003 llama-2-70b-chat-hf cohere gemini-pro mistral-medium)
+CANDIDATE_ARGS=(); CANDIDATE_FILES=()
+for c in "${CANDIDATES[@]}"; do CANDIDATE_ARGS+=(--candidate "$REC/$c.jsonl"); CANDIDATE_FILES+=("$REC/$c.jsonl"); done
+timed() { /usr/bin/time -f "%e %U %S %M" -o "$TIMELOG" "$@" > /dev/null 2>&1; read -r wall user sys rss < "$TIMELOG"; }
+timed "$BIN" matrix --json "$REC/vicuna-13b.jsonl" "${CANDIDATE_FILES[@]}" Probes/alpaca-eval/panel/*.jsonl
+MATRIX43=$wall
+timed "$BIN" attribute --json --quiet --student "$REC/vicuna-13b.jsonl" "${CANDIDATE_ARGS[@]}"
+printf "attribute, 1 student × 10 candidates × 32 panel: %.2f s wall, peak RSS %.0f MB; matrix --json on the same 43 files %.2f s: %.2f× (target ≤ 2.5×)\n" \
+  "$wall" "$(echo "$rss / 1000" | bc -l)" "$MATRIX43" "$(echo "$wall / $MATRIX43" | bc -l)"
+BATCH_FILES=("${FILES[@]}" Probes/alpaca-eval/panel/*.jsonl "${CANDIDATE_FILES[@]}")
+BATCH_BYTES=$(du -cbL "${BATCH_FILES[@]}" | tail -1 | cut -f1)
+timed "$BIN" matrix --json "${BATCH_FILES[@]}"
+MATRIX_ALL=$wall
+timed "$BIN" attribute --json --quiet --students "${FILES[@]}" "${CANDIDATE_ARGS[@]}"
+printf "attribute --students, %d students × 10 candidates × 32 panel: %.2f s wall, %.2f s CPU, peak RSS %.0f MB = %.2f× the %.0f MB read (target ≤ 2×); matrix --json on those %d files %.2f s: %.1f× (target ≤ 20×)\n" \
+  "${#FILES[@]}" "$wall" "$(echo "$user + $sys" | bc -l)" "$(echo "$rss / 1000" | bc -l)" "$(echo "$rss * 1024 / $BATCH_BYTES" | bc -l)" \
+  "$(echo "$BATCH_BYTES / 1000000" | bc -l)" "${#BATCH_FILES[@]}" "$MATRIX_ALL" "$(echo "$wall / $MATRIX_ALL" | bc -l)"
+
 # The same featurizing on the portable Swift path (no AVX-512 kernels; the same bytes), for the ratio.
 LINEAGE_VECTOR_KERNELS=off "$BIN" bench "${FILES[@]}" --featurize-only --repeats 2 |
   sed 's/^featurize  1 thread :/featurize  1 thread, LINEAGE_VECTOR_KERNELS=off:/'

@@ -25,6 +25,24 @@ public enum BLAS {
         return c
     }
 
+    /// `A · B` in Double for row-major `a` (rows × inner) and `b` (inner × columns), by `dgemm`: for sums
+    /// that must be exact where Float's 24 bits are too few (the bootstrap's weighted probe sums).
+    static func multiply(_ a: [Double], rows: Int, inner: Int, _ b: [Double], columns: Int) -> [Double] {
+        precondition(a.count == rows * inner && b.count == inner * columns, "shapes differ")
+        var c = [Double](repeating: 0, count: rows * columns)
+        guard rows > 0, columns > 0, inner > 0 else { return c }
+        a.withUnsafeBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(rows), Int32(columns), Int32(inner),
+                                1, pa.baseAddress, Int32(inner), pb.baseAddress, Int32(columns),
+                                0, pc.baseAddress, Int32(columns))
+                }
+            }
+        }
+        return c
+    }
+
     /// `A · B` for row-major `A` (m×k) and `B` (k×n).
     public static func multiply(_ a: Matrix, _ b: Matrix) -> Matrix {
         precondition(a.columns == b.rows, "inner dimensions differ: \(a.columns) vs \(b.rows)")

@@ -30,6 +30,15 @@ public struct Matrix: Sendable, Equatable {
         Array(values[(index * columns)..<((index + 1) * columns)])
     }
 
+    /// The square submatrix of the given rows and the same columns (a Gram matrix restricted to a subset).
+    func selecting(_ indices: [Int]) -> Matrix {
+        var out = Matrix(rows: indices.count, columns: indices.count)
+        for (r, i) in indices.enumerated() {
+            for (c, j) in indices.enumerated() { out.values[r * indices.count + c] = values[i * columns + j] }
+        }
+        return out
+    }
+
     /// The rows at `indices`, in that order, as a new matrix.
     public func selectingRows(_ indices: [Int]) -> Matrix {
         var out = [Float](repeating: 0, count: indices.count * columns)

@@ -21,40 +21,28 @@ public enum Descriptive {
         return sorted[low] + (sorted[high] - sorted[low]) * fraction
     }
 
-    /// The type-7 median, by selection rather than a full sort (Hoare 1961's FIND; the MMD's bandwidth takes
-    /// the median of ~1.3 million distances per pair): the same value as `quantile(sorted:_:)` at 0.5.
-    public static func median(_ values: [Double]) -> Double {
+    /// The type-7 median of non-negative Floats, as a Double: the value `median` gives on the same values
+    /// widened to Double, found by a radix select (a histogram of the top 16 bits, whose order is the
+    /// values' order for non-negative floats, then a sort of the one or two buckets that hold the middle):
+    /// two passes over the data instead of a sort's many, for the MMD's ~1.3 million distances a pair.
+    static func median(nonNegative values: [Float]) -> Double {
         guard !values.isEmpty else { return .nan }
-        var v = values
-        let position = 0.5 * Double(v.count - 1)
+        let position = 0.5 * Double(values.count - 1)
         let low = Int(position.rounded(.down))
+        let high = min(low + 1, values.count - 1)
         let fraction = position - Double(low)
-        let lowValue = select(&v, low)
-        guard low + 1 < v.count else { return lowValue }
-        // After selection every value right of `low` is at least the low one; the next order statistic is their minimum.
-        var highValue = v[low + 1]
-        for k in (low + 1)..<v.count where v[k] < highValue { highValue = v[k] }
+        var counts = [Int](repeating: 0, count: 1 << 16)
+        for value in values { counts[Int(value.bitPattern >> 16)] += 1 }
+        // The buckets of the low and the high order statistic, and how many values lie below the first.
+        var below = 0, bucket = 0
+        while below + counts[bucket] <= low { below += counts[bucket]; bucket += 1 }
+        var last = bucket, through = below + counts[bucket]
+        while through <= high { last += 1; through += counts[last] }
+        var middle: [Float] = []
+        middle.reserveCapacity(through - below)
+        for value in values where (bucket...last).contains(Int(value.bitPattern >> 16)) { middle.append(value) }
+        middle.sort()
+        let lowValue = Double(middle[low - below]), highValue = Double(middle[high - below])
         return lowValue + (highValue - lowValue) * fraction
-    }
-
-    /// Puts the k-th smallest value at index k, smaller ones left of it and others right (quickselect with
-    /// a median-of-three pivot, deterministic), and returns it.
-    static func select(_ v: inout [Double], _ k: Int) -> Double {
-        var left = 0, right = v.count - 1
-        while left < right {
-            let mid = left + (right - left) / 2
-            if v[mid] < v[left] { v.swapAt(mid, left) }
-            if v[right] < v[left] { v.swapAt(right, left) }
-            if v[right] < v[mid] { v.swapAt(right, mid) }
-            let pivot = v[mid]
-            var i = left, j = right
-            while i <= j {
-                while v[i] < pivot { i += 1 }
-                while pivot < v[j] { j -= 1 }
-                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
-            }
-            if k <= j { right = j } else if k >= i { left = i } else { break }
-        }
-        return v[k]
     }
 }

@@ -83,15 +83,40 @@ public struct ImpostorScore: Sendable, Equatable, Codable {
     }
 
     /// Percentile bootstrap interval of the score over probes (Efron & Tibshirani 1993), seeded.
+    ///
+    /// Each resample is a multiset of probes, held as each probe's multiplicity; all resamples' sums for
+    /// the candidate and every panel model come from one `dgemm` (multiplicities × the student's per-probe
+    /// cosines and comparability). Every cosine is an integer multiple of 2⁻²⁰ of magnitude ≤ 1.1
+    /// (`EmbeddingGrid`) and every multiplicity an integer ≤ P, so each sum is exact in Double whatever the
+    /// order: the scores are bit for bit those of `compute(_:student:candidate:panel:over:)` on the drawn
+    /// probe lists.
     public static func bootstrapInterval(_ tensor: ProbeSimilarityTensor, student: Int, candidate: Int, panel: [Int],
                                          resamples: Int, seed: UInt64, level: Double = 0.95) -> ClosedInterval {
         guard resamples > 0 else { return ClosedInterval(low: .nan, high: .nan, level: level) }
+        let probes = tensor.probes
+        let others = [candidate] + panel
+        let width = 2 * others.count
+        // probes × (cosines | comparable flags) of the student with the candidate, then each panel model.
+        var series = [Double](repeating: 0, count: probes * width)
+        for p in 0..<probes {
+            for (k, other) in others.enumerated() where tensor.isComparable(student, other, probe: p) {
+                series[p * width + k] = Double(tensor.cosine(student, other, probe: p))
+                series[p * width + others.count + k] = 1
+            }
+        }
         var generator = SeededGenerator(seed: seed)
-        var scores: [Double] = []
-        scores.reserveCapacity(resamples)
-        for _ in 0..<resamples {
-            let subset = (0..<tensor.probes).map { _ in generator.index(below: tensor.probes) }
-            scores.append(compute(tensor, student: student, candidate: candidate, panel: panel, over: subset).score)
+        var draws = [Double](repeating: 0, count: resamples * probes)
+        for b in 0..<resamples {
+            for _ in 0..<probes { draws[b * probes + generator.index(below: probes)] += 1 }
+        }
+        let sums = BLAS.multiply(draws, rows: resamples, inner: probes, series, columns: width)
+        var scores = (0..<resamples).map { b -> Double in
+            func mean(_ k: Int) -> Double {
+                let count = sums[b * width + others.count + k]
+                return count == 0 ? .nan : sums[b * width + k] / count
+            }
+            let m = mean(0)
+            return m.isFinite ? score(m, panelMeans: (1..<others.count).map(mean).filter(\.isFinite)) : 0
         }
         scores.sort()
         let alpha = (1 - level) / 2

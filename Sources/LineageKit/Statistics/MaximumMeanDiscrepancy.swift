@@ -22,29 +22,52 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         case probes, permutations
     }
 
-    /// - Parameters: `x`, `y`: P×D embeddings (rows L2-normalised); `comparable`: probes both answered.
+    /// - Parameters:
+    ///   - x, y: P×D embeddings (rows L2-normalised); `comparable`: probes both answered.
+    ///   - selfGrams: `x·xᵀ` and `y·yᵀ` over all P probes when the caller holds them (a model's is the same
+    ///     for every pair it is in); computed here otherwise. The result is the same bits either way.
     public static func compute(_ x: Matrix, _ y: Matrix, comparable: [Int], permutations: Int,
-                               seed: UInt64) -> MaximumMeanDiscrepancy {
+                               seed: UInt64, selfGrams: (x: Matrix, y: Matrix)? = nil) -> MaximumMeanDiscrepancy {
         let n = comparable.count
         guard n >= 2 else {
             return MaximumMeanDiscrepancy(mmdSquared: .nan, pValue: 1, bandwidthSquared: .nan, probes: n, permutations: 0)
         }
-        // Pooled rows: 0..<n from x, n..<2n from y; one Gram matrix by ssyrk.
-        let pooled = Matrix(rows: 2 * n, columns: x.columns,
-                            values: x.selectingRows(comparable).values + y.selectingRows(comparable).values)
-        let gram = BLAS.gram(pooled)
-        let size = 2 * n
-        var distances: [Double] = []
-        distances.reserveCapacity(size * (size - 1) / 2)
-        for i in 0..<size {
-            for j in (i + 1)..<size {
-                distances.append(max(0, Double(gram.values[i * size + i] + gram.values[j * size + j] - 2 * gram.values[i * size + j])))
-            }
+        // The pooled Gram matrix of the 2n answers in three blocks: x·xᵀ, y·yᵀ and x·yᵀ. Every entry is a dot
+        // product of rows on `EmbeddingGrid`, exact in Float whichever BLAS call computes it, so the blocks
+        // hold the bits one `ssyrk` of the pooled rows would.
+        let xs = x.selectingRows(comparable), ys = y.selectingRows(comparable)
+        let all = comparable.count == x.rows && comparable == Array(0..<x.rows)
+        func block(_ full: Matrix?, _ rows: Matrix) -> Matrix {
+            guard let full else { return BLAS.gram(rows) }
+            return all ? full : full.selecting(comparable)
         }
-        let sigma2 = max(Descriptive.median(distances), 1e-6)
-        func k(_ i: Int, _ j: Int) -> Double {
-            let d = max(0, Double(gram.values[i * size + i] + gram.values[j * size + j] - 2 * gram.values[i * size + j]))
-            return exp(-d / (2 * sigma2))
+        let xx = block(selfGrams?.x, xs), yy = block(selfGrams?.y, ys)
+        let xy = BLAS.multiplyTransposed(xs, ys)
+        // Squared distances, each as the Float expression ‖a‖² + ‖b‖² − 2a·b of the pooled matrix (negative
+        // rounding residue as 0).
+        func distance(_ aa: Float, _ bb: Float, _ ab: Float) -> Float { let d = aa + bb - 2 * ab; return d > 0 ? d : 0 }
+        var distances: [Float] = []
+        distances.reserveCapacity(n * (2 * n - 1))
+        for i in 0..<n {
+            for j in (i + 1)..<n {
+                distances.append(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
+                distances.append(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
+            }
+            for j in 0..<n { distances.append(distance(xx.values[i * n + i], yy.values[j * n + j], xy.values[i * n + j])) }
+        }
+        let sigma2 = max(Descriptive.median(nonNegative: distances), 1e-6)
+        distances = []
+        // Kernel values of each block, once each (the within-model blocks are symmetric).
+        func kernel(_ d: Float) -> Double { exp(-Double(d) / (2 * sigma2)) }
+        var kxx = [Double](repeating: 0, count: n * n), kyy = kxx, kxy = kxx
+        for i in 0..<n {
+            for j in (i + 1)..<n {
+                kxx[i * n + j] = kernel(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
+                kxx[j * n + i] = kxx[i * n + j]
+                kyy[i * n + j] = kernel(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
+                kyy[j * n + i] = kyy[i * n + j]
+            }
+            for j in 0..<n { kxy[i * n + j] = kernel(distance(xx.values[i * n + i], yy.values[j * n + j], xy.values[i * n + j])) }
         }
         // h_ij = k(xi,xj) + k(yi,yj) − k(xi,yj) − k(xj,yi); swapping the answers of probe i flips the
         // sign of row and column i, so MMD²(s) = Σ_{i≠j} s_i s_j h_ij / (n(n−1)) for signs s. All
@@ -55,7 +78,7 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         var h = Matrix(rows: n, columns: n)
         for i in 0..<n {
             for j in 0..<n where j != i {
-                h.values[i * n + j] = Float(((k(i, j) + k(i + n, j + n) - k(i, j + n) - k(j, i + n)) * grid)
+                h.values[i * n + j] = Float(((kxx[i * n + j] + kyy[i * n + j] - kxy[i * n + j] - kxy[j * n + i]) * grid)
                     .rounded(.toNearestOrEven) / grid)
             }
         }

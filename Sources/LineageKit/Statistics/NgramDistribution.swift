@@ -15,8 +15,8 @@ struct NgramDistribution: Sendable {
         var totals: [UInt32: Double] = [:]
         for answers in recording.answers {
             for answer in answers {
-                counter.count(answer)
-                for segment in counter.segments where segment.layout.family == .words {
+                counter.count(answer, only: .words)
+                for segment in counter.segments {
                     for k in segment.range {
                         totals[counter.touched[k], default: 0] += Double(counter.frequencies[k])
                     }

@@ -22,6 +22,26 @@ public struct ProbeSimilarityTensor: Sendable {
         }
     }
 
+    /// The tensor of some columns of each model's embeddings, each row renormalised over them: the values
+    /// of `init(embeddings:answered:)` on `Embedder.columnsNormalized` copies, without making the copies
+    /// (each probe's rows are gathered and normalised as its Gram matrix is staged).
+    init(embeddings: [Matrix], columns ranges: [Range<Int>], answered: [[Bool]]) {
+        let p = embeddings.first?.rows ?? 0
+        let width = ranges.reduce(0) { $0 + $1.count }
+        precondition(embeddings.allSatisfy { $0.rows == p } && answered.count == embeddings.count)
+        self.init(models: embeddings.count, probes: p, dimensions: width, answered: answered) { probe, i, row in
+            embeddings[i].values.withUnsafeBufferPointer { source in
+                var k = 0
+                let from = source.baseAddress.unsafelyUnwrapped + probe * embeddings[i].columns
+                for range in ranges {
+                    (row + k).update(from: from + range.lowerBound, count: range.count)
+                    k += range.count
+                }
+            }
+            Embedder.normalize(row, count: width)
+        }
+    }
+
     /// The tensor of a stack's models, each probe's rows converted from the stack's grid steps (the same
     /// values as `init(embeddings:answered:)` on the stack's recordings, at half their memory).
     public init(stack: EmbeddingStack) {

@@ -72,17 +72,28 @@ public enum Attribution {
         progress?("embedding \(1 + candidates.count + panel.count) recordings")
         let embedder = Embedder(model: request.model)
         let cache = request.cache.map { ($0, set, request.inputFormat) }
-        return try assess(student: student, embedded: ScoringContext.embed(student, embedder, cache), candidates: candidates,
-                          panel: panel, request: request, progress: progress) { ScoringContext.embed($0, embedder, cache) }
+        // The candidates are scored on every core, each with single-threaded BLAS (the same bits).
+        return try BLASThreads.singleThreaded {
+            try assess(student: student, embedded: ScoringContext.embed(student, embedder, cache), candidates: candidates,
+                       panel: panel, request: request, progress: progress, threads: embedder.threads) {
+                ScoringContext.embed($0, embedder, cache)
+            }
+        }
     }
 
     /// The attribution of one student, aligned and embedded, against candidates and panel files: the one
     /// path single and batch runs share, so each student's result is the same bytes either way.
-    /// - Parameter embed: the embeddings of a candidate or panel recording (a batch computes each once).
+    /// - Parameters:
+    ///   - embed: the embeddings of a candidate or panel recording; `distribution`, `selfGram`, `profile`: a
+    ///     candidate's n-gram distribution, self-Gram matrix and answer profile (a batch computes each once).
+    ///   - threads: workers for the candidates' statistics and the n-gram distributions (a batch, which
+    ///     judges one student a core, passes 1); the result does not depend on it.
     static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddedRecording,
                        candidates: [AlignedRecording], panel files: [AlignedRecording], request: AttributionRequest,
-                       progress: (@Sendable (String) -> Void)?,
-                       distribution: ((AlignedRecording) -> NgramDistribution)? = nil,
+                       progress: (@Sendable (String) -> Void)?, threads: Int = 1,
+                       distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
+                       selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil,
+                       profile: ((AlignedRecording) -> AnswerProfile)? = nil,
                        embed: (AlignedRecording) -> EmbeddedRecording) throws -> AttributionRun {
         let set = request.probeSet
         var seenNames: Set<String> = [student.model]
@@ -104,17 +115,20 @@ public enum Attribution {
         let context = ScoringContext(recordings: all, embedded: [studentEmbedding] + (candidates + panel).map(embed),
                                      model: request.model, divergencesFor: Set(0...candidates.count),
                                      structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
-                                     distribution: distribution)
+                                     distribution: distribution, selfGram: selfGram, threads: threads)
         let map = request.calibration.map
         let calibrated = !map.features.isEmpty
         let supported = request.calibration.supported
         let studentProfile = AnswerProfile(student, probeSet: set)
         progress?("scoring \(candidates.count) candidate(s)")
+        let scored = ParallelWork.map(jobs: candidates.count, threads: threads) { k in
+            (context.statistics(student: 0, candidate: 1 + k, panel: panelIndices, options: request.options,
+                                seed: request.options.seed &+ UInt64(k) &* 7919),
+             context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices))
+        }
         var assessments: [CandidateAssessment] = []
         for (k, candidate) in candidates.enumerated() {
-            let statistics = context.statistics(student: 0, candidate: 1 + k, panel: panelIndices,
-                                                options: request.options, seed: request.options.seed &+ UInt64(k) &* 7919)
-            let x = context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices)
+            let (statistics, x) = scored[k]
             let score = calibrated ? map.score(x) : statistics.impostor.score
             let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
             let evidence = features.indices.map { j in
@@ -122,7 +136,7 @@ public enum Attribution {
                               contribution: calibrated && x[j].isFinite ? map.weights[j] * (x[j] - map.means[j]) / map.scales[j] : 0)
             }
             let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
-                                            candidate: AnswerProfile(candidate, probeSet: set),
+                                            candidate: profile?(candidate) ?? AnswerProfile(candidate, probeSet: set),
                                             studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(
                 model: candidate.model, source: candidate.source, rank: 0, score: score,

@@ -5,7 +5,8 @@ import Foundation
 /// each by the very code path of a single `attribute` run (`Attribution.assess`), so its result is the same
 /// bytes as that run's (every similarity is exact on `EmbeddingGrid`, whatever thread computes it).
 public enum BatchAttribution {
-    /// One result per student, in the order given. `request.student` is ignored.
+    /// One result per student, in the order given. `request.student` is ignored. A student that is also a
+    /// candidate (by model name) is ranked among the other candidates: its result lists only those.
     /// - Parameter students: recording files; a student that is also a panel file is left out of its own
     ///   panel only, as in a single run.
     public static func run(students: [String], _ request: AttributionRequest, threads: Int? = nil,
@@ -29,9 +30,16 @@ public enum BatchAttribution {
         for recording in candidates + panel where embedded[key(recording)] == nil {
             embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache)
         }
-        var distributions: [String: NgramDistribution] = [:]
-        for candidate in candidates { distributions[key(candidate)] = NgramDistribution(recording: candidate, model: request.model) }
-        let shared = Shared(embedded: embedded, distributions: distributions)
+        let candidateEmbeddings = candidates.map { embedded[key($0)]!.embeddings }
+        let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
+            (NgramDistribution(recording: candidates[k], model: request.model),
+             BLAS.gram(candidateEmbeddings[k]), AnswerProfile(candidates[k], probeSet: set))
+        }
+        var distributions: [String: NgramDistribution] = [:], selfGrams: [String: Matrix] = [:], profiles: [String: AnswerProfile] = [:]
+        for (k, candidate) in candidates.enumerated() {
+            (distributions[key(candidate)], selfGrams[key(candidate)], profiles[key(candidate)]) = prepared[k]
+        }
+        let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles)
         let results = Results(count: students.count)
         let single = Embedder(model: request.model, threads: 1)
         let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -41,10 +49,15 @@ public enum BatchAttribution {
                 results.set(k, Result {
                     let student = try load(students[k])
                     let own = shared.embedded[key(student)] ?? ScoringContext.embed(student, single, cache)
+                    // A student that is itself a candidate is judged against the others, as a single run
+                    // with those candidates would judge it.
+                    let others = candidates.filter { $0.model != student.model }
                     return try Attribution.assess(
-                        student: student, embedded: own, candidates: candidates, panel: panel, request: request,
+                        student: student, embedded: own, candidates: others, panel: panel, request: request,
                         progress: nil,
                         distribution: { shared.distributions[key($0)] ?? NgramDistribution(recording: $0, model: request.model) },
+                        selfGram: { shared.selfGrams[key($0)] },
+                        profile: { shared.profiles[key($0)] ?? AnswerProfile($0, probeSet: set) },
                         embed: { shared.embedded[key($0)] ?? ScoringContext.embed($0, single, cache) }).result
                 })
             }
@@ -58,6 +71,8 @@ public enum BatchAttribution {
     private struct Shared: @unchecked Sendable {
         let embedded: [String: EmbeddedRecording]
         let distributions: [String: NgramDistribution]
+        let selfGrams: [String: Matrix]
+        let profiles: [String: AnswerProfile]
     }
 
     /// Each student's result, set by whichever worker judged it; the first failure in student order is thrown.

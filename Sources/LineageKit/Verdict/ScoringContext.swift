@@ -1,6 +1,6 @@
 /// Embedded recordings of several models on one probe set and the per-probe similarity tensors
 /// between all of them: computed once, then any (student, candidate, panel) triple is scored from it.
-struct ScoringContext {
+struct ScoringContext: Sendable {
     let recordings: [AlignedRecording]
     let embeddings: [Matrix]
     /// Per-probe cosines of the content families (character and word n-grams; for a model with no
@@ -11,6 +11,8 @@ struct ScoringContext {
     let structure: [FeatureFamily: ProbeSimilarityTensor]
     /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
     let ngrams: [NgramDistribution?]
+    /// The same models' self-Gram matrices over all probes, for the MMD (nil for the others).
+    let selfGrams: [Matrix?]
 
     /// - Parameters:
     ///   - divergencesFor: the models whose n-gram distributions are needed (students and candidates; the
@@ -33,10 +35,13 @@ struct ScoringContext {
     }
 
     /// The context of recordings embedded already (`embedded[i]` of `recordings[i]`, by `model`).
-    /// - Parameter distribution: a model's word n-gram distribution (a batch computes each candidate's once).
+    /// - Parameters:
+    ///   - distribution: a model's word n-gram distribution; `selfGram`: its embeddings' Gram matrix, or nil
+    ///     to compute it here (a batch computes each candidate's once).
     init(recordings: [AlignedRecording], embedded: [EmbeddedRecording], model: EmbeddingModel, divergencesFor: Set<Int> = [],
          structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
-         distribution: ((AlignedRecording) -> NgramDistribution)? = nil) {
+         distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
+         selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil, threads: Int = 1) {
         self.recordings = recordings
         embeddings = embedded.map(\.embeddings)
         let answered = embedded.map(\.answered)
@@ -44,8 +49,7 @@ struct ScoringContext {
         if content.count == model.families.filter({ $0.dimensions > 0 }).count {
             tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
         } else {
-            tensor = ProbeSimilarityTensor(embeddings: embeddings.map { Embedder.columnsNormalized($0, content) },
-                                           answered: answered)
+            tensor = ProbeSimilarityTensor(embeddings: embeddings, columns: content, answered: answered)
         }
         var structure: [FeatureFamily: ProbeSimilarityTensor] = [:]
         for family in structureFamilies.sorted(by: { $0.rawValue < $1.rawValue }) {
@@ -56,7 +60,17 @@ struct ScoringContext {
         }
         self.structure = structure
         let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }
-        ngrams = recordings.indices.map { divergencesFor.contains($0) ? distribution(recordings[$0]) : nil }
+        let prepared = divergencesFor.sorted()
+        let embeddings = embeddings
+        let distributions = ParallelWork.map(jobs: prepared.count, threads: threads) { [recordings] k in
+            (distribution(recordings[prepared[k]]),
+             selfGram?(recordings[prepared[k]]) ?? BLAS.gram(embeddings[prepared[k]]))
+        }
+        var ngrams = [NgramDistribution?](repeating: nil, count: recordings.count)
+        var selfGrams = [Matrix?](repeating: nil, count: recordings.count)
+        for (k, index) in prepared.enumerated() { (ngrams[index], selfGrams[index]) = distributions[k] }
+        self.ngrams = ngrams
+        self.selfGrams = selfGrams
     }
 
     /// The verdict's features of a pair, in `features` order (NaN where a family's tensor is absent).
@@ -92,8 +106,9 @@ struct ScoringContext {
         let interval = ImpostorScore.bootstrapInterval(tensor, student: student, candidate: candidate, panel: panel,
                                                        resamples: options.bootstrapResamples, seed: seed)
         let comparable = tensor.comparableProbes(student, candidate)
+        let grams = selfGrams[student].flatMap { x in selfGrams[candidate].map { (x: x, y: $0) } }
         let mmd = MaximumMeanDiscrepancy.compute(embeddings[student], embeddings[candidate], comparable: comparable,
-                                                 permutations: options.permutations, seed: seed &+ 1)
+                                                 permutations: options.permutations, seed: seed &+ 1, selfGrams: grams)
         var candidateSeries: [Double?] = []
         var panelMean: [Double?] = []
         var panelMax: [Double?] = []

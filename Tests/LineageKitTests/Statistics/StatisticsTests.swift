@@ -159,6 +159,32 @@ struct ImpostorScoreTests {
         #expect(interval.low < teacher.score && teacher.score < interval.high)
     }
 
+    @Test("the bootstrap's one-dgemm resampling gives, bit for bit, the scores of each drawn probe list")
+    func bootstrapMatchesDrawnProbeLists() {
+        // Grid-rounded rows (multiples of 2⁻¹⁰), as every embedding is, and some unanswered probes.
+        let embeddings = Self.embeddings(probes: 40, dims: 12, seed: 8).map { matrix in
+            Matrix(rows: matrix.rows, columns: matrix.columns, values: matrix.values.map { ($0 * 1024).rounded() / 1024 })
+        }
+        var answered = embeddings.map { _ in [Bool](repeating: true, count: 40) }
+        answered[0][3] = false
+        answered[1][7] = false
+        answered[5][11] = false
+        let tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+        let panel = Array(3..<embeddings.count)
+        let resamples = 200, seed: UInt64 = 11
+        var generator = SeededGenerator(seed: seed)
+        let reference = (0..<resamples).map { _ -> Double in
+            let subset = (0..<tensor.probes).map { _ in generator.index(below: tensor.probes) }
+            return ImpostorScore.compute(tensor, student: 0, candidate: 1, panel: panel, over: subset).score
+        }.sorted()
+        let interval = ImpostorScore.bootstrapInterval(tensor, student: 0, candidate: 1, panel: panel,
+                                                       resamples: resamples, seed: seed)
+        let alpha = (1 - 0.95) / 2
+        #expect(interval.low == Descriptive.quantile(sorted: reference, alpha))
+        #expect(interval.high == Descriptive.quantile(sorted: reference, 1 - alpha))
+        #expect(interval.low < interval.high)
+    }
+
     @Test func tensorMatchesDirectDotProducts() {
         let embeddings = Self.embeddings(probes: 5, dims: 8, seed: 6)
         var answered = embeddings.map { _ in [Bool](repeating: true, count: 5) }
@@ -209,16 +235,19 @@ struct PromptCentringTests {
     }
 }
 
-@Suite("Median by selection")
+@Suite("Median by radix selection")
 struct MedianSelectionTests {
-    @Test("the selection median equals the sorted type-7 median, odd and even counts, with ties")
+    @Test("the radix-select median of non-negative floats equals the sorted type-7 median, odd and even counts, ties, zeros, wide ranges")
     func equalsSortedMedian() {
         var generator = SeededGenerator(seed: 5)
-        for count in [1, 2, 3, 10, 11, 100, 1001] {
-            for ties in [false, true] {
-                let values = (0..<count).map { _ in Double(generator.index(below: ties ? 7 : 1_000_000)) / 7 }
-                #expect(Descriptive.median(values) == Descriptive.quantile(sorted: values.sorted(), 0.5))
+        for count in [1, 2, 3, 10, 11, 100, 1001, 100_000] {
+            for spread in [7, 1_000_000, 1 << 30] {
+                let values = (0..<count).map { _ in Float(generator.index(below: spread)) / 7 * (generator.coin() ? 1 : 1e-6) }
+                let widened = values.map(Double.init).sorted()
+                #expect(Descriptive.median(nonNegative: values) == Descriptive.quantile(sorted: widened, 0.5), "\(count) values below \(spread)")
             }
         }
+        #expect(Descriptive.median(nonNegative: [0, 0, 0, 2]) == 0)
+        #expect(Descriptive.median(nonNegative: []).isNaN)
     }
 }

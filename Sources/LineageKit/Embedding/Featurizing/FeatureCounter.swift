@@ -111,21 +111,23 @@ final class FeatureCounter {
 
     /// Counts the features of `answer`: afterwards, for each family in `segments`, `touched[range]` holds
     /// its distinct buckets and `frequencies[range]` their term frequencies.
-    func count(_ answer: String) {
-        tally(answer)
+    /// - Parameter family: count that family alone (the n-gram distribution needs only the words); its
+    ///   counts are the same as in a full count.
+    func count(_ answer: String, only family: FeatureFamily? = nil) {
+        tally(answer, only: family)
         collect()
     }
 
     /// Counts the features of `answer` and leaves the counts in the cells: the caller reads them with
     /// `drain` (the embedder's one pass), or `collect` does. Left-over counts of an answer that was not
     /// drained are cleared first.
-    func tally(_ answer: String) {
+    func tally(_ answer: String, only family: FeatureFamily? = nil) {
         if cellsHoldCounts { collect() }
         distinctCount = 0
         segments.removeAll(keepingCapacity: true)
-        if characters != nil || words != nil { normalizeContent(answer) }
+        if family.map({ !$0.isStructure }) ?? (characters != nil || words != nil) { normalizeContent(answer) }
         structureTokenized = false
-        for layout in model.families where layout.dimensions > 0 {
+        for layout in model.families where layout.dimensions > 0 && (family == nil || layout.family == family) {
             let start = distinctCount
             switch layout.family {
             case .characters:
