@@ -30,9 +30,6 @@ struct AttributeCommand: ParsableCommand {
     func validate() throws {
         guard !candidates.isEmpty else { throw ValidationError("give at least one --candidate") }
         guard (student == nil) != students.isEmpty else { throw ValidationError("give either --student or --students") }
-        if !students.isEmpty && report.out != nil {
-            throw ValidationError("--out writes one student's report; a batch (--students) prints its table (use --json or --csv)")
-        }
         try verdictOutput.validate(json: json)
     }
 
@@ -52,7 +49,8 @@ struct AttributeCommand: ParsableCommand {
 
 extension AttributeCommand {
     /// `--students`: one table of every student's ranking (text), or one JSON document whose `results` hold,
-    /// per student, exactly the `attribute --json` document of a single run.
+    /// per student, exactly the `attribute --json` document of a single run; with `--out`, a folder with that
+    /// document as batch.json, the rankings as ranking.csv, and a manifest `lineage verify` re-runs.
     func runBatch() throws {
         let files = try expandRecordingArguments(students)
         let set = try analysis.probeSet()
@@ -66,18 +64,24 @@ extension AttributeCommand {
         let results: [AttributionResult]
         do {
             defer { ProgressLine.finish(progress) }
-            results = try BatchAttribution.run(students: files, request, progress: progress)
+            if let out = report.out {
+                let invocation = try analysis.reportInvocation(subcommand: "attribute", student: nil, students: files,
+                                                               candidates: candidates)
+                results = try BatchReportBuilder.run(invocation, into: out, progress: progress, cache: session?.cache)
+                printError("batch: \((out as NSString).appendingPathComponent(BatchReportBuilder.jsonFile)) (and ranking.csv, manifest.json)")
+            } else {
+                results = try BatchAttribution.run(students: files, request, progress: progress)
+            }
         }
         session?.printSummary()
         for result in results where result.candidates.count < request.candidates.count {
             printError("note: \(result.student.model) is itself a candidate; it is ranked among the other \(result.candidates.count)")
         }
         if json {
-            print(try JSONOutput.string(BatchDocument(results: results.map(AttributionDocument.init))))
+            print(try JSONOutput.string(BatchDocument(results)))
         } else if verdictOutput.csv {
             // One long table: each student's ranking rows, as its own run's ranking.csv has them.
-            let tables = results.map(RankingTable.table)
-            print(CSVTable(header: tables.first?.header ?? [], rows: tables.flatMap(\.rows)).text(), terminator: "")
+            print(RankingTable.table(results).text(), terminator: "")
         } else {
             say(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
                 + TextSummary.pad("log10 LR", 10) + "verdict")
@@ -93,11 +97,6 @@ extension AttributeCommand {
             throw ExitCode(VerdictOutputOptions.verdictExitCode)
         }
     }
-}
-
-/// The `attribute --students --json` document.
-struct BatchDocument: Encodable {
-    let results: [AttributionDocument]
 }
 
 /// Reads everything an attribution needs from the options and runs it.
@@ -119,16 +118,3 @@ func runAttribution(student: String, candidates: [String], analysis: AnalysisOpt
     return result
 }
 
-/// The `attribute --json` document: `student` and `ranking` first-class, the rest alongside.
-struct AttributionDocument: Encodable {
-    let result: AttributionResult
-    init(_ result: AttributionResult) { self.result = result }
-
-    enum CodingKeys: String, CodingKey { case student, ranking, details }
-    func encode(to encoder: Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(result.student.model, forKey: .student)
-        try container.encode(result.ranking, forKey: .ranking)
-        try container.encode(result, forKey: .details)
-    }
-}

@@ -11,7 +11,8 @@ struct ReportOutputOptions: ParsableArguments {
 extension AnalysisOptions {
     /// The re-runnable description of this command line (paths as given and as opened). `verify` derives
     /// it again from a manifest's recorded `arguments`, so that the two must agree.
-    func reportInvocation(subcommand: String, student: String, candidates: [String],
+    /// - Parameter students: a batch's students (`attribute --students`; then `student` is nil).
+    func reportInvocation(subcommand: String, student: String?, students: [String] = [], candidates: [String],
                           arguments: [String] = ["lineage"] + CommandLine.arguments.dropFirst()) throws -> ReportInvocation {
         let set = try probeSet()
         guard let modelPath = model ?? EmbeddingModel.bundledPath() else {
@@ -28,7 +29,7 @@ extension AnalysisOptions {
         return ReportInvocation(
             subcommand: subcommand, arguments: arguments,
             workingDirectory: FileManager.default.currentDirectoryPath, student: student, candidates: candidates,
-            panel: panel, panelFiles: try panelFiles(for: set), probeSet: input.probes,
+            files: students, panel: panel, panelFiles: try panelFiles(for: set), probeSet: input.probes,
             probeSetPath: set.directory ?? set.path, inputFormat: input.inputFormat?.rawValue, model: model,
             modelPath: modelPath, calibration: calibration, calibrationPath: calibrationPath,
             options: attributionOptions)

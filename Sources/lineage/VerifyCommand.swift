@@ -46,6 +46,8 @@ struct VerifyCommand: ParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let progress = ProgressLine.make(quiet: quiet)
         switch invocation.subcommand {
+        case "attribute" where invocation.student == nil:
+            _ = try BatchReportBuilder.run(invocation, into: scratch, progress: progress)
         case "compare", "attribute":
             _ = try ReportBuilder.run(invocation, into: scratch, progress: progress)
         case "matrix":
@@ -98,6 +100,10 @@ struct VerifyCommand: ParsableCommand {
                                                          candidates: [command.teacher], arguments: arguments)
         case let command as AttributeCommand where command.report.out != nil && command.student != nil:
             return try command.analysis.reportInvocation(subcommand: "attribute", student: command.student ?? "",
+                                                         candidates: command.candidates, arguments: arguments)
+        case let command as AttributeCommand where command.report.out != nil:
+            return try command.analysis.reportInvocation(subcommand: "attribute", student: nil,
+                                                         students: expandRecordingArguments(command.students, report: false),
                                                          candidates: command.candidates, arguments: arguments)
         case let command as MatrixCommand where command.report.out != nil:
             return try command.report.invocation(files: expandRecordingArguments(command.files, report: false),

@@ -22,6 +22,33 @@ struct ScriptingOutputCLITests {
         text.components(separatedBy: "\r\n").dropLast().map { $0.components(separatedBy: ",") }
     }
 
+    @Test("a pair gets the same interval and MMD p-value from compare and from attribute, wherever it ranks")
+    func samePairSameInterval() throws {
+        let folder = try Self.corpus.get()
+        let compare = try CLI.run(["compare", "--student", "student.jsonl", "--teacher", "other.jsonl", "--csv"]
+                                  + SyntheticCorpus.options, in: folder)
+        let attribute = try CLI.run(Self.attribute + ["--csv"], in: folder)
+        #expect(compare.status == 0 && attribute.status == 0, "\(compare.stderr)\(attribute.stderr)")
+        let header = Self.records(compare.stdout).first ?? []
+        let columns = ["ngram_score_ci_low", "ngram_score_ci_high"].compactMap { header.firstIndex(of: $0) }
+        #expect(columns.count == 2)
+        func interval(_ output: CLI.Output) -> [String]? {
+            Self.records(output.stdout).first { $0.count > 1 && $0[1] == "other" }.map { row in columns.map { row[$0] } }
+        }
+        #expect(interval(compare) != nil && interval(compare) == interval(attribute), "\(compare.stdout)\(attribute.stdout)")
+        let json = try CLI.run(["compare", "--student", "student.jsonl", "--teacher", "other.jsonl", "--json"]
+                               + SyntheticCorpus.options, in: folder)
+        let batch = try CLI.run(Self.attribute + ["--json"], in: folder)
+        func mmd(_ output: CLI.Output) -> Double? {
+            // compare: the pair's own document; attribute: the candidate's entry in the ranking.
+            let object = try? JSONSerialization.jsonObject(with: output.stdoutBytes) as? [String: Any]
+            let ranking = object?["ranking"] as? [[String: Any]]
+            let entry = ranking?.first { $0["model"] as? String == "other" } ?? object
+            return ((entry?["statistics"] as? [String: Any])?["mmd"] as? [String: Any])?["p_value"] as? Double
+        }
+        #expect(mmd(json) != nil && mmd(json) == mmd(batch))
+    }
+
     @Test("attribute --csv prints the ranking, one row per candidate; --out writes the same ranking.csv")
     func rankingCSV() throws {
         let folder = try Self.corpus.get()

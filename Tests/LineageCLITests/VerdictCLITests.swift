@@ -123,4 +123,21 @@ struct VerdictCLITests {
             #expect(fromBatch == (try JSONSerialization.data(withJSONObject: one, options: [.sortedKeys])), "\(student)")
         }
     }
+
+    @Test("attribute --students --out writes batch.json (the --json document), ranking.csv and a manifest verify re-runs; a student that is a candidate is ranked among the others", .enabled(if: release != nil))
+    func batchFolderVerifies() throws {
+        let names = ["gpt-3.5-turbo-0301", "text_davinci_003", "llama-2-70b-chat-hf"]
+        let candidates = names.flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
+        let options = ["--quiet", "--bootstrap", "50", "--permutations", "20"] + candidates
+        let students = ["vicuna-13b", "text_davinci_003"].map { "\(Self.recordings)/\($0).jsonl" }
+        let out = try CLI.temporaryFolder("batch-out") + "/batch"
+        let written = try CLI.run(executable: Self.release ?? "", ["attribute", "--students"] + students + options + ["--json", "--out", out], in: Self.root)
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(written.stderr.contains("text_davinci_003 is itself a candidate; it is ranked among the other 2"))
+        #expect(FileManager.default.contents(atPath: out + "/batch.json").map { $0 + Data("\n".utf8) } == written.stdoutBytes)
+        let csv = try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8)
+        #expect(csv.components(separatedBy: "\r\n").dropLast().count == 1 + 3 + 2)
+        let verified = try CLI.run(executable: Self.release ?? "", ["verify", out], in: Self.root)
+        #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+    }
 }

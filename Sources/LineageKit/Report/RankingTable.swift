@@ -6,11 +6,17 @@ import Foundation
 public enum RankingTable {
     public static let file = "ranking.csv"
 
+    public static let header = ["student", "candidate", "rank", "score", "log10_likelihood_ratio", "verbal", "verdict",
+                                "inconclusive_reasons", "ngram_score", "ngram_score_ci_low", "ngram_score_ci_high",
+                                "p_value", "p_value_holm", "probes_compared", "candidate_source"]
+
+    /// Several runs' rankings as one table (a batch's `ranking.csv` and `attribute --students --csv`).
+    public static func table(_ results: [AttributionResult]) -> CSVTable {
+        CSVTable(header: header, rows: results.flatMap { table($0).rows })
+    }
+
     public static func table(_ result: AttributionResult) -> CSVTable {
-        CSVTable(header: ["student", "candidate", "rank", "score", "log10_likelihood_ratio", "verbal", "verdict",
-                          "inconclusive_reasons", "ngram_score", "ngram_score_ci_low", "ngram_score_ci_high",
-                          "p_value", "p_value_holm", "probes_compared", "candidate_source"],
-                 rows: result.ranking.map { a in
+        CSVTable(header: header, rows: result.ranking.map { a in
             [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
              .number(a.log10LikelihoodRatio, digits: 4), .text(a.verbal), .text(a.verdict.rawValue),
              .text((a.inconclusiveReasons ?? []).joined(separator: "; ")), .number(a.statistics.impostor.score, digits: 4),

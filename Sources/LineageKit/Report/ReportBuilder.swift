@@ -31,16 +31,9 @@ public enum ReportBuilder {
         let inputs = try Manifest.inputs(of: invocation)
         let folder = try ResultFolder.reserve(directory, inputs: inputs.map(\.resolved))
         defer { folder.release() }
-        let set = try ProbeSet.load(path: invocation.probeSetPath)
-        let model = try EmbeddingModel(contentsOf: invocation.modelPath)
-        let calibration = try invocation.calibrationPath.map { try Calibration.load(path: $0) } ?? .uncalibrated
-        let format = try invocation.inputFormat.map { name -> RecordingFormat in
-            guard let format = RecordingFormat(rawValue: name) else { throw ReportError("unknown input format \(name)") }
-            return format
-        }
-        let request = AttributionRequest(student: student, candidates: invocation.candidates, panel: invocation.panelFiles,
-                                         probeSet: set, inputFormat: format, model: model, calibration: calibration,
-                                         options: invocation.options, cache: cache)
+        var request = try invocation.request(student: student)
+        request.cache = cache
+        let (set, model, calibration) = (request.probeSet, request.model, request.calibration)
         let run = try Attribution.runKeepingInputs(request, progress: progress)
         let analysis = ReportAnalysis.compute(run: run, model: model, probeSet: set, progress: progress)
         let compare = invocation.subcommand == "compare"

@@ -123,7 +123,7 @@ public enum Attribution {
         progress?("scoring \(candidates.count) candidate(s)")
         let scored = ParallelWork.map(jobs: candidates.count, threads: threads) { k in
             (context.statistics(student: 0, candidate: 1 + k, panel: panelIndices, options: request.options,
-                                seed: request.options.seed &+ UInt64(k) &* 7919),
+                                seed: pairSeed(request.options.seed, student: student.model, candidate: candidates[k].model)),
              context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices))
         }
         var assessments: [CandidateAssessment] = []
@@ -161,6 +161,14 @@ public enum Attribution {
             options: request.options)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
                               tensor: context.tensor, context: context, features: features)
+    }
+}
+
+extension Attribution {
+    /// The seed of one pair's resampling, from the run's seed and the two model names: a pair gets the same
+    /// interval and MMD p-value whichever other candidates it is ranked among (`compare` and `attribute`).
+    static func pairSeed(_ seed: UInt64, student: String, candidate: String) -> UInt64 {
+        StableHash.hash(student + "\u{0}" + candidate, seed: seed)
     }
 }
 

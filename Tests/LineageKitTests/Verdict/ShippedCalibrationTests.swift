@@ -91,4 +91,50 @@ struct CalibrationValidationTests {
             #expect(throws: InputError.self) { try Calibration.load(path: path) }
         }
     }
+
+    /// The calibration reader under seeded mutations of the shipped file (a deterministic stand-in, run in
+    /// CI, for a fuzzer): truncations, flipped bytes, numbers replaced by extreme or malformed ones, lines
+    /// dropped. Each mutant is either refused with an `InputError` or loads as a consistent calibration.
+    @Test("mutated calibration files are refused with an InputError or load consistent; none crashes")
+    func mutantsAreRefusedOrConsistent() throws {
+        let original = try Data(contentsOf: URL(fileURLWithPath: ShippedCalibrationTests.path("Probes/alpaca-eval/calibration.json")))
+        let bytes = [UInt8](original)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("calibration-mutant-\(UUID().uuidString).json").path
+        let numbers = ["1e308", "-1e308", "0", "-0", "NaN", "1e-320", "99999999999999999999", "-1", "\"1\"", "null", "[]"]
+        var generator = SeededGenerator(seed: 2026)
+        var refused = 0, loaded = 0
+        for round in 0..<240 {
+            var mutant = bytes
+            switch round % 4 {
+            case 0: mutant = Array(mutant.prefix(generator.index(below: mutant.count)))
+            case 1:
+                for _ in 0..<(1 + generator.index(below: 4)) {
+                    mutant[generator.index(below: mutant.count)] = UInt8(truncatingIfNeeded: generator.next())
+                }
+            case 2:
+                // A number token (a digit run after a space, line break, ':', ',' or '[') replaced.
+                let starts = mutant.indices.filter { k in
+                    k > 0 && " \n:,[".utf8.contains(mutant[k - 1]) && (mutant[k] == UInt8(ascii: "-") || (48...57).contains(mutant[k]))
+                }
+                let start = starts[generator.index(below: starts.count)]
+                var end = start + 1
+                while end < mutant.count, "0123456789.eE+-".utf8.contains(mutant[end]) { end += 1 }
+                mutant.replaceSubrange(start..<end, with: Array(numbers[generator.index(below: numbers.count)].utf8))
+            default:
+                let lines = mutant.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+                var kept = lines
+                kept.remove(at: generator.index(below: lines.count))
+                mutant = Array(kept.joined(separator: [UInt8(ascii: "\n")]))
+            }
+            try Data(mutant).write(to: URL(fileURLWithPath: path))
+            do {
+                let calibration = try Calibration.load(path: path)
+                #expect(calibration.inconsistency == nil)
+                loaded += 1
+            } catch is InputError {
+                refused += 1
+            }
+        }
+        #expect(refused > 100, "most mutants break the file: \(refused) refused, \(loaded) loaded")
+    }
 }
