@@ -78,7 +78,7 @@ extension AttributeCommand {
             printError("note: \(result.student.model) is itself a candidate; it is ranked among the other \(result.candidates.count)")
         }
         if json {
-            print(try JSONOutput.string(BatchDocument(results)))
+            print(String(decoding: try BatchDocument(results).data(), as: UTF8.self))
         } else if verdictOutput.csv {
             // One long table: each student's ranking rows, as its own run's ranking.csv has them.
             print(RankingTable.table(results).text(), terminator: "")

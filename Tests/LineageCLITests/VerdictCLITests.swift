@@ -1,4 +1,5 @@
 import Foundation
+import LineageKit
 import Testing
 
 /// The verdict end to end on the shipped AlpacaEval configuration and on a user's own probe set: evidence
@@ -135,6 +136,11 @@ struct VerdictCLITests {
         #expect(written.status == 0, "\(written.stderr)")
         #expect(written.stderr.contains("text_davinci_003 is itself a candidate; it is ranked among the other 2"))
         #expect(FileManager.default.contents(atPath: out + "/batch.json").map { $0 + Data("\n".utf8) } == written.stdoutBytes)
+        // Written a student at a time, the document is the bytes the encoder writes for it whole.
+        let details = try #require((try JSONSerialization.jsonObject(with: written.stdoutBytes) as? [String: Any])?["results"] as? [[String: Any]])
+        let results = try details.map { try JSONOutput.decode(AttributionResult.self, from: JSONSerialization.data(withJSONObject: $0["details"] ?? [:])) }
+        #expect(try BatchDocument(results).data() == JSONOutput.data(BatchDocument(results)))
+        #expect(try BatchDocument(results).data() + Data("\n".utf8) == written.stdoutBytes)
         let csv = try String(contentsOfFile: out + "/ranking.csv", encoding: .utf8)
         #expect(csv.components(separatedBy: "\r\n").dropLast().count == 1 + 3 + 2)
         let verified = try CLI.run(executable: Self.release ?? "", ["verify", out], in: Self.root)

@@ -19,4 +19,23 @@ public struct AttributionDocument: Encodable {
 public struct BatchDocument: Encodable {
     public let results: [AttributionDocument]
     public init(_ results: [AttributionResult]) { self.results = results.map(AttributionDocument.init) }
+
+    /// The bytes `JSONOutput.data(self)` writes, encoded one student at a time: the encoder's tree of a
+    /// 68-student document held ~150 MB at once; each student's document is indented to its depth instead
+    /// (JSON strings hold no raw line breaks, so every line of it is a line of the whole).
+    public func data() throws -> Data {
+        guard !results.isEmpty else { return try JSONOutput.data(self) }
+        var out = Data("{\n  \"results\" : [\n".utf8)
+        for (k, document) in results.enumerated() {
+            let lines = try JSONOutput.data(document).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            for (j, line) in lines.enumerated() {
+                if !line.isEmpty { out.append(contentsOf: "    ".utf8) }  // an empty array's blank line stays blank
+                out.append(contentsOf: line)
+                if j + 1 < lines.count { out.append(UInt8(ascii: "\n")) }
+            }
+            out.append(contentsOf: (k + 1 < results.count ? ",\n" : "\n").utf8)
+        }
+        out.append(contentsOf: "  ]\n}".utf8)
+        return out
+    }
 }

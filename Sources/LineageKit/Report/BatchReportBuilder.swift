@@ -20,7 +20,7 @@ public enum BatchReportBuilder {
         var request = try invocation.request(student: "")
         request.cache = cache
         let results = try BatchAttribution.run(students: invocation.files, request, progress: progress)
-        _ = try ReportBuilder.write([(jsonFile, try JSONOutput.data(BatchDocument(results))),
+        _ = try ReportBuilder.write([(jsonFile, try BatchDocument(results).data()),
                                      (RankingTable.file, Data(RankingTable.table(results).text().utf8))],
                                     invocation: invocation, inputs: inputs, into: folder)
         return results

@@ -16,30 +16,8 @@ public enum BatchAttribution {
             try Aligner.align(path: path, format: request.inputFormat, to: set)
         }
         guard !students.isEmpty else { throw AttributionError(description: "give at least one student") }
-        progress?("reading \(request.candidates.count) candidate(s)")
-        let candidates = try request.candidates.map(load)
-        let panel = try request.panel.enumerated().map { k, path in
-            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
-            return try load(path)
-        }
         let cache = request.cache.map { ($0, set, request.inputFormat) }
-        // Candidates and panel files embedded once (both cores), found again by source and content.
-        progress?("embedding \(candidates.count + panel.count) candidate and panel recordings")
-        let embedder = Embedder(model: request.model)
-        var embedded: [String: EmbeddedRecording] = [:]
-        for recording in candidates + panel where embedded[key(recording)] == nil {
-            embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache)
-        }
-        let candidateEmbeddings = candidates.map { embedded[key($0)]!.embeddings }
-        let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
-            (NgramDistribution(recording: candidates[k], model: request.model),
-             BLAS.gram(candidateEmbeddings[k]), AnswerProfile(candidates[k], probeSet: set))
-        }
-        var distributions: [String: NgramDistribution] = [:], selfGrams: [String: Matrix] = [:], profiles: [String: AnswerProfile] = [:]
-        for (k, candidate) in candidates.enumerated() {
-            (distributions[key(candidate)], selfGrams[key(candidate)], profiles[key(candidate)]) = prepared[k]
-        }
-        let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles)
+        let (candidates, panel, shared) = try prepare(request, load: load, progress: progress)
         let results = Results(count: students.count)
         let single = Embedder(model: request.model, threads: 1)
         let workers = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -63,6 +41,45 @@ public enum BatchAttribution {
             }
         }
         return try results.values()
+    }
+
+    /// The candidates and panel read, embedded and prepared once for every student: embeddings, and each
+    /// candidate's n-gram distribution, self-Gram matrix and answer profile. The recordings are returned
+    /// without their answer texts, which nothing after this reads (most of a batch's memory otherwise).
+    private static func prepare(_ request: AttributionRequest, load: @Sendable (String) throws -> AlignedRecording,
+                                progress: (@Sendable (String) -> Void)?) throws
+        -> (candidates: [AlignedRecording], panel: [AlignedRecording], shared: Shared) {
+        progress?("reading \(request.candidates.count) candidate(s)")
+        let candidates = try request.candidates.map(load)
+        let panel = try request.panel.enumerated().map { k, path in
+            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
+            return try load(path)
+        }
+        let set = request.probeSet
+        let cache = request.cache.map { ($0, set, request.inputFormat) }
+        // Candidates and panel files embedded once (both cores), found again by source and content.
+        progress?("embedding \(candidates.count + panel.count) candidate and panel recordings")
+        let embedder = Embedder(model: request.model)
+        var embedded: [String: EmbeddedRecording] = [:]
+        for recording in candidates + panel where embedded[key(recording)] == nil {
+            embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache)
+        }
+        let candidateEmbeddings = candidates.map { embedded[key($0)]!.embeddings }
+        let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
+            (NgramDistribution(recording: candidates[k], model: request.model),
+             BLAS.gram(candidateEmbeddings[k]), AnswerProfile(candidates[k], probeSet: set))
+        }
+        var distributions: [String: NgramDistribution] = [:], selfGrams: [String: Matrix] = [:], profiles: [String: AnswerProfile] = [:]
+        for (k, candidate) in candidates.enumerated() {
+            (distributions[key(candidate)], selfGrams[key(candidate)], profiles[key(candidate)]) = prepared[k]
+        }
+        let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles)
+        func withoutTexts(_ recording: AlignedRecording) -> AlignedRecording {
+            var lean = recording
+            lean.answers = Array(repeating: [], count: recording.answers.count)
+            return lean
+        }
+        return (candidates.map(withoutTexts), panel.map(withoutTexts), shared)
     }
 
     private static func key(_ recording: AlignedRecording) -> String { recording.source + "\u{0}" + recording.sha256 }
