@@ -6,7 +6,7 @@ DEBIAN_PACKAGES := libblas-dev liblapacke-dev libopenblas0-pthread
 NAME ?= report
 OUT ?= Results/$(NAME)
 
-.PHONY: all help install deps build release test test-deps demo bench fuzz report matrix calibrate model clean
+.PHONY: exhibits all help install deps build release test test-deps demo bench fuzz report matrix calibrate model clean
 
 all: release
 
@@ -68,7 +68,7 @@ test-deps:
 	  fi; \
 	fi
 
-## demo: build, then attribute vicuna-13b among 10 candidates and build the 20-model tree → Results/demo/.
+## demo: build, then attribute vicuna-13b among 10 candidates and build the tree of every bundled recording → Results/demo/.
 demo: release
 	$(RELEASE_BIN) doctor
 	$(RELEASE_BIN) validate Probes/alpaca-eval/recordings/*.jsonl
@@ -113,6 +113,12 @@ calibrate: release
 	  --write Probes/alpaca-eval/calibration.json
 	@echo "calibration: Probes/alpaca-eval/calibration.json"
 
+## exhibits: make exhibits DIR=Results/NAME — the report as DIR.pdf (A4) and every plot as DIR-png/*.png,
+## beside the result folder (needs Chromium; installed as root).
+exhibits: test-deps
+	@[ -n "$(DIR)" ] || { echo "usage: make exhibits DIR=Results/NAME"; exit 1; }
+	@scripts/exhibits.sh "$(DIR)"
+
 ## clean: remove the build folder and Results/demo.
 clean:
 	rm -rf .build Results/demo
@@ -150,6 +156,8 @@ fuzz:
 
 ## bench: featurize MB/s, similarity GFLOP/s vs sgemm peak, end-to-end matrix time, peak RSS, sklearn peer ratio.
 bench: release
+	@python3 -c "import sklearn" 2>/dev/null || { echo "installing scikit-learn for the peer (python3 -m pip)"; \
+	  python3 -m pip install -q scikit-learn >/dev/null 2>&1 || echo "could not install scikit-learn: the peer will be skipped (python3 -m pip install scikit-learn)"; }
 	BIN=$(RELEASE_BIN) scripts/bench/bench.sh
 
 ## model: rebuild every bundled n-gram model from its recipe and check each against its committed SHA-256.

@@ -89,7 +89,13 @@ struct ReportDocument {
                 body += "<div class=\"headline\">\(Markup.escape(headline))</div><div class=\"detail\">\(Markup.escape(detail))</div></div>\n"
             case .table(let header, let rows):
                 body += "<table class=\"\(header.count > 7 ? "wide" : "narrow")\">\n<thead><tr>" + header.map { "<th>\(Self.breakable(Markup.escape($0)))</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-                for row in rows { body += "<tr>" + row.map { "<td>\(Markup.escape($0))</td>" }.joined() + "</tr>\n" }
+                // A short token (a number, a verdict) is never broken inside: only long cells wrap anywhere.
+                for row in rows {
+                    body += "<tr>" + row.map { cell in
+                        let whole = cell.count <= 14 && !cell.contains(where: \.isWhitespace)
+                        return (whole ? "<td class=\"w\">" : "<td>") + Markup.escape(cell) + "</td>"
+                    }.joined() + "</tr>\n"
+                }
                 body += "</tbody>\n</table>\n"
             case .bullets(let items):
                 body += "<ul>\n" + items.map { "<li>\(Markup.escape($0))</li>\n" }.joined() + "</ul>\n"
@@ -154,6 +160,7 @@ struct ReportDocument {
     table.wide { width: 100%; font-size: 12px; }
     th, td { border-bottom: 1px solid #e2e2e2; padding: 4px 8px; text-align: left; vertical-align: top; }
     td { overflow-wrap: anywhere; }
+    td.w { overflow-wrap: normal; white-space: nowrap; }
     th { overflow-wrap: normal; }
     table.wide th, table.wide td { padding: 3px 5px; }
     th { background: #f0f0ee; font-weight: 600; }

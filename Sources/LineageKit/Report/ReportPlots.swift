@@ -250,7 +250,7 @@ enum ReportPlots {
         }
         canvas.line(left, bottom, right, bottom, stroke: "#333")
         canvas.line(left, distilledBase, right, distilledBase, stroke: "#dddddd")
-        canvas.text((left + right) / 2, bottom + 34, "score = (similarity to candidate − panel mean) / panel sd", size: 11, anchor: .middle)
+        canvas.text((left + right) / 2, bottom + 34, "score = calibrated log10 likelihood ratio before its bounds (each labelled pair judged without its student)", size: 11, anchor: .middle)
         canvas.text(left - 8, distilledBase - 6, "distilled (\(distilled.count))", size: 11, anchor: .end, fill: accent)
         canvas.text(left - 8, independentBase - 6, "independent (\(independent.count))", size: 11, anchor: .end, fill: blue)
         for (cx, level) in distilledDots {
