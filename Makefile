@@ -134,7 +134,7 @@ FUZZ_READERS ?= json jsonl alpaca batch csv probeset detect manifest
 FUZZ_TIME ?= 600
 FUZZ_DIR := .build-fuzz
 FUZZ_SOURCES = $(filter-out Sources/LineageKit/Input/ProbeSetCatalog.swift,$(wildcard Sources/LineageKit/Input/*.swift)) Fuzz/SHA256Stub.swift Fuzz/FuzzMain.swift \
-  Sources/LineageKit/Support/RegularFile.swift Sources/LineageKit/Support/OutputWriter.swift Sources/LineageKit/Verdict/AttributionOptions.swift \
+  Sources/LineageKit/Support/RegularFile.swift Sources/LineageKit/Support/OutputWriter.swift Sources/LineageKit/Support/PathError.swift Sources/LineageKit/Verdict/AttributionOptions.swift \
   $(addprefix Sources/LineageKit/Report/,Manifest.swift ReportInvocation.swift ResultFolder.swift ReportFileWriter.swift)
 fuzz:
 	@mkdir -p $(FUZZ_DIR)

@@ -93,7 +93,7 @@ extension HostileInputCLITests {
         try #require(matrix.status == 0, "\(matrix.stderr)")
         #expect(!matrix.stdout.contains("\u{1B}"), "\(matrix.stdout)")
         let csv = try String(contentsOfFile: folder + "/m/mean-cosine.csv", encoding: .utf8)
-        let cells = csv.split(separator: "\n").map { $0.split(separator: ",").first.map(String.init) ?? "" }
+        let cells = csv.components(separatedBy: "\r\n").map { $0.split(separator: ",").first.map(String.init) ?? "" }
         #expect(!csv.contains(",=") && !csv.contains("\n="), "no cell starts a formula: \(csv)")
         #expect(cells.contains { $0.hasPrefix("\"'=HYPERLINK") }, "\(csv)")
         let validate = try CLI.run(["validate", "--probes", "probes.jsonl", "teacher.jsonl"], in: folder)

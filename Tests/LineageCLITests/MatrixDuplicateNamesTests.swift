@@ -81,8 +81,8 @@ struct MatrixDuplicateNamesTests {
         try Self.checkDocument(try Self.object(Data(contentsOf: URL(fileURLWithPath: "\(out)/matrix.json"))), files: files)
         for csv in ["mean-cosine.csv", "impostor-score.csv"] {
             let text = try String(contentsOfFile: "\(out)/\(csv)", encoding: .utf8)
-            let lines = text.split(separator: "\n")
-            #expect(lines.first == Substring((["model"] + Self.labels).joined(separator: ",")), "\(csv)")
+            let lines = text.components(separatedBy: "\r\n").dropLast()
+            #expect(lines.first == (["model"] + Self.labels).joined(separator: ","), "\(csv)")
             #expect(lines.dropFirst().map { String($0.prefix { $0 != "," }) } == Self.labels, "\(csv)")
         }
         let newick = try String(contentsOfFile: "\(out)/tree.nwk", encoding: .utf8)

@@ -23,7 +23,7 @@ struct MatrixReportTests {
         // The planted pair is the tightest clade.
         #expect(newick.contains("(student:") && newick.contains(",teacher:") || newick.contains("(teacher:") && newick.contains(",student:"))
         let csv = try String(contentsOfFile: (out as NSString).appendingPathComponent("mean-cosine.csv"), encoding: .utf8)
-        #expect(csv.split(separator: "\n").count == models.count + 1)
+        #expect(csv.components(separatedBy: "\r\n").dropLast().count == models.count + 1)
         // The parser also reads quoted names and internal support labels.
         let quoted = try NewickParser.parse("(('a b':1,'it''s':2)95:0.5,c:1);")
         #expect(quoted.leaves == ["a b", "it's", "c"])

@@ -77,13 +77,12 @@ public struct MatrixReport: Sendable {
 
     // MARK: Files
 
+    /// A square matrix as CSV (RFC 4180, like every CSV Lineage writes): a header of the models, then one
+    /// row per model.
     static func csv(_ models: [String], _ values: [[Double]], digits: Int) -> String {
-        let field = CSVField.text
-        var lines = ["model," + models.map(field).joined(separator: ",")]
-        for (i, row) in values.enumerated() {
-            lines.append(field(models[i]) + "," + row.map { $0.isFinite ? String(format: "%.\(digits)f", $0) : "" }.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        CSVTable(header: ["model"] + models, rows: values.enumerated().map { i, row in
+            [.text(models[i])] + row.map { .number($0, digits: digits) }
+        }).text()
     }
 
     /// `pairs.csv`: every ordered pair in long form (`PairsTable`), the shown (clamped) mean cosines.

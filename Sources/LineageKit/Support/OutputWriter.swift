@@ -3,19 +3,6 @@ import Foundation
 import Glibc
 #endif
 
-/// A result file Lineage could not write, or would not write where it was asked to.
-public struct OutputError: Error, Sendable, Equatable, CustomStringConvertible {
-    public var path: String
-    public var message: String
-
-    public init(path: String, _ message: String) {
-        self.path = path
-        self.message = message
-    }
-
-    public var description: String { "\(path): \(message)" }
-}
-
 /// Writing results safely: whole files or nothing, only inside the output folder, under file names
 /// that any model name maps to without escaping the folder or colliding with another name.
 public enum OutputWriter {

@@ -54,7 +54,7 @@ struct NeutralisingTests {
     @Test("a matrix CSV never starts a label cell with a formula character")
     func matrixCSV() {
         let csv = MatrixReport.csv(["=cmd|' /C calc'!A0", "ok"], [[1, -0.5], [-0.5, 1]], digits: 2)
-        #expect(csv == "model,'=cmd|' /C calc'!A0,ok\n'=cmd|' /C calc'!A0,1.00,-0.50\nok,-0.50,1.00\n", "\(csv)")
+        #expect(csv == "model,'=cmd|' /C calc'!A0,ok\r\n'=cmd|' /C calc'!A0,1.00,-0.50\r\nok,-0.50,1.00\r\n", "\(csv)")
     }
 
     @Test("inline Markdown stays on one line and opens no block")
