@@ -4,7 +4,7 @@ import LineageKit
 
 /// `matrix --out DIR`: matrices as CSV and JSON, heatmap, lineage tree (Newick, SVG) and a manifest.
 struct MatrixReportOptions: ParsableArguments {
-    @Option(help: "Write a result folder here (matrices as CSV/JSON, heatmap.svg, tree.nwk, tree.svg, manifest.json).")
+    @Option(help: "Write a result folder here (matrices as CSV/JSON, heatmap.svg, tree.nwk, tree.svg, matrix.html to browse it, manifest.json).")
     var out: String?
 
     @Option(name: .customLong("tree-bootstrap"), help: "Bootstrap resamples over probes for the tree's branch support \(OptionRanges.treeBootstrap.help), with --out.")
@@ -48,7 +48,7 @@ struct MatrixReportOptions: ParsableArguments {
         ProgressLine.finish(progress)
         cache?.printSummary()
         MatrixCommand.warn(report.labels)
-        let summary = "matrix: \(report.models.count) models; results in \(out)/ (matrix.json, pairs.csv, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, manifest.json)"
+        let summary = "matrix: \(report.models.count) models; results in \(out)/ (matrix.json, pairs.csv, mean-cosine.csv, impostor-score.csv, heatmap.svg, tree.nwk, tree.svg, matrix.html, manifest.json)"
         if json {
             let path = (out as NSString).appendingPathComponent(MatrixReport.jsonFile)
             guard let document = FileManager.default.contents(atPath: path) else {

@@ -15,7 +15,7 @@ struct MatrixReportTests {
         #expect(output.status == 0, "\(output.stderr)")
         let out = (folder as NSString).appendingPathComponent("m")
         let names = Set(try FileManager.default.contentsOfDirectory(atPath: out))
-        #expect(names == ["matrix.json", "pairs.csv", "mean-cosine.csv", "impostor-score.csv", "heatmap.svg", "tree.nwk", "tree.svg", "manifest.json"])
+        #expect(names == ["matrix.json", "pairs.csv", "mean-cosine.csv", "impostor-score.csv", "heatmap.svg", "tree.nwk", "tree.svg", "matrix.html", "manifest.json"])
         let newick = try String(contentsOfFile: (out as NSString).appendingPathComponent("tree.nwk"), encoding: .utf8)
         let tree = try NewickParser.parse(newick)
         let models = ["student", "teacher", "other"] + (0..<SyntheticCorpus.panelModels).map { "panel\($0)" }

@@ -142,4 +142,24 @@ struct ReportBrowserCLITests {
         let summary = try String(contentsOfFile: try Self.report.get() + "-summary.txt", encoding: .utf8)
         #expect(summary.contains("vicuna-13b is one of the calibration's labelled students"), "the text summary too")
     }
+
+    @Test("matrix.html draws the heat map in the browser, lists every model for the search, and a hostile name stays text",
+          .enabled(if: Browser.chromium != nil, Comment(rawValue: Browser.missing)))
+    func matrixViewer() throws {
+        let folder = try SyntheticCorpus.temporaryFolder("matrix-viewer")
+        let teacher = try String(contentsOfFile: folder + "/teacher.jsonl", encoding: .utf8)
+            .replacingOccurrences(of: "\"model\": \"teacher\"", with: "\"model\": \"</script><b>x</b>\"")
+        try Data(teacher.utf8).write(to: URL(fileURLWithPath: folder + "/hostile.jsonl"))
+        let run = try CLI.run(["matrix", "student.jsonl", "teacher.jsonl", "other.jsonl", "hostile.jsonl", "--probes", "probes.jsonl",
+                               "--model", "model.lnm", "--quiet", "--tree-bootstrap", "5", "--out", "m"], in: folder)
+        try #require(run.status == 0, "\(run.stderr)")
+        let dom = try Browser.run(["--window-size=1000,900", "--dump-dom"], page: folder + "/m/matrix.html").stdout
+        let canvas = dom.components(separatedBy: "<canvas id=\"map\"").dropFirst().first?.components(separatedBy: ">").first ?? ""
+        #expect(canvas.contains("width=\"56\"") && canvas.contains("height=\"56\""), "4 models at 14 px a cell: \(canvas)")
+        #expect(dom.components(separatedBy: "<option value=").count - 1 == 4)
+        // The hostile name did not end the script early (the options above come from its last lines) and is
+        // not in the page as markup.
+        let html = try String(contentsOfFile: folder + "/m/matrix.html", encoding: .utf8)
+        #expect(!html.contains("</script><b>") && html.contains("\\u003c/script>\\u003cb>"))
+    }
 }

@@ -143,6 +143,8 @@ public struct MatrixReport: Sendable {
             ("heatmap.svg", Data(heatmap().utf8)),
             ("tree.nwk", Data((tree.newick() + "\n").utf8)),
             ("tree.svg", Data(dendrogram().utf8)),
+            (MatrixViewer.file, Data(MatrixViewer.page(labels: names, order: tree.leafOrder, meanCosine: meanCosine,
+                                                      resamples: resamples).utf8)),
         ]
     }
 
