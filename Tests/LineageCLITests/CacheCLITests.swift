@@ -117,7 +117,7 @@ struct CacheCLITests {
         let (_, cold) = try run(["LINEAGE_CACHE": "c"])
         let (warm, warmFiles) = try run(["LINEAGE_CACHE": "c"])
         #expect(warm.stderr.contains("served from cache: 6 of 6"), "\(warm.stderr)")
-        #expect(plain.count == 8 && plain["manifest.json"] != nil)
+        #expect(plain.count == 9 && plain["manifest.json"] != nil)
         #expect(cold == plain && warmFiles == plain)
         // verify re-runs from the manifest, computing every embedding: an empty cache stays empty.
         let verified = try CLI.run(executable: lineage, ["verify", folder + "/m", "--quiet"], in: folder,
