@@ -38,3 +38,14 @@ def auc(s, y):
     pos, neg = s[y], s[~y]
     if len(pos) == 0 or len(neg) == 0: return np.nan
     return float(((pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()) / (len(pos) * len(neg)))
+
+# The seven candidate feature sets of the nested selection (docs/METHOD.md §9); transfer.py adds its own variants.
+CANDIDATE_SETS = {
+    "ngram": ["ngram/raw/z"],
+    "ngram+edges": ["ngram/raw/z", "edges/cpanel/m"],
+    "ngram+edges+phrases.z": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z"],
+    "ngram+edges+phrases.z+lines": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m"],
+    "ngram+edges+phrases.z+lines+md": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m"],
+    "ngram+all5": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m", "shape/cpanel/m"],
+    "ngram+style": ["ngram/raw/z", "style/cpanel/m"],
+}

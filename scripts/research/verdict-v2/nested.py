@@ -1,16 +1,8 @@
 import os
 import sys, pickle, json, numpy as np, collections; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import *; from lab import SHARED, WORK; from fuse import fit_lr
+from eval import *; from lab import SHARED, WORK, CANDIDATE_SETS; from fuse import fit_lr
 fa = pickle.load(open(os.path.join(WORK, "fv_ae.pkl"), "rb")); pa = json.load(open(SHARED + "/data/alpaca-eval/pairs.json"))
-specs = {
- "ngram": ["ngram/raw/z"],
- "ngram+edges": ["ngram/raw/z", "edges/cpanel/m"],
- "ngram+edges+phrases.z": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z"],
- "ngram+edges+phrases.z+lines": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m"],
- "ngram+edges+phrases.z+lines+md": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m"],
- "ngram+all5": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m", "shape/cpanel/m"],
- "ngram+style": ["ngram/raw/z", "style/cpanel/m"],
-}
+specs = CANDIDATE_SETS
 P = pa["pairs"]; y = np.array([p["distilled"] for p in P]); st = np.array([p["student"] for p in P])
 def X_of(ks): return np.array([[fa[tuple(k.split("/")) + (p["student"], p["teacher"])] for k in ks] for p in P])
 Xs = {n: X_of(ks) for n, ks in specs.items()}

@@ -1,18 +1,11 @@
 import os
 import sys, pickle, json, numpy as np; sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from eval import *; from lab import SHARED, WORK; from fuse import fit_lr, loso
+from eval import *; from lab import SHARED, WORK, CANDIDATE_SETS; from fuse import fit_lr, loso
 fa = pickle.load(open(os.path.join(WORK, "fv_ae.pkl"), "rb")); fb = pickle.load(open(os.path.join(WORK, "fv_ab.pkl"), "rb"))
 pa = json.load(open(SHARED + "/data/alpaca-eval/pairs.json")); pb = json.load(open(SHARED + "/data/arena-bench-v1/pairs.json"))
 def apply(feats, pairs, keys, b, mu, sd):
     return {(p["student"], p["teacher"]): (b[0] + ((np.array([feats[k + (p["student"], p["teacher"])] for k in keys]) - mu) / sd) @ b[1:]) / np.log(10) for p in pairs["pairs"]}
-models = {
- "ngram": ["ngram/raw/z"],
- "ngram+edges": ["ngram/raw/z", "edges/cpanel/m"],
- "ngram+edges+phrases": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z"],
- "ngram+edges+phrases+lines": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m"],
- "ngram+edges+phrases+lines+md": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m"],
- "ngram+all5": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m", "shape/cpanel/m"],
- "ngram+style": ["ngram/raw/z", "style/cpanel/m"],
+models = {**CANDIDATE_SETS,
  "word+edges+phrases": ["word/raw/z", "edges/cpanel/m", "phrases/cpanel/z"],
  "ngram+edges+phrasesm": ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/m"],
  "ngram+md+lines+edges(block)": ["ngram/raw/z", "md+lines+edges/cpanel/m"],
