@@ -75,7 +75,7 @@ demo: release
 	$(RELEASE_BIN) attribute --student $(DEMO_RECORDINGS)/vicuna-13b.jsonl \
 	  $(foreach c,$(DEMO_CANDIDATES),--candidate $(DEMO_RECORDINGS)/$(c).jsonl) --out Results/demo
 	$(RELEASE_BIN) matrix $(DEMO_RECORDINGS)/*.jsonl --out Results/demo/matrix
-	@echo "demo results: Results/demo/report.html (report), Results/demo/matrix/tree.svg (lineage tree)"
+	@echo "demo results: Results/demo/report.html (report), Results/demo/matrix/matrix.html (heat map and lineage tree); make exhibits DIR=Results/demo for a PDF and PNGs"
 
 ## report / matrix / calibrate: result folders with report, plots and manifest (`lineage verify DIR` re-runs them).
 ## make report STUDENT=… TEACHER=… NAME=…   or   make report STUDENT=… CANDIDATES="a b" [PANEL=dir] NAME=…
