@@ -35,8 +35,8 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         // The pooled Gram matrix of the 2n answers in three blocks: x·xᵀ, y·yᵀ and x·yᵀ. Every entry is a dot
         // product of rows on `EmbeddingGrid`, exact in Float whichever BLAS call computes it, so the blocks
         // hold the bits one `ssyrk` of the pooled rows would.
-        let xs = x.selectingRows(comparable), ys = y.selectingRows(comparable)
-        let all = comparable.count == x.rows && comparable == Array(0..<x.rows)
+        let all = comparable == Array(0..<x.rows)
+        let xs = all ? x : x.selectingRows(comparable), ys = all ? y : y.selectingRows(comparable)
         func block(_ full: Matrix?, _ rows: Matrix) -> Matrix {
             guard let full else { return BLAS.gram(rows) }
             return all ? full : full.selecting(comparable)
@@ -57,16 +57,10 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         }
         let sigma2 = max(Descriptive.median(nonNegative: distances), 1e-6)
         distances = []
-        // Kernel values of each block, once each (the within-model blocks are symmetric).
         func kernel(_ d: Float) -> Double { exp(-Double(d) / (2 * sigma2)) }
-        var kxx = [Double](repeating: 0, count: n * n), kyy = kxx, kxy = kxx
+        // The cross block's kernel values, each used twice below (k(xi,yj) and, transposed, k(xj,yi)).
+        var kxy = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
-            for j in (i + 1)..<n {
-                kxx[i * n + j] = kernel(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
-                kxx[j * n + i] = kxx[i * n + j]
-                kyy[i * n + j] = kernel(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
-                kyy[j * n + i] = kyy[i * n + j]
-            }
             for j in 0..<n { kxy[i * n + j] = kernel(distance(xx.values[i * n + i], yy.values[j * n + j], xy.values[i * n + j])) }
         }
         // h_ij = k(xi,xj) + k(yi,yj) − k(xi,yj) − k(xj,yi); swapping the answers of probe i flips the
@@ -74,12 +68,16 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         // permutations at once: diag(Sᵀ H S) with one sgemm. h is rounded to a power-of-two grid fine
         // enough that a row's sum of |h| (≤ 2(n−1)) stays below 2²⁴ grid steps: the sgemm is then exact
         // in any BLAS and any summation order (see `EmbeddingGrid`), and so is the Double sum below.
+        // The within-model kernels are symmetric: each is computed once for h_ij and h_ji.
         let grid = Self.grid(probes: n)
+        func rounded(_ value: Double) -> Float { Float((value * grid).rounded(.toNearestOrEven) / grid) }
         var h = Matrix(rows: n, columns: n)
         for i in 0..<n {
-            for j in 0..<n where j != i {
-                h.values[i * n + j] = Float(((kxx[i * n + j] + kyy[i * n + j] - kxy[i * n + j] - kxy[j * n + i]) * grid)
-                    .rounded(.toNearestOrEven) / grid)
+            for j in (i + 1)..<n {
+                let within = kernel(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
+                    + kernel(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
+                h.values[i * n + j] = rounded(within - kxy[i * n + j] - kxy[j * n + i])
+                h.values[j * n + i] = rounded(within - kxy[j * n + i] - kxy[i * n + j])
             }
         }
         let scale = 1 / Double(n * (n - 1))
