@@ -53,13 +53,7 @@ extension AttributeCommand {
     /// document as batch.json, the rankings as ranking.csv, and a manifest `lineage verify` re-runs.
     func runBatch() throws {
         let files = try expandRecordingArguments(students)
-        let set = try analysis.probeSet()
-        var request = AttributionRequest(
-            student: "", candidates: candidates, panel: try analysis.panelFiles(for: set), probeSet: set,
-            inputFormat: analysis.input.inputFormat, model: try analysis.embeddingModel(),
-            calibration: try analysis.loadCalibration(for: set), options: analysis.attributionOptions)
         let session = analysis.cacheOptions.open()
-        request.cache = session?.cache
         let progress = analysis.progress
         let results: [AttributionResult]
         do {
@@ -70,11 +64,12 @@ extension AttributeCommand {
                 results = try BatchReportBuilder.run(invocation, into: out, progress: progress, cache: session?.cache)
                 printError("batch: \((out as NSString).appendingPathComponent(BatchReportBuilder.jsonFile)) (and ranking.csv, manifest.json)")
             } else {
+                let request = try analysis.attributionRequest(student: "", candidates: candidates, cache: session?.cache)
                 results = try BatchAttribution.run(students: files, request, progress: progress)
             }
         }
         session?.printSummary()
-        for result in results where result.candidates.count < request.candidates.count {
+        for result in results where result.candidates.count < candidates.count {
             printError("note: \(result.student.model) is itself a candidate; it is ranked among the other \(result.candidates.count)")
         }
         if json {
@@ -101,13 +96,8 @@ extension AttributeCommand {
 
 /// Reads everything an attribution needs from the options and runs it.
 func runAttribution(student: String, candidates: [String], analysis: AnalysisOptions) throws -> AttributionResult {
-    let set = try analysis.probeSet()
-    var request = AttributionRequest(
-        student: student, candidates: candidates, panel: try analysis.panelFiles(for: set), probeSet: set,
-        inputFormat: analysis.input.inputFormat, model: try analysis.embeddingModel(),
-        calibration: try analysis.loadCalibration(for: set), options: analysis.attributionOptions)
     let session = analysis.cacheOptions.open()
-    request.cache = session?.cache
+    let request = try analysis.attributionRequest(student: student, candidates: candidates, cache: session?.cache)
     let progress = analysis.progress
     let result: AttributionResult
     do {
@@ -118,3 +108,14 @@ func runAttribution(student: String, candidates: [String], analysis: AnalysisOpt
     return result
 }
 
+extension AnalysisOptions {
+    /// The request these options mean for a student (empty for a batch) and its candidates: the probe set,
+    /// its panel, the embedding model and the calibration, loaded once.
+    func attributionRequest(student: String, candidates: [String], cache: EmbeddingCache?) throws -> AttributionRequest {
+        let set = try probeSet()
+        return AttributionRequest(
+            student: student, candidates: candidates, panel: try panelFiles(for: set), probeSet: set,
+            inputFormat: input.inputFormat, model: try embeddingModel(), calibration: try loadCalibration(for: set),
+            options: attributionOptions, cache: cache)
+    }
+}
