@@ -91,18 +91,14 @@ struct ReportJSON: Encodable {
         self.analysis = analysis
     }
 
-    enum CodingKeys: String, CodingKey { case student, ranking, details, exhibits, teacher, probes, score
-        case log10LikelihoodRatio = "log10_likelihood_ratio", verbal, pValue = "p_value", verdict, statistics }
+    enum CodingKeys: String, CodingKey { case exhibits }
 
     /// The same keys as the command's `--json` output, with `exhibits` added.
     func encode(to encoder: Encoder) throws {
         if let comparison {
             try comparison.encode(to: encoder)
         } else if let attribution {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(attribution.student.model, forKey: .student)
-            try container.encode(attribution.ranking, forKey: .ranking)
-            try container.encode(attribution, forKey: .details)
+            try AttributionDocument(attribution).encode(to: encoder)
         }
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(analysis, forKey: .exhibits)
