@@ -25,8 +25,8 @@ struct ScriptingOutputCLITests {
     @Test("a pair gets the same interval and MMD p-value from compare and from attribute, wherever it ranks")
     func samePairSameInterval() throws {
         let folder = try Self.corpus.get()
-        let compare = try CLI.run(["compare", "--student", "student.jsonl", "--teacher", "other.jsonl", "--csv"]
-                                  + SyntheticCorpus.options, in: folder)
+        let comparison = ["compare", "--student", "student.jsonl", "--teacher", "other.jsonl"] + SyntheticCorpus.options
+        let compare = try CLI.run(comparison + ["--csv"], in: folder)
         let attribute = try CLI.run(Self.attribute + ["--csv"], in: folder)
         #expect(compare.status == 0 && attribute.status == 0, "\(compare.stderr)\(attribute.stderr)")
         let header = Self.records(compare.stdout).first ?? []
@@ -36,8 +36,7 @@ struct ScriptingOutputCLITests {
             Self.records(output.stdout).first { $0.count > 1 && $0[1] == "other" }.map { row in columns.map { row[$0] } }
         }
         #expect(interval(compare) != nil && interval(compare) == interval(attribute), "\(compare.stdout)\(attribute.stdout)")
-        let json = try CLI.run(["compare", "--student", "student.jsonl", "--teacher", "other.jsonl", "--json"]
-                               + SyntheticCorpus.options, in: folder)
+        let json = try CLI.run(comparison + ["--json"], in: folder)
         let batch = try CLI.run(Self.attribute + ["--json"], in: folder)
         func mmd(_ output: CLI.Output) -> Double? {
             // compare: the pair's own document; attribute: the candidate's entry in the ranking.
