@@ -1,7 +1,7 @@
 // The per-byte loops of StyleTokenizer, in C (see CFeatureKernels.h).
 #include "CFeatureKernels.h"
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 // 0: space, line break or NUL; 1: word byte (letter, digit, '_', any byte >= 0x80); 2: ASCII punctuation.
@@ -55,10 +55,123 @@ static inline uint32_t lower4(const uint8_t *p) {
     return key | 0x20202020u;
 }
 
+/// The phrase tables of `lineage_style_phrases`, passed on together.
+typedef struct {
+    const uint8_t *phrases;
+    const int32_t *offsets, *by_first;
+    const uint32_t *prefixes;
+} PhraseTables;
+
+/// The matches at the word starts `block + (set bits of mask)`, in position order and, at one position, in
+/// list order, appended after `found` of them.
+static inline long phrases_at(const uint8_t *text, long n, long block, uint64_t mask, PhraseTables t,
+                              int32_t *matches, long capacity, long found) {
+    while (mask) {
+        long p = block + __builtin_ctzll(mask);
+        mask &= mask - 1;
+        // The first four bytes, lowercased, must be some phrase's (an open-addressed table of 128).
+        uint32_t key = lower4(text + p);
+        long slot = lineage_style_phrase_slot(key);
+        while (t.prefixes[slot] != 0 && t.prefixes[slot] != key) slot = (slot + 1) & 1023;
+        if (t.prefixes[slot] == 0) continue;
+        int l = lower(text[p]) - 'a';
+        for (int32_t k = t.by_first[l]; k < t.by_first[l + 1]; k++) {
+            long length = t.offsets[k + 1] - t.offsets[k];
+            if (p + length > n) continue;
+            const uint8_t *phrase = t.phrases + t.offsets[k];
+            long j = 1;
+            while (j < length && lower(text[p + j]) == phrase[j]) j++;
+            if (j < length || (p + length < n && is_letter(text[p + length]))) continue;
+            if (found < capacity) { matches[2 * found] = (int32_t)p; matches[2 * found + 1] = k; }
+            found++;
+        }
+    }
+    return found;
+}
+
+#if defined(__x86_64__)
+#define LINEAGE_AVX512_VBMI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,bmi2")))
+
+/// For each of 64 positions, whether the byte pair (a, b) there is in a 1024-bit pair table of
+/// `(x | 0x20) & 31` codes (`lo`, `hi`: its two 64-byte halves): one two-table byte permute and a bit test.
+LINEAGE_AVX512_VBMI static inline __mmask64 pair_in(__m512i a, __m512i b, __m512i lo, __m512i hi) {
+    const __m512i low5 = _mm512_set1_epi8(31), case_bit = _mm512_set1_epi8(0x20);
+    __m512i a5 = _mm512_and_si512(_mm512_or_si512(a, case_bit), low5);
+    __m512i b5 = _mm512_and_si512(_mm512_or_si512(b, case_bit), low5);
+    // Byte (a5 << 2) | (b5 >> 3) of the table, bit b5 & 7 of that byte. The 16-bit shifts are exact per
+    // byte here: a5 << 2 stays below 128, and the bits b5 >> 3 takes from the next byte are masked away.
+    __m512i index = _mm512_or_si512(_mm512_slli_epi16(a5, 2), _mm512_and_si512(_mm512_srli_epi16(b5, 3), _mm512_set1_epi8(3)));
+    __m512i bits = _mm512_permutex2var_epi8(lo, index, hi);
+    const __m512i powers = _mm512_broadcast_i32x4(_mm_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 1, 2, 4, 8, 16, 32, 64, (char)128));
+    __m512i bit = _mm512_shuffle_epi8(powers, _mm512_and_si512(b5, _mm512_set1_epi8(7)));
+    return _mm512_test_epi8_mask(bits, bit);
+}
+
+/// The loads of `text[from..<from + 64]` that lie inside the text (bytes past its end read as zero).
+LINEAGE_AVX512_VBMI static inline __m512i load_inside(const uint8_t *text, long n, long from) {
+    long inside = n - from;
+    __mmask64 m = inside >= 64 ? ~0ull : inside <= 0 ? 0 : ((1ull << inside) - 1);
+    return _mm512_maskz_loadu_epi8(m, text + from);
+}
+
+/// `lineage_style_phrases` 64 positions at a time: the word starts from one compare, and only those whose
+/// first three byte pairs occur at that place in some phrase (`pairs`: three 128-byte pair tables, see
+/// `pair_in`) go on to the scalar match. The filter never drops a match: a byte equal to a phrase byte up
+/// to case has the phrase byte's pair code.
+LINEAGE_AVX512_VBMI static long phrases_vector(const uint8_t *text, long n, PhraseTables t, const uint8_t *pairs,
+                                               int32_t *matches, long capacity) {
+    long found = 0;
+    const __m512i p0lo = _mm512_loadu_si512(pairs), p0hi = _mm512_loadu_si512(pairs + 64);
+    const __m512i p1lo = _mm512_loadu_si512(pairs + 128), p1hi = _mm512_loadu_si512(pairs + 192);
+    const __m512i p2lo = _mm512_loadu_si512(pairs + 256), p2hi = _mm512_loadu_si512(pairs + 320);
+    const __m512i a = _mm512_set1_epi8('a'), span = _mm512_set1_epi8(26), case_bit = _mm512_set1_epi8(0x20);
+    uint64_t previous_letter = 0;
+    for (long block = 0; block + 4 <= n; block += 64) {
+        long end = block + 64 < n - 3 ? block + 64 : n - 3;  // a phrase is at least 4 bytes long
+        __m512i b0 = load_inside(text, n, block), b1 = load_inside(text, n, block + 1);
+        __m512i b2 = load_inside(text, n, block + 2), b3 = load_inside(text, n, block + 3);
+        uint64_t letters = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(_mm512_or_si512(b0, case_bit), a), span);
+        uint64_t starts = letters & ~((letters << 1) | previous_letter);
+        previous_letter = letters >> 63;
+        if (end - block < 64) starts &= (1ull << (end - block)) - 1;
+        if (!starts) continue;
+        starts &= pair_in(b0, b1, p0lo, p0hi) & pair_in(b1, b2, p1lo, p1hi) & pair_in(b2, b3, p2lo, p2hi);
+        found = phrases_at(text, n, block, starts, t, matches, capacity, found);
+    }
+    return found;
+}
+
+static int phrases_vector_supported(void) {
+    static int supported = -1;
+    if (supported < 0) {
+        __builtin_cpu_init();
+        supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("bmi2");
+    }
+    return supported;
+}
+#endif
+
+void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, long count, uint8_t pairs[384]) {
+    for (long q = 0; q < 384; q++) pairs[q] = 0;
+    for (long k = 0; k < count; k++) {
+        const uint8_t *phrase = phrases + offsets[k];
+        for (int j = 0; j < 3; j++) {
+            unsigned code = ((unsigned)(phrase[j] | 0x20) & 31) << 5 | ((unsigned)(phrase[j + 1] | 0x20) & 31);
+            pairs[128 * j + (code >> 3)] |= (uint8_t)(1u << (code & 7));
+        }
+    }
+}
+
 long lineage_style_phrase_slot(uint32_t key) { return (long)((key * 0x9E3779B1u) >> 22); }
 
 long lineage_style_phrases(const uint8_t *text, long n, const uint8_t *phrases, const int32_t *offsets,
-                           const int32_t *by_first, const uint32_t *prefixes, int32_t *matches, long capacity) {
+                           const int32_t *by_first, const uint32_t *prefixes, const uint8_t *pairs,
+                           int32_t *matches, long capacity) {
+    PhraseTables table = { phrases, offsets, by_first, prefixes };
+#if defined(__x86_64__)
+    if (pairs && phrases_vector_supported()) return phrases_vector(text, n, table, pairs, matches, capacity);
+#endif
     long found = 0;
     uint8_t starts[64];
     for (long block = 0; block + 4 <= n; block += 64) {
@@ -76,26 +189,7 @@ long lineage_style_phrases(const uint8_t *text, long n, const uint8_t *phrases, 
 #else
         for (long q = 0; q < 64; q++) mask |= (uint64_t)starts[q] << q;
 #endif
-        while (mask) {
-            long p = block + __builtin_ctzll(mask);
-            mask &= mask - 1;
-            // The first four bytes, lowercased, must be some phrase's (an open-addressed table of 128).
-            uint32_t key = lower4(text + p);
-            long slot = lineage_style_phrase_slot(key);
-            while (prefixes[slot] != 0 && prefixes[slot] != key) slot = (slot + 1) & 1023;
-            if (prefixes[slot] == 0) continue;
-            int l = lower(text[p]) - 'a';
-            for (int32_t k = by_first[l]; k < by_first[l + 1]; k++) {
-                long length = offsets[k + 1] - offsets[k];
-                if (p + length > n) continue;
-                const uint8_t *phrase = phrases + offsets[k];
-                long j = 1;
-                while (j < length && lower(text[p + j]) == phrase[j]) j++;
-                if (j < length || (p + length < n && is_letter(text[p + length]))) continue;
-                if (found < capacity) { matches[2 * found] = (int32_t)p; matches[2 * found + 1] = k; }
-                found++;
-            }
-        }
+        found = phrases_at(text, n, block, mask, table, matches, capacity, found);
     }
     return found;
 }

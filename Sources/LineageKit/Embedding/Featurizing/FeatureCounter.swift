@@ -125,8 +125,17 @@ final class FeatureCounter {
         if cellsHoldCounts { collect() }
         distinctCount = 0
         segments.removeAll(keepingCapacity: true)
-        if family.map({ !$0.isStructure }) ?? (characters != nil || words != nil) { normalizeContent(answer) }
         structureTokenized = false
+        styleLength = nil
+        let needsContent = family.map { !$0.isStructure } ?? (characters != nil || words != nil)
+        let needsStructure = family.map(\.isStructure) ?? structureLayouts.contains { $0 != nil }
+        if needsContent && needsStructure, let length = foldStyleASCII(answer) {
+            // An ASCII answer is folded once: its content view is its style view lowercased.
+            styleLength = length
+            contentFromStyle(length)
+        } else if needsContent {
+            normalizeContent(answer)
+        }
         for layout in model.families where layout.dimensions > 0 && (family == nil || layout.family == family) {
             let start = distinctCount
             switch layout.family {
@@ -148,14 +157,19 @@ final class FeatureCounter {
     /// arrays keep their capacity from answer to answer.
     private var structureBuckets: [[UInt32]] = Array(repeating: [], count: 16)
     private var structureTokenized = false
+    /// The length of the current answer's style view when `tally` folded it already (an ASCII answer).
+    private var styleLength: Int?
 
     private func tokenizeStructure(_ answer: String) {
         for k in structureBuckets.indices { structureBuckets[k].removeAll(keepingCapacity: true) }
-        let length = normalizeStyle(answer)
+        let length = styleLength ?? normalizeStyle(answer)
         // The sink takes the arrays over (a swap, not a copy), so appending to them does not copy them.
         var sink = HashingStyleSink(layouts: structureLayouts, buckets: [])
         swap(&sink.buckets, &structureBuckets)
-        styleText.withUnsafeBufferPointer { StyleTokenizer.tokens(of: UnsafeBufferPointer(rebasing: $0[0..<length]), into: &sink) }
+        let vector = vectorKernels
+        styleText.withUnsafeBufferPointer {
+            StyleTokenizer.tokens(of: UnsafeBufferPointer(rebasing: $0[0..<length]), into: &sink, vectorKernels: vector)
+        }
         swap(&sink.buckets, &structureBuckets)
         structureTokenized = true
     }
@@ -164,20 +178,50 @@ final class FeatureCounter {
     /// and returns the length: an ASCII answer through the vector fold (the same bytes), others through
     /// the normaliser.
     private func normalizeStyle(_ answer: String) -> Int {
+        if vectorKernels, let folded = foldStyleASCII(answer) { return folded }
         var answer = answer
-        let count = answer.utf8.count
-        if vectorKernels {
-            if styleText.count < count { styleText.append(contentsOf: repeatElement(0, count: count - styleText.count)) }
-            let folded = answer.withUTF8 { bytes in
-                styleText.withUnsafeMutableBufferPointer { out in
-                    lineage_fold_ascii(bytes.baseAddress, bytes.count, 0, 1, out.baseAddress)
-                }
-            }
-            if folded >= 0 { return folded }
-        }
         let folded = answer.withUTF8 { styleRuns.fold($0, into: &styleText) }
         if !folded { styleView.normalize(answer, into: &styleText) }
         return styleText.count
+    }
+
+    /// The style view of an all-ASCII `answer` in `styleText[0..<length]` (the vector fold, or
+    /// `TextNormalizer.foldASCII`: the same bytes), or nil, with `styleText` undefined, for any other answer.
+    private func foldStyleASCII(_ answer: String) -> Int? {
+        var answer = answer
+        let count = answer.utf8.count
+        if styleText.count < count { styleText.append(contentsOf: repeatElement(0, count: count - styleText.count)) }
+        let vector = vectorKernels
+        return answer.withUTF8 { bytes in
+            styleText.withUnsafeMutableBufferPointer { out -> Int? in
+                guard let output = out.baseAddress else { return bytes.isEmpty ? 0 : nil }
+                guard vector else { return TextNormalizer.foldASCII(bytes, lowercase: false, into: output) }
+                let folded = lineage_fold_ascii(bytes.baseAddress, bytes.count, 0, 1, output)
+                return folded < 0 ? nil : folded
+            }
+        }
+    }
+
+    /// Sets the content view from the style view in `styleText[0..<length]` of an ASCII answer. The fold maps
+    /// each byte on its own and lowercasing keeps white space where it is, so folding the lowercased answer
+    /// and lowercasing the folded one give the same bytes (`TextNormalizer.foldASCII`).
+    private func contentFromStyle(_ length: Int) {
+        if length > textCapacity { growText(length) }
+        let text = self.text, lowercase = content.lowercase
+        styleText.withUnsafeBufferPointer { style in
+            guard let source = style.baseAddress else { return }
+            if lowercase {
+                for k in 0..<length {
+                    let b = source[k]
+                    text[k] = b &- 0x41 < 26 ? b | 0x20 : b
+                }
+            } else {
+                text.update(from: source, count: length)
+            }
+        }
+        textCount = length
+        textIsASCII = true
+        (text + length).initialize(repeating: 0, count: Self.padding)
     }
 
     /// Whether the cells hold the counts of the last answer (set by `tally`, cleared by `drain`/`collect`).

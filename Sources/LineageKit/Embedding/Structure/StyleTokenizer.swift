@@ -42,6 +42,9 @@ public enum StyleTokenizer {
         var byFirst: [Int32] = []
         /// Every phrase's first four bytes as a little-endian key, open-addressed in 1024 slots (4 % full, so a miss is one predictable load).
         var prefixes = [UInt32](repeating: 0, count: 1024)
+        /// The first three byte pairs of every phrase, as three 1024-bit tables (`lineage_style_phrase_pairs`):
+        /// the vector scan's filter.
+        var pairs = [UInt8](repeating: 0, count: 384)
 
         init(_ phrases: [String]) {
             for phrase in phrases {
@@ -60,6 +63,9 @@ public enum StyleTokenizer {
                 }
             }
             byFirst.append(Int32(offsets.count - 1))
+            bytes.withUnsafeBufferPointer { b in
+                offsets.withUnsafeBufferPointer { lineage_style_phrase_pairs(b.baseAddress, $0.baseAddress, $0.count - 1, &pairs) }
+            }
         }
     }
 
@@ -97,7 +103,9 @@ public enum StyleTokenizer {
         return sink.tokens
     }
 
-    static func tokens<Sink: StyleSink>(of text: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+    /// - Parameter vectorKernels: whether the phrase scan may use the AVX-512 filter (the same tokens).
+    static func tokens<Sink: StyleSink>(of text: UnsafeBufferPointer<UInt8>, into sink: inout Sink,
+                                        vectorKernels: Bool = VectorKernels.available) {
         guard !text.isEmpty else { return }
         let n = text.count
         // Words: first, last, and how many (one C pass, `lineage_style_words`).
@@ -138,9 +146,11 @@ public enum StyleTokenizer {
             table.offsets.withUnsafeBufferPointer { offsets in
                 table.byFirst.withUnsafeBufferPointer { byFirst in
                   table.prefixes.withUnsafeBufferPointer { prefixes in
+                  table.pairs.withUnsafeBufferPointer { pairs in
                     func scan(_ capacity: Int, _ matches: UnsafeMutablePointer<Int32>) -> Int {
                         let found = lineage_style_phrases(text.baseAddress, n, bytes.baseAddress, offsets.baseAddress,
-                                                          byFirst.baseAddress, prefixes.baseAddress, matches, capacity)
+                                                          byFirst.baseAddress, prefixes.baseAddress,
+                                                          vectorKernels ? pairs.baseAddress : nil, matches, capacity)
                         guard found <= capacity else { return found }
                         for k in 0..<found {
                             let phrase = Int(matches[2 * k + 1])
@@ -155,6 +165,7 @@ public enum StyleTokenizer {
                         defer { heap.deallocate() }
                         _ = scan(found, heap)
                     }
+                  }
                   }
                 }
             }

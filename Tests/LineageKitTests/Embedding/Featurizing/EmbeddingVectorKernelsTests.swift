@@ -59,13 +59,52 @@ struct EmbeddingVectorKernelsTests {
     /// The models the kernels are held to: both bundled ones (ngram-v1 samples nothing, ngram-v2 its character
     /// n-grams 1 in 4) and the recipe `scripts/model/experiments/ngram-v2-char-1in8.recipe.json` (1 in 8), whose IDF is
     /// left at ones (the kernels do not read the IDF apart from the drain, which takes it as it comes).
-    static let models = ["ngram-v1", "ngram-v2", "experiments/ngram-v2-char-1in8"]
+    static let models = ["ngram-v1", "ngram-v2", "ngram-v3", "experiments/ngram-v2-char-1in8"]
 
     static func model(_ name: String) throws -> EmbeddingModel {
         guard name.hasPrefix("experiments/") else { return try EmbeddingModel.bundled(named: name) }
         let recipe = try ModelRecipe.load(path: FixturePaths.root.appendingPathComponent("scripts/model/\(name).recipe.json").path)
         #expect(recipe.families.map(\.sampleShift) == [3, 0])
         return try recipe.unfittedModel()
+    }
+
+    /// Texts dense in stock phrases and near misses, in any case, at every offset of a 64-byte block and at
+    /// the very end of the text: what the phrase scan's vector filter must pass or drop exactly as the scalar scan.
+    static func phraseHeavy(count: Int) -> [String] {
+        let pieces = StyleTokenizer.phrases + ["Sure", "HOWEVER", "the", "th", "i'", "i", "su", "Here's", "feel", "x",
+                                               "surely", "firstly", "hope this", " ", "  ", "\n", ",", "0", "é", "Of Course"]
+        var state: UInt64 = 0xfa5e
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(state >> 57) // 0..<128 pieces
+            return (0..<length).reduce(into: "") { text, _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                let piece = pieces[Int(state >> 33) % pieces.count]
+                text += (state >> 32) & 1 == 0 ? piece : piece.uppercased()
+                if (state >> 40) & 3 != 0 { text += " " }
+            }
+        }
+    }
+
+    @Test("the phrase scan finds the same phrases, in the same order, with and without its vector filter")
+    func phrases() {
+        var mismatches = 0
+        for text in Self.phraseHeavy(count: 2000) + Self.answers {
+            var view: [UInt8] = []
+            TextNormalizer(lowercase: false).normalize(text, into: &view)
+            var vector = CollectingSink(), scalar = CollectingSink()
+            view.withUnsafeBufferPointer {
+                StyleTokenizer.tokens(of: $0, into: &vector, vectorKernels: true)
+                StyleTokenizer.tokens(of: $0, into: &scalar, vectorKernels: false)
+            }
+            if vector.tokens != scalar.tokens { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        // The filter is not vacuous: these texts hold phrases at block edges.
+        var sink = CollectingSink()
+        let text = Array((String(repeating: "x", count: 62) + " Sure, however I hope this helps").utf8)
+        text.withUnsafeBufferPointer { StyleTokenizer.tokens(of: $0, into: &sink, vectorKernels: true) }
+        #expect(sink.tokens.filter { $0.hasPrefix("phrase:") } == ["phrase:sure", "phrase:however", "phrase:i hope this helps", "phrase:hope this helps"])
     }
 
     @Test("bundled and sampled models count the same buckets, in the same order, with and without the kernels",
