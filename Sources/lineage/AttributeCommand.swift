@@ -73,7 +73,9 @@ extension AttributeCommand {
             printError("note: \(result.student.model) is itself a candidate; it is ranked among the other \(result.candidates.count)")
         }
         if json {
-            print(String(decoding: try BatchDocument(results).data(), as: UTF8.self))
+            // A student at a time: the whole document of a large batch is more than the batch's inputs.
+            try BatchDocument(results).write { print(String(decoding: $0, as: UTF8.self), terminator: "") }
+            print()
         } else if verdictOutput.csv {
             // One long table: each student's ranking rows, as its own run's ranking.csv has them.
             print(RankingTable.table(results).text(), terminator: "")

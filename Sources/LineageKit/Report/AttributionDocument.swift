@@ -20,22 +20,32 @@ public struct BatchDocument: Encodable {
     public let results: [AttributionDocument]
     public init(_ results: [AttributionResult]) { self.results = results.map(AttributionDocument.init) }
 
-    /// The bytes `JSONOutput.data(self)` writes, encoded one student at a time: the encoder's tree of a
-    /// 68-student document held ~150 MB at once; each student's document is indented to its depth instead
-    /// (JSON strings hold no raw line breaks, so every line of it is a line of the whole).
+    /// The bytes `JSONOutput.data(self)` writes, whole (a batch folder's `batch.json`, whose manifest hashes it).
     public func data() throws -> Data {
-        guard !results.isEmpty else { return try JSONOutput.data(self) }
-        var out = Data("{\n  \"results\" : [\n".utf8)
+        var out = Data()
+        try write { out.append($0) }
+        return out
+    }
+
+    /// The bytes of `data()`, handed to `sink` in pieces, one student's document at a time, so that a
+    /// caller that streams them (`attribute --students --json` on stdout) never holds the whole document:
+    /// 127 MB for 68 students, twice that once copied into a String to print. Each student's document is
+    /// encoded on its own and indented to its depth (JSON strings hold no raw line breaks, so every line of
+    /// it is a line of the whole); the encoder's tree of the whole document held ~150 MB at once.
+    public func write(_ sink: (Data) throws -> Void) throws {
+        guard !results.isEmpty else { return try sink(JSONOutput.data(self)) }
+        try sink(Data("{\n  \"results\" : [\n".utf8))
         for (k, document) in results.enumerated() {
             let lines = try JSONOutput.data(document).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+            var out = Data()
             for (j, line) in lines.enumerated() {
                 if !line.isEmpty { out.append(contentsOf: "    ".utf8) }  // an empty array's blank line stays blank
                 out.append(contentsOf: line)
                 if j + 1 < lines.count { out.append(UInt8(ascii: "\n")) }
             }
             out.append(contentsOf: (k + 1 < results.count ? ",\n" : "\n").utf8)
+            try sink(out)
         }
-        out.append(contentsOf: "  ]\n}".utf8)
-        return out
+        try sink(Data("  ]\n}".utf8))
     }
 }
