@@ -91,15 +91,23 @@ public struct Embedder: Sendable {
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
             counters.withResource { counter in
-                var finisher = RowFinisher(model: model)
                 let start = chunk * Self.chunkSize
-                for i in start..<min(texts.count, start + Self.chunkSize) {
-                    Self.drainOne(texts[i], counter: counter, projection: projection, model: model, row: base + i * dims)
-                    finisher.add(base + i * dims)
-                }
-                finisher.flush()
+                Self.embed(texts[start..<min(texts.count, start + Self.chunkSize)], into: base + start * dims,
+                           counter: counter, projection: projection, model: model)
             }
         }
+    }
+
+    /// Writes the rows of `texts` one after another at `base` (already zero), with one counter.
+    static func embed(_ texts: ArraySlice<String>, into base: UnsafeMutablePointer<Float>, counter: FeatureCounter,
+                      projection: SparseProjection, model: EmbeddingModel) {
+        let dims = model.dimensions
+        var finisher = RowFinisher(model: model)
+        for (k, text) in texts.enumerated() {
+            drainOne(text, counter: counter, projection: projection, model: model, row: base + k * dims)
+            finisher.add(base + k * dims)
+        }
+        finisher.flush()
     }
 
     /// Embeds one answer into `row` (zero on entry): `drainOne`, then the row finished on its own.
