@@ -115,27 +115,30 @@ LINEAGE_AVX512_VBMI static inline __m512i load_inside(const uint8_t *text, long 
 }
 
 /// `lineage_style_phrases` 64 positions at a time: the word starts from one compare, and only those whose
-/// first three byte pairs occur at that place in some phrase (`pairs`: three 128-byte pair tables, see
-/// `pair_in`) go on to the scalar match. The filter never drops a match: a byte equal to a phrase byte up
-/// to case has the phrase byte's pair code.
+/// first four byte pairs occur at that place in some phrase (`pairs`: four 128-byte pair tables, see
+/// `pair_in`; a 4-byte phrase allows any byte after it) go on to the scalar match. The filter never drops a
+/// match: a byte equal to a phrase byte up to case has the phrase byte's pair code.
 LINEAGE_AVX512_VBMI static long phrases_vector(const uint8_t *text, long n, PhraseTables t, const uint8_t *pairs,
                                                int32_t *matches, long capacity) {
     long found = 0;
     const __m512i p0lo = _mm512_loadu_si512(pairs), p0hi = _mm512_loadu_si512(pairs + 64);
     const __m512i p1lo = _mm512_loadu_si512(pairs + 128), p1hi = _mm512_loadu_si512(pairs + 192);
     const __m512i p2lo = _mm512_loadu_si512(pairs + 256), p2hi = _mm512_loadu_si512(pairs + 320);
+    const __m512i p3lo = _mm512_loadu_si512(pairs + 384), p3hi = _mm512_loadu_si512(pairs + 448);
     const __m512i a = _mm512_set1_epi8('a'), span = _mm512_set1_epi8(26), case_bit = _mm512_set1_epi8(0x20);
     uint64_t previous_letter = 0;
     for (long block = 0; block + 4 <= n; block += 64) {
         long end = block + 64 < n - 3 ? block + 64 : n - 3;  // a phrase is at least 4 bytes long
         __m512i b0 = load_inside(text, n, block), b1 = load_inside(text, n, block + 1);
         __m512i b2 = load_inside(text, n, block + 2), b3 = load_inside(text, n, block + 3);
+        __m512i b4 = load_inside(text, n, block + 4);
         uint64_t letters = _mm512_cmplt_epu8_mask(_mm512_sub_epi8(_mm512_or_si512(b0, case_bit), a), span);
         uint64_t starts = letters & ~((letters << 1) | previous_letter);
         previous_letter = letters >> 63;
         if (end - block < 64) starts &= (1ull << (end - block)) - 1;
         if (!starts) continue;
-        starts &= pair_in(b0, b1, p0lo, p0hi) & pair_in(b1, b2, p1lo, p1hi) & pair_in(b2, b3, p2lo, p2hi);
+        starts &= pair_in(b0, b1, p0lo, p0hi) & pair_in(b1, b2, p1lo, p1hi) & pair_in(b2, b3, p2lo, p2hi)
+                & pair_in(b3, b4, p3lo, p3hi);
         found = phrases_at(text, n, block, starts, t, matches, capacity, found);
     }
     return found;
@@ -152,13 +155,19 @@ static int phrases_vector_supported(void) {
 }
 #endif
 
-void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, long count, uint8_t pairs[384]) {
-    for (long q = 0; q < 384; q++) pairs[q] = 0;
+void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, long count, uint8_t pairs[512]) {
+    for (long q = 0; q < 512; q++) pairs[q] = 0;
     for (long k = 0; k < count; k++) {
         const uint8_t *phrase = phrases + offsets[k];
-        for (int j = 0; j < 3; j++) {
-            unsigned code = ((unsigned)(phrase[j] | 0x20) & 31) << 5 | ((unsigned)(phrase[j + 1] | 0x20) & 31);
-            pairs[128 * j + (code >> 3)] |= (uint8_t)(1u << (code & 7));
+        long length = offsets[k + 1] - offsets[k];
+        for (int j = 0; j < 4; j++) {
+            unsigned first = ((unsigned)(phrase[j] | 0x20) & 31) << 5;
+            // After a phrase's last byte any byte may follow (what follows is checked by the match).
+            for (unsigned next = 0; next < 32; next++) {
+                if (j + 1 < length && next != ((unsigned)(phrase[j + 1] | 0x20) & 31)) continue;
+                unsigned code = first | next;
+                pairs[128 * j + (code >> 3)] |= (uint8_t)(1u << (code & 7));
+            }
         }
     }
 }

@@ -88,9 +88,10 @@ long lineage_style_phrases(const uint8_t *text, long n, const uint8_t *phrases, 
                            const int32_t *by_first, const uint32_t *prefixes, const uint8_t *pairs,
                            int32_t *matches, long capacity);
 
-/// The prefilter of `lineage_style_phrases`: for each of the first three byte pairs of the `count` phrases,
-/// bit `((x | 0x20) & 31) << 5 | ((y | 0x20) & 31)` of the 1024-bit table `pairs[128 j ..< 128 (j + 1)]`.
-void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, long count, uint8_t pairs[384]);
+/// The prefilter of `lineage_style_phrases`: for each of the first four byte pairs (x, y) of the `count`
+/// phrases, bit `((x | 0x20) & 31) << 5 | ((y | 0x20) & 31)` of the 1024-bit table `pairs[128 j ..< 128 (j + 1)]`
+/// (every y after the last byte of a 4-byte phrase).
+void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, long count, uint8_t pairs[512]);
 
 /// The home slot of a phrase prefix key in the table of `lineage_style_phrases`.
 long lineage_style_phrase_slot(uint32_t key);

@@ -42,9 +42,9 @@ public enum StyleTokenizer {
         var byFirst: [Int32] = []
         /// Every phrase's first four bytes as a little-endian key, open-addressed in 1024 slots (4 % full, so a miss is one predictable load).
         var prefixes = [UInt32](repeating: 0, count: 1024)
-        /// The first three byte pairs of every phrase, as three 1024-bit tables (`lineage_style_phrase_pairs`):
+        /// The first four byte pairs of every phrase, as four 1024-bit tables (`lineage_style_phrase_pairs`):
         /// the vector scan's filter.
-        var pairs = [UInt8](repeating: 0, count: 384)
+        var pairs = [UInt8](repeating: 0, count: 512)
 
         init(_ phrases: [String]) {
             for phrase in phrases {
