@@ -19,16 +19,59 @@ static inline int is_word_byte(uint8_t b) {
     return (b >= 0x80) | ((uint8_t)(b - '0') < 10) | ((uint8_t)((b | 0x20) - 'a') < 26) | (b == '_');
 }
 
-long lineage_style_words(const uint8_t *text, long n, long range[4]) {
+#if defined(__x86_64__)
+#define LINEAGE_AVX512_BW __attribute__((target("avx512f,avx512bw,popcnt")))
+
+/// The word count of `lineage_style_words` 64 bytes at a time: the word-byte mask from three compares, its
+/// run starts, one popcount.
+LINEAGE_AVX512_BW static long word_count_vector(const uint8_t *text, long n) {
+    const __m512i digit0 = _mm512_set1_epi8('0'), ten = _mm512_set1_epi8(10), a = _mm512_set1_epi8('a');
+    const __m512i span = _mm512_set1_epi8(26), case_bit = _mm512_set1_epi8(0x20), underscore = _mm512_set1_epi8('_');
+    long words = 0;
+    uint64_t previous = 0;
+    for (long block = 0; block < n; block += 64) {
+        long inside = n - block;
+        __mmask64 m = inside >= 64 ? ~0ull : ((1ull << inside) - 1);
+        __m512i b = _mm512_maskz_loadu_epi8(m, text + block);
+        uint64_t word = _mm512_movepi8_mask(b)  // >= 0x80
+            | _mm512_cmplt_epu8_mask(_mm512_sub_epi8(b, digit0), ten)
+            | _mm512_cmplt_epu8_mask(_mm512_sub_epi8(_mm512_or_si512(b, case_bit), a), span)
+            | _mm512_cmpeq_epi8_mask(b, underscore);
+        word &= m;
+        words += __builtin_popcountll(word & ~((word << 1) | previous));
+        previous = word >> 63;
+    }
+    return words;
+}
+
+static int word_count_vector_supported(void) {
+    static int supported = -1;
+    if (supported < 0) {
+        __builtin_cpu_init();
+        supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("popcnt");
+    }
+    return supported;
+}
+#endif
+
+long lineage_style_words(const uint8_t *text, long n, long range[4], int vector) {
     range[0] = range[1] = range[2] = range[3] = -1;
+    long words = 0;
+#if defined(__x86_64__)
+    if (vector && word_count_vector_supported()) {
+        words = word_count_vector(text, n);
+    } else
+#endif
+    {
     // The count: word bytes whose predecessor is not one (a loop the compiler vectorises).
     // Counted in byte lanes over chunks of at most 255 positions, so that the compiler's vectors are 16 wide.
-    long words = n > 0 ? is_word_byte(text[0]) : 0;
+    words = n > 0 ? is_word_byte(text[0]) : 0;
     for (long chunk = 1; chunk < n; chunk += 255) {
         long end = chunk + 255 < n ? chunk + 255 : n;
         uint8_t count = 0;
         for (long i = chunk; i < end; i++) count += (uint8_t)(is_word_byte(text[i]) & !is_word_byte(text[i - 1]));
         words += count;
+    }
     }
     // The first and the last token, from either end.
     long i = 0;

@@ -266,3 +266,32 @@ def loo_tensor(Bk, A, names, panel, keep=None):
         j = ix[M]
         G[:, others, j] = g; G[:, j, others] = g
     return G
+
+
+# ---------------------------------------------------------------------------------------------- candidate sets
+# Every set keeps the shipped six families (ngram not centred; the structure families prompt-centred on the
+# panel) and changes only the per-pair statistic. Structure families use jackknife centring ("cloo") for
+# every panel-relative statistic; a plain mean cosine (m) is the same under both centrings.
+def uniform(stat, ngram_stat=None):
+    return [("ngram", "raw", ngram_stat or stat)] + [(f, "cloo", stat) for f, c in FAMILIES[1:]]
+
+
+SETS = {
+    "shipped": SHIPPED,
+    "shipped, phrases.z jackknife": [SHIPPED[0], SHIPPED[1], ("phrases", "cloo", "z")] + SHIPPED[3:],
+    "z (all six)": uniform("z"),
+    "GI win vs panel max": uniform("win"),
+    "GI win vs panel q90": uniform("q90"),
+    "GI k=4 impostors (exact)": uniform("gi4"),
+    "GI k=4 + feature subsets": uniform("gifs4"),
+    "GI model-level (K&W, subsets)": uniform("gikw"),
+    "rank: mean percentile": uniform("pct"),
+    "per-probe z, 10% trimmed": uniform("tpz"),
+    "model z, 10% trimmed panel": uniform("tz"),
+    "model z, median/MAD": uniform("rz"),
+    "two-sided zST": uniform("zST"),
+    "mutual proximity (per probe)": uniform("mp"),
+    "CSLS (k=5)": uniform("csls"),
+    "shipped + GI win (12)": SHIPPED + uniform("win"),
+    "shipped + teacher-side zT (12)": SHIPPED + uniform("zT"),
+}

@@ -111,7 +111,7 @@ public enum StyleTokenizer {
         // Words: first, last, and how many (one C pass, `lineage_style_words`).
         var range = (-1, -1, -1, -1)
         let words = withUnsafeMutableBytes(of: &range) { raw in
-            lineage_style_words(text.baseAddress, n, raw.baseAddress?.assumingMemoryBound(to: Int.self))
+            lineage_style_words(text.baseAddress, n, raw.baseAddress?.assumingMemoryBound(to: Int.self), vectorKernels ? 1 : 0)
         }
         if range.0 >= 0 { sink.token("first:", slice(text, range.0..<range.1), lowercased: false) }
         if range.2 >= 0 { sink.token("last:", slice(text, range.2..<range.3), lowercased: false) }
