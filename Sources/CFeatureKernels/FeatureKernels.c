@@ -413,25 +413,22 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
 
 // ---- drain ------------------------------------------------------------------------------------------
 
-long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells, const uint8_t *idfCodes,
+long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells,
                              const uint32_t *columns, const float *sublinear, float idfBase, float idfStep,
                              float *block) {
     enum { lookahead = 24 };
     for (long k = 0; k < count; k++) {
-        if (k + lookahead < count) {
-            __builtin_prefetch(cells + touched[k + lookahead], 1);
-            __builtin_prefetch(idfCodes + touched[k + lookahead], 0);
-        }
-        uint32_t bucket = touched[k];
-        uint8_t tf = cells[bucket];
+        if (k + lookahead < count) __builtin_prefetch(cells + 2 * (size_t)touched[k + lookahead], 1);
+        uint8_t *cell = cells + 2 * (size_t)touched[k];
+        uint8_t tf = cell[0];
         if (tf == 0xff) return k;
-        float weight = sublinear[tf] * (idfBase + (float)idfCodes[bucket] * idfStep);
+        float weight = sublinear[tf] * (idfBase + (float)cell[1] * idfStep);
         uint32_t bits, entry = columns[k];
         memcpy(&bits, &weight, 4);
         bits ^= entry & 0x80000000u;
         memcpy(&weight, &bits, 4);
         block[entry & 0x7fffffffu] += weight;
-        cells[bucket] = 0;
+        cell[0] = 0;
     }
     return count;
 }
@@ -442,11 +439,11 @@ long lineage_tally(const uint32_t *ids, long count, uint8_t *cells, uint32_t *to
     enum { lookahead = 24 };
     long d = *distinct;
     for (long k = 0; k < count; k++) {
-        if (k + lookahead < count) __builtin_prefetch(cells + ids[k + lookahead], 1);
+        if (k + lookahead < count) __builtin_prefetch(cells + 2 * (size_t)ids[k + lookahead], 1);
         uint32_t bucket = ids[k];
-        uint8_t old = cells[bucket];
+        uint8_t old = cells[2 * (size_t)bucket];
         if (old == 0xff) { *distinct = d; return k; }
-        cells[bucket] = (uint8_t)(old + 1);
+        cells[2 * (size_t)bucket] = (uint8_t)(old + 1);
         touched[d] = bucket;
         d += old == 0;
     }

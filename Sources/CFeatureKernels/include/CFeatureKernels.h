@@ -52,15 +52,16 @@ long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uin
                            long capacity);
 
 /// `Embedder`'s drain of one segment with one-non-zero projection columns (`lineage_project_columns`): for
-/// each touched bucket k, `block[column] ±= sublinear[tf] · (idfBase + code · idfStep)` with the same
-/// rounding as the Swift loop (no fused multiply-add), then its cell emptied. Stops at the first bucket
-/// whose cell is saturated (255, its count goes on elsewhere) and returns its index, else `count`.
+/// each touched bucket b, `block[column] ±= sublinear[tf] · (idfBase + code · idfStep)` with the same
+/// rounding as the Swift loop (no fused multiply-add), then its count emptied. `cells` pairs each bucket's
+/// count with its IDF code (`cells[2b]`, `cells[2b + 1]`: one cache line for both). Stops at the first
+/// bucket whose count is saturated (255, its count goes on elsewhere) and returns its index, else `count`.
 /// Plain C: no vector instructions, but the same bytes as the Swift loop.
-long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells, const uint8_t *idfCodes,
+long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells,
                              const uint32_t *columns, const float *sublinear, float idfBase, float idfStep,
                              float *block);
 
-/// `FeatureCounter.tallyIDs`: counts `ids[0..<count]` into `cells` in order, appending each bucket's first
+/// `FeatureCounter.tallyIDs`: counts `ids[0..<count]` into `cells` (bucket b's count at `cells[2b]`) in order, appending each bucket's first
 /// occurrence to `touched` at `*distinct` (advanced). Stops at the first id whose cell is saturated (255)
 /// and returns its index, else `count`. Plain C.
 long lineage_tally(const uint32_t *ids, long count, uint8_t *cells, uint32_t *touched, long *distinct);
