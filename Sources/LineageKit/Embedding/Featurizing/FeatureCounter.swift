@@ -29,8 +29,8 @@ final class FeatureCounter {
     private let styleView = TextNormalizer(lowercase: false)
     private let characters: FamilyLayout?
     private let words: FamilyLayout?
-    /// The model's structure families, indexed by raw value (nil where the model lacks one).
-    private let structureLayouts: [FamilyLayout?]
+    /// The buckets of the current answer's style tokens, per structure family of the model.
+    private let structure: StructureBuckets
     /// Whether the AVX-512 kernels stand in for the Swift loops (same bytes either way).
     let vectorKernels: Bool
 
@@ -84,11 +84,7 @@ final class FeatureCounter {
         styleRuns.vectorKernels = vectorKernels
         characters = model.layout(.characters)
         words = model.layout(.words)
-        var structure = [FamilyLayout?](repeating: nil, count: 16)
-        for layout in model.families where layout.dimensions > 0 && layout.family.isStructure {
-            structure[Int(layout.family.rawValue)] = layout
-        }
-        structureLayouts = structure
+        structure = StructureBuckets(layouts: model.families.filter { $0.dimensions > 0 && $0.family.isStructure })
         textCapacity = 1 << 14
         text = .allocate(capacity: textCapacity + Self.padding)
         let buckets = max(1, model.bucketCount)
@@ -133,7 +129,7 @@ final class FeatureCounter {
         structureTokenized = false
         styleLength = nil
         let needsContent = family.map { !$0.isStructure } ?? (characters != nil || words != nil)
-        let needsStructure = family.map(\.isStructure) ?? structureLayouts.contains { $0 != nil }
+        let needsStructure = family.map(\.isStructure) ?? !structure.families.isEmpty
         if needsContent && needsStructure, let length = foldStyleASCII(answer) {
             // An ASCII answer is folded once: its content view is its style view lowercased.
             styleLength = length
@@ -150,32 +146,27 @@ final class FeatureCounter {
                 tallyIDs(countWords(layout))
             default:
                 if !structureTokenized { tokenizeStructure(answer) }
-                for bucket in structureBuckets[Int(layout.family.rawValue)] { add(bucket) }
+                let list = structure.list(of: layout.family)
+                if let buckets = list.baseAddress { tally(buckets, list.count) }
             }
             segments.append((layout, start..<distinctCount))
         }
         cellsHoldCounts = true
     }
 
-    /// The style view's tokens of the current answer as buckets, per structure family (indexed by the
-    /// family's raw value): one tokenizer pass feeds every structure family, each in token order. The
-    /// arrays keep their capacity from answer to answer.
-    private var structureBuckets: [[UInt32]] = Array(repeating: [], count: 16)
+    /// Whether `structure` holds the current answer's tokens: one tokenizer pass feeds every structure family.
     private var structureTokenized = false
     /// The length of the current answer's style view when `tally` folded it already (an ASCII answer).
     private var styleLength: Int?
 
     private func tokenizeStructure(_ answer: String) {
-        for k in structureBuckets.indices { structureBuckets[k].removeAll(keepingCapacity: true) }
+        structure.removeAll()
         let length = styleLength ?? normalizeStyle(answer)
-        // The sink takes the arrays over (a swap, not a copy), so appending to them does not copy them.
-        var sink = HashingStyleSink(layouts: structureLayouts, buckets: [])
-        swap(&sink.buckets, &structureBuckets)
+        var sink = structure
         let vector = vectorKernels
         styleText.withUnsafeBufferPointer {
             StyleTokenizer.tokens(of: UnsafeBufferPointer(rebasing: $0[0..<length]), into: &sink, vectorKernels: vector)
         }
-        swap(&sink.buckets, &structureBuckets)
         structureTokenized = true
     }
 
@@ -314,12 +305,15 @@ final class FeatureCounter {
     @inline(never)
     private func countBeyondCell(_ bucket: UInt32) { overflow[bucket, default: 0] += 1 }
 
+    /// Counts the batch `ids[0..<count]` (see `tally(_:_:)`).
+    private func tallyIDs(_ count: Int) { tally(ids, count) }
+
     /// Counts `ids[0..<count]` into the cells in order, prefetching the cell of the id `lookahead` places
     /// ahead: the ids are all known before counting starts, so the random cell accesses overlap instead
     /// of stalling one after another (perf: without it most of the counting time waited on cell loads).
-    private func tallyIDs(_ count: Int) {
+    private func tally(_ ids: UnsafePointer<UInt32>, _ count: Int) {
         reserveTouched(count)
-        let cells = self.cells, touched = self.touched, ids = self.ids
+        let cells = self.cells, touched = self.touched
         var distinct = distinctCount
         if vectorKernels {
             // The same loop in C; a saturated cell goes on in `overflow` here.
@@ -343,12 +337,6 @@ final class FeatureCounter {
             k += 1
         }
         distinctCount = distinct
-    }
-
-    /// Counts one feature of a family outside the n-gram loops (style tokens).
-    func add(_ bucket: UInt32) {
-        reserveTouched(1)
-        distinctCount = hit(bucket, distinct: distinctCount, cells: cells, touched: touched)
     }
 
     /// Makes room in `touched` for `extra` more occurrences after `distinctCount`.
@@ -647,38 +635,5 @@ final class FeatureCounter {
         }
         for k in 1..<max(1, width) { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
         return Unicode.Scalar(value)
-    }
-}
-
-/// Hashes style tokens into the buckets of every structure family that takes them (`StyleTokenizer.classes`):
-/// `style` takes all, each other structure family one class.
-struct HashingStyleSink: StyleSink {
-    let layouts: [FamilyLayout?]
-    var buckets: [[UInt32]]
-
-    mutating func token(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool) {
-        let (primary, alsoMarkdown) = StyleTokenizer.classes(tag, valueCount: bytes.count)
-        feed(.style, tag, bytes, lowercased)
-        feed(primary, tag, bytes, lowercased)
-        if alsoMarkdown { feed(.markdown, tag, bytes, lowercased) }
-    }
-
-    @inline(__always)
-    private mutating func feed(_ family: FeatureFamily, _ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>,
-                               _ lowercased: Bool) {
-        guard let layout = layouts[Int(family.rawValue)] else { return }
-        buckets[Int(family.rawValue)].append(layout.bucket(Self.hash(tag, bytes, lowercased: lowercased, seed: layout.seed)))
-    }
-
-    @inline(__always)
-    static func hash(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool, seed: UInt64) -> UInt64 {
-        var h = StableHash(seed: seed)
-        h.add(UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount))
-        if lowercased {
-            for b in bytes { h.add(b >= 0x41 && b <= 0x5A ? b | 0x20 : b) }
-        } else {
-            h.add(bytes)
-        }
-        return h.value
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Receives style tokens as a tag and the bytes that follow it (e.g. `line:` + `#`).
 protocol StyleSink {
-    mutating func token(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool)
+    mutating func token(_ tag: StyleTag, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool)
 }
 
 /// The habit tokens of one answer: how a model tends to open, lay out and close an answer, independent of
@@ -75,22 +75,15 @@ public enum StyleTokenizer {
     /// every token: `md:` → markdown; `line:` → line starts, and markdown too when the opener is a
     /// markdown marker (a header, list item, fence, quote, table row or bold lead; not a word or a number);
     /// `first:`/`last:` → edges; `phrase:` → phrases; `len:`/`lines:`/`listfrac:` → shape.
-    static func classes(_ tag: StaticString, valueCount: Int) -> (primary: FeatureFamily, alsoMarkdown: Bool) {
-        let bytes = UnsafeBufferPointer(start: tag.utf8Start, count: tag.utf8CodeUnitCount)
-        func at(_ k: Int) -> UInt8 { k < bytes.count ? bytes[k] : 0 }
-        switch at(0) {
-        case 0x6D: return (.markdown, false) // md:
-        case 0x66: return (.edges, false) // first:
-        case 0x70: return (.phrases, false) // phrase:
-        default: break
-        }
-        // l…: line:, line:0, line:w:, last:, len:, lines:, listfrac:
-        switch (at(1), at(2), at(4)) {
-        case (0x61, _, _): return (.edges, false) // last:
-        case (0x69, 0x6E, 0x3A): // line:…
-            let structural = bytes.count == 5 || (bytes.count == 6 && at(5) == 0x30 && valueCount > 0)
-            return (.lineStarts, structural)
-        default: return (.shape, false) // len:, lines:, listfrac:
+    static func classes(_ tag: StyleTag, valueCount: Int) -> (primary: FeatureFamily, alsoMarkdown: Bool) {
+        switch tag {
+        case .fence, .header, .table, .bold, .italic, .code, .link: (.markdown, false)
+        case .first, .last: (.edges, false)
+        case .phrase: (.phrases, false)
+        case .line: (.lineStarts, true)
+        case .lineNumber: (.lineStarts, valueCount > 0) // `0.` a numbered item; a bare number is no markdown
+        case .lineWord: (.lineStarts, false)
+        case .length, .lines, .listShare: (.shape, false)
         }
     }
 
@@ -113,8 +106,8 @@ public enum StyleTokenizer {
         let words = withUnsafeMutableBytes(of: &range) { raw in
             lineage_style_words(text.baseAddress, n, raw.baseAddress?.assumingMemoryBound(to: Int.self), vectorKernels ? 1 : 0)
         }
-        if range.0 >= 0 { sink.token("first:", slice(text, range.0..<range.1), lowercased: false) }
-        if range.2 >= 0 { sink.token("last:", slice(text, range.2..<range.3), lowercased: false) }
+        if range.0 >= 0 { sink.token(.first, slice(text, range.0..<range.1), lowercased: false) }
+        if range.2 >= 0 { sink.token(.last, slice(text, range.2..<range.3), lowercased: false) }
 
         // Lines: opener, markdown, list share.
         var lines = 0
@@ -130,7 +123,7 @@ public enum StyleTokenizer {
                 let (isList, isFence) = opener(line, into: &sink)
                 if isList { listLines += 1 }
                 if isFence {
-                    if !inFence { sink.token("md:fence", empty, lowercased: false) }
+                    if !inFence { sink.token(.fence, empty, lowercased: false) }
                     inFence.toggle()
                 } else {
                     inlineMarkdown(line, skipBullet: isList, into: &sink)
@@ -155,7 +148,7 @@ public enum StyleTokenizer {
                         for k in 0..<found {
                             let phrase = Int(matches[2 * k + 1])
                             let start = Int(offsets[phrase]), end = Int(offsets[phrase + 1])
-                            sink.token("phrase:", UnsafeBufferPointer(rebasing: bytes[start..<end]), lowercased: false)
+                            sink.token(.phrase, UnsafeBufferPointer(rebasing: bytes[start..<end]), lowercased: false)
                         }
                         return found
                     }
@@ -171,10 +164,10 @@ public enum StyleTokenizer {
             }
         }
 
-        number("len:", log2Floor(words + 1), into: &sink)
-        number("lines:", log2Floor(max(1, lines)), into: &sink)
+        number(.length, log2Floor(words + 1), into: &sink)
+        number(.lines, log2Floor(max(1, lines)), into: &sink)
         let share = lines > 0 ? Double(listLines) / Double(lines) : 0
-        number("listfrac:", listLines == 0 ? 0 : 1 + min(3, Int(share * 4)), into: &sink)
+        number(.listShare, listLines == 0 ? 0 : 1 + min(3, Int(share * 4)), into: &sink)
     }
 
     /// Emits the `line:` token of a non-empty line (and `md:header` / `md:table`); says whether the line
@@ -182,14 +175,14 @@ public enum StyleTokenizer {
     private static func opener<Sink: StyleSink>(_ line: UnsafeBufferPointer<UInt8>, into sink: inout Sink) -> (Bool, Bool) {
         let c = line.count
         func at(_ k: Int) -> UInt8 { k < c ? line[k] : 0 }
-        func emit(_ range: Range<Int>) { sink.token("line:", slice(line, range), lowercased: false) }
+        func emit(_ range: Range<Int>) { sink.token(.line, slice(line, range), lowercased: false) }
         if at(0) == 0x60 && at(1) == 0x60 && at(2) == 0x60 { emit(0..<3); return (false, true) }
         if at(0) == 0x23 {
             var level = 0
             while at(level) == 0x23 { level += 1 }
             if level <= 6 && at(level) == 0x20 {
                 emit(0..<level)
-                sink.token("md:header", empty, lowercased: false)
+                sink.token(.header, empty, lowercased: false)
                 return (false, false)
             }
         }
@@ -197,7 +190,7 @@ public enum StyleTokenizer {
             var k = 0
             while at(k) == 0x30 { k += 1 }
             if (at(k) == 0x2E || at(k) == 0x29) && (at(k + 1) == 0x20 || k + 1 == c) {
-                sink.token("line:0", slice(line, k..<(k + 1)), lowercased: false)
+                sink.token(.lineNumber, slice(line, k..<(k + 1)), lowercased: false)
                 return (true, false)
             }
         }
@@ -214,16 +207,16 @@ public enum StyleTokenizer {
         if at(0) == 0x3E { emit(0..<1); return (false, false) }
         if at(0) == 0x7C {
             emit(0..<1)
-            sink.token("md:table", empty, lowercased: false)
+            sink.token(.table, empty, lowercased: false)
             return (false, false)
         }
         var end = 0
         let kind = byteKind(at(0))
         while end < c && byteKind(line[end]) == kind { end += 1 }
         if kind == 1 && at(0) == 0x30 {
-            sink.token("line:0", empty, lowercased: false)
+            sink.token(.lineNumber, empty, lowercased: false)
         } else {
-            sink.token("line:w:", slice(line, 0..<max(1, end)), lowercased: true)
+            sink.token(.lineWord, slice(line, 0..<max(1, end)), lowercased: true)
         }
         return (false, false)
     }
@@ -236,15 +229,26 @@ public enum StyleTokenizer {
             lineage_style_inline(line.baseAddress, line.count, skipBullet ? 1 : 0, raw.baseAddress?.assumingMemoryBound(to: Int.self))
         }
         let (stars, singleStars, backticks, links) = counts
-        for _ in 0..<(stars / 2) { sink.token("md:bold", empty, lowercased: false) }
-        for _ in 0..<(singleStars / 2) { sink.token("md:italic", empty, lowercased: false) }
-        for _ in 0..<(backticks / 2) { sink.token("md:code", empty, lowercased: false) }
-        for _ in 0..<links { sink.token("md:link", empty, lowercased: false) }
+        for _ in 0..<(stars / 2) { sink.token(.bold, empty, lowercased: false) }
+        for _ in 0..<(singleStars / 2) { sink.token(.italic, empty, lowercased: false) }
+        for _ in 0..<(backticks / 2) { sink.token(.code, empty, lowercased: false) }
+        for _ in 0..<links { sink.token(.link, empty, lowercased: false) }
     }
 
-    private static func number<Sink: StyleSink>(_ tag: StaticString, _ value: Int, into sink: inout Sink) {
-        var digits: [UInt8] = Array(String(value).utf8)
-        digits.withUnsafeMutableBufferPointer { sink.token(tag, UnsafeBufferPointer($0), lowercased: false) }
+    /// `value` (≥ 0) in decimal after `tag`, its digits written on the stack.
+    private static func number<Sink: StyleSink>(_ tag: StyleTag, _ value: Int, into sink: inout Sink) {
+        precondition(value >= 0, "a style number is a count or a log of one")
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { raw in
+            let out = raw.bindMemory(to: UInt8.self)
+            var v = value, start = out.count
+            repeat {
+                start -= 1
+                out[start] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                v /= 10
+            } while v > 0
+            sink.token(tag, UnsafeBufferPointer(rebasing: out[start...]), lowercased: false)
+        }
     }
 
     private static var empty: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: nil, count: 0) }
@@ -272,9 +276,9 @@ public enum StyleTokenizer {
 struct CollectingSink: StyleSink {
     var tokens: [String] = []
 
-    mutating func token(_ tag: StaticString, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool) {
+    mutating func token(_ tag: StyleTag, _ bytes: UnsafeBufferPointer<UInt8>, lowercased: Bool) {
         var value = Array(bytes)
         if lowercased { value = value.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 } }
-        tokens.append(tag.description + String(decoding: value, as: UTF8.self))
+        tokens.append(tag.text.description + String(decoding: value, as: UTF8.self))
     }
 }

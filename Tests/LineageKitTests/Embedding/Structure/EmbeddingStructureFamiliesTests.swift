@@ -6,17 +6,17 @@ import Testing
 struct EmbeddingStructureFamiliesTests {
     @Test("each style token class goes to its family; markdown openers go to markdown and line starts")
     func tokenClasses() {
-        #expect(StyleTokenizer.classes("md:bold", valueCount: 0) == (.markdown, false))
-        #expect(StyleTokenizer.classes("first:", valueCount: 3) == (.edges, false))
-        #expect(StyleTokenizer.classes("last:", valueCount: 3) == (.edges, false))
-        #expect(StyleTokenizer.classes("phrase:", valueCount: 4) == (.phrases, false))
-        #expect(StyleTokenizer.classes("len:", valueCount: 1) == (.shape, false))
-        #expect(StyleTokenizer.classes("lines:", valueCount: 1) == (.shape, false))
-        #expect(StyleTokenizer.classes("listfrac:", valueCount: 1) == (.shape, false))
-        #expect(StyleTokenizer.classes("line:", valueCount: 2) == (.lineStarts, true))      // "##", "-", "|"
-        #expect(StyleTokenizer.classes("line:0", valueCount: 1) == (.lineStarts, true))     // "1." numbered item
-        #expect(StyleTokenizer.classes("line:0", valueCount: 0) == (.lineStarts, false))    // a number opens the line
-        #expect(StyleTokenizer.classes("line:w:", valueCount: 4) == (.lineStarts, false))   // a word opens the line
+        #expect(StyleTokenizer.classes(.bold, valueCount: 0) == (.markdown, false))
+        #expect(StyleTokenizer.classes(.first, valueCount: 3) == (.edges, false))
+        #expect(StyleTokenizer.classes(.last, valueCount: 3) == (.edges, false))
+        #expect(StyleTokenizer.classes(.phrase, valueCount: 4) == (.phrases, false))
+        #expect(StyleTokenizer.classes(.length, valueCount: 1) == (.shape, false))
+        #expect(StyleTokenizer.classes(.lines, valueCount: 1) == (.shape, false))
+        #expect(StyleTokenizer.classes(.listShare, valueCount: 1) == (.shape, false))
+        #expect(StyleTokenizer.classes(.line, valueCount: 2) == (.lineStarts, true))      // "##", "-", "|"
+        #expect(StyleTokenizer.classes(.lineNumber, valueCount: 1) == (.lineStarts, true))     // "1." numbered item
+        #expect(StyleTokenizer.classes(.lineNumber, valueCount: 0) == (.lineStarts, false))    // a number opens the line
+        #expect(StyleTokenizer.classes(.lineWord, valueCount: 4) == (.lineStarts, false))   // a word opens the line
     }
 
     static func family(_ name: String, _ seed: UInt64, dimensions: Int = 32) -> ModelRecipe.Family {
