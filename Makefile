@@ -45,6 +45,7 @@ test: release test-deps
 	@echo "LINEAGE_RELEASE_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test   (full log: .build/test.log)"
 	@LINEAGE_RELEASE_BIN=$(CURDIR)/$(RELEASE_BIN) $(SWIFT) test 2>&1 | tee .build/test.log | \
 	  awk '/^(✔|✘) Test run with/ { print; next } \
+	       /^[[:space:]]*Executed 0 tests, with 0 failures/ { next } \
 	       /^(◇|✔) Test case passing/ { arguments = 1; next } \
 	       arguments && !/^(◇|✔|✘|➜|↳|Test |\t|\[)/ { next } \
 	       { arguments = 0 } \

@@ -2,7 +2,7 @@
 # make install PREFIX=…: the lineage binary with everything it finds relative to itself, so that it works
 # outside the checkout:
 #   PREFIX/lib/lineage/lineage                          the binary
-#   PREFIX/lib/lineage/Lineage_LineageKit.resources/    the bundled embedding models (ngram-v2, ngram-v1)
+#   PREFIX/lib/lineage/Lineage_LineageKit.resources/    the bundled embedding models (ngram-v3, ngram-v2, ngram-v1)
 #   PREFIX/lib/lineage/Probes/<set>/                    every probe set (probes.jsonl, panel, calibration)
 #   PREFIX/bin/lineage                                  a symbolic link to the binary
 # The binary resolves the link and looks for Probes/ and the resources beside itself; LINEAGE_PROBES=DIR

@@ -216,7 +216,7 @@ struct ResultFolder {
     /// `renameat2`, looked up at run time: glibc declares it only under `_GNU_SOURCE`, which Swift's Glibc
     /// module does not set.
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
-    nonisolated(unsafe) private static let renameExchange: RenameAt2? = {
+    private static let renameExchange: RenameAt2? = {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
         return unsafeBitCast(symbol, to: RenameAt2.self)
     }()
