@@ -34,6 +34,7 @@ struct AttributeCommand: ParsableCommand {
     }
 
     func run() throws {
+        ProcessMemory.keepFreedMemoryForReuse()
         guard let student else { return try runBatch() }
         if let out = report.out {
             let invocation = try analysis.reportInvocation(subcommand: "attribute", student: student, candidates: candidates)

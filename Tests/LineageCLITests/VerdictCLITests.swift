@@ -108,17 +108,27 @@ struct VerdictCLITests {
         #expect(metrics.first?["false_distilled"] as? Int == 0)
     }
 
+    /// The batch scores only each student's pairs and shares the panel's structure centring; the students
+    /// here cover both of its paths: the shared centring (two plain students, and one that is a candidate),
+    /// and a panel model as student, whose panel lacks itself and is centred anew.
     @Test("attribute --students gives each student exactly the document of its own single run", .enabled(if: release != nil))
     func batchEqualsSingleRuns() throws {
-        let candidates = ["gpt-3.5-turbo-0301", "text_davinci_003", "llama-2-70b-chat-hf"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
-        let common = ["--json", "--quiet", "--bootstrap", "50", "--permutations", "20"] + candidates
-        let students = ["vicuna-13b", "guanaco-33b"].map { "\(Self.recordings)/\($0).jsonl" }
+        let names = ["gpt-3.5-turbo-0301", "text_davinci_003", "llama-2-70b-chat-hf"]
+        func candidates(but student: String? = nil) -> [String] {
+            names.filter { "\(Self.recordings)/\($0).jsonl" != student }.flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
+        }
+        let options = ["--json", "--quiet", "--bootstrap", "50", "--permutations", "20"]
+        let common = options + candidates()
+        let students = ["vicuna-13b", "guanaco-33b", "text_davinci_003"].map { "\(Self.recordings)/\($0).jsonl" }
+            + ["Probes/alpaca-eval/panel/phi-2.jsonl"]
         let batch = try CLI.run(executable: Self.release ?? "", ["attribute", "--students"] + students + common, in: Self.root)
         #expect(batch.status == 0, "\(batch.stderr)")
         let results = try #require((try JSONSerialization.jsonObject(with: batch.stdoutBytes) as? [String: Any])?["results"] as? [Any])
-        #expect(results.count == 2)
+        #expect(results.count == 4)
         for (k, student) in students.enumerated() {
-            let single = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", student] + common, in: Self.root)
+            // A student that is a candidate is judged as a single run with the other candidates judges it.
+            let single = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", student] + options + candidates(but: student),
+                                     in: Self.root)
             let one = try JSONSerialization.jsonObject(with: single.stdoutBytes)
             let fromBatch = try JSONSerialization.data(withJSONObject: results[k], options: [.sortedKeys])
             #expect(fromBatch == (try JSONSerialization.data(withJSONObject: one, options: [.sortedKeys])), "\(student)")

@@ -42,6 +42,9 @@ public struct AlignedRecording: Sendable {
 
     /// The first answer to probe `p`, or nil where the probe is missing or empty.
     public func answer(_ p: Int) -> String? { answers[p].first }
+
+    /// The file and its bytes: how a batch finds a recording's shared work again (`BatchAttribution`).
+    var identity: String { source + "\u{0}" + sha256 }
 }
 
 public enum Aligner {

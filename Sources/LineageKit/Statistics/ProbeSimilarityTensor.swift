@@ -1,21 +1,32 @@
 /// The cosine between every pair of models on every probe: `P` Gram matrices of `N` models.
 ///
 /// Built with one `ssyrk` per probe over the N models' embeddings of that probe (BLAS level 3), it
-/// holds everything the verdict needs: per-probe values for resampling and plots, and their means.
+/// holds everything the verdict needs: per-probe values for resampling and plots, and their means. An
+/// anchored tensor holds one model's pairs only (one student against candidates and panel, as a batch
+/// judges it).
 public struct ProbeSimilarityTensor: Sendable {
     public let models: Int
     public let probes: Int
-    /// `values[p * N * N + i * N + j]`: cosine of models i and j on probe p (0 where one has no answer).
+    /// `values[p * N * N + i * N + j]`: cosine of models i and j on probe p (0 where one has no answer);
+    /// for a tensor anchored on model a, `values[p * N + j]`: the cosine of a and j.
     public let values: [Float]
+    /// The one model whose pairs an anchored tensor holds (`init(…, anchor:)`), or nil: every pair.
+    let anchor: Int?
     /// `answered[i * P + p]`: model i has a non-empty answer to probe p.
     public let answered: [Bool]
 
     /// - Parameter embeddings: one P×D matrix per model, rows L2-normalised (zero rows where unanswered).
     public init(embeddings: [Matrix], answered: [[Bool]]) {
+        self.init(embeddings: embeddings, answered: answered, anchor: nil)
+    }
+
+    /// - Parameter anchor: hold only the pairs of this model, with every model (itself included): what
+    ///   judging one student needs, in O(N) products a probe instead of O(N²); the same values.
+    init(embeddings: [Matrix], answered: [[Bool]], anchor: Int?) {
         let p = embeddings.first?.rows ?? 0
         let d = embeddings.first?.columns ?? 0
         precondition(embeddings.allSatisfy { $0.rows == p && $0.columns == d } && answered.count == embeddings.count)
-        self.init(models: embeddings.count, probes: p, dimensions: d, answered: answered) { probe, i, row in
+        self.init(models: embeddings.count, probes: p, dimensions: d, answered: answered, anchor: anchor) { probe, i, row in
             embeddings[i].values.withUnsafeBufferPointer { source in
                 row.update(from: source.baseAddress.unsafelyUnwrapped + probe * d, count: d)
             }
@@ -25,11 +36,11 @@ public struct ProbeSimilarityTensor: Sendable {
     /// The tensor of some columns of each model's embeddings, each row renormalised over them: the values
     /// of `init(embeddings:answered:)` on `Embedder.columnsNormalized` copies, without making the copies
     /// (each probe's rows are gathered and normalised as its Gram matrix is staged).
-    init(embeddings: [Matrix], columns ranges: [Range<Int>], answered: [[Bool]]) {
+    init(embeddings: [Matrix], columns ranges: [Range<Int>], answered: [[Bool]], anchor: Int? = nil) {
         let p = embeddings.first?.rows ?? 0
         let width = ranges.reduce(0) { $0 + $1.count }
         precondition(embeddings.allSatisfy { $0.rows == p } && answered.count == embeddings.count)
-        self.init(models: embeddings.count, probes: p, dimensions: width, answered: answered) { probe, i, row in
+        self.init(models: embeddings.count, probes: p, dimensions: width, answered: answered, anchor: anchor) { probe, i, row in
             embeddings[i].values.withUnsafeBufferPointer { source in
                 var k = 0
                 let from = source.baseAddress.unsafelyUnwrapped + probe * embeddings[i].columns
@@ -54,19 +65,28 @@ public struct ProbeSimilarityTensor: Sendable {
         }
     }
 
-    /// One N × N Gram matrix a probe: `row(probe, i, into)` writes model i's D values for the probe.
-    private init(models n: Int, probes p: Int, dimensions d: Int, answered: [[Bool]],
+    /// One N × N Gram matrix a probe (`ssyrk`), or for an anchored tensor one matrix–vector product
+    /// (`sgemv`): `row(probe, i, into)` writes model i's D values for the probe. Every product is of rows
+    /// on `EmbeddingGrid`, exact in Float, so both give the anchor's pairs the same bits.
+    private init(models n: Int, probes p: Int, dimensions d: Int, answered: [[Bool]], anchor: Int? = nil,
                  row: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
-        var values = [Float](repeating: 0, count: p * n * n)
+        precondition(anchor.map { (0..<n).contains($0) } ?? true, "the anchor is one of the models")
+        let slice = anchor == nil ? n * n : n
+        var values = [Float](repeating: 0, count: p * slice)
         var block = Matrix(rows: n, columns: d)
         for probe in 0..<p {
             block.values.withUnsafeMutableBufferPointer { target in
                 guard let base = target.baseAddress else { return }
                 for i in 0..<n { row(probe, i, base + i * d) }
             }
-            let gram = BLAS.gram(block)
-            values.replaceSubrange((probe * n * n)..<((probe + 1) * n * n), with: gram.values)
+            let products = if let anchor {
+                BLAS.multiply(block, vector: Array(block.values[(anchor * d)..<((anchor + 1) * d)]))
+            } else {
+                BLAS.gram(block).values
+            }
+            values.replaceSubrange((probe * slice)..<((probe + 1) * slice), with: products)
         }
+        self.anchor = anchor
         self.models = n
         self.probes = p
         self.values = values
@@ -77,7 +97,11 @@ public struct ProbeSimilarityTensor: Sendable {
         answered[i * probes + probe] && answered[j * probes + probe]
     }
 
-    public func cosine(_ i: Int, _ j: Int, probe: Int) -> Float { values[probe * models * models + i * models + j] }
+    public func cosine(_ i: Int, _ j: Int, probe: Int) -> Float {
+        guard let anchor else { return values[probe * models * models + i * models + j] }
+        precondition(i == anchor || j == anchor, "an anchored tensor holds only its anchor's pairs")
+        return values[probe * models + (i == anchor ? j : i)]
+    }
 
     /// The probes both models answered.
     public func comparableProbes(_ i: Int, _ j: Int) -> [Int] {
@@ -95,6 +119,7 @@ public struct ProbeSimilarityTensor: Sendable {
     /// symmetric).
     public func meanCosines(multiplicities weights: [Int]) -> [[Double]] {
         precondition(weights.count == probes, "one multiplicity a probe")
+        precondition(anchor == nil, "every pair's means need every pair")
         let n = models
         var totals = [Double](repeating: 0, count: n * n)
         var counts = [Int](repeating: 0, count: n * n)

@@ -88,12 +88,16 @@ public enum Attribution {
     ///     candidate's n-gram distribution, self-Gram matrix and answer profile (a batch computes each once).
     ///   - threads: workers for the candidates' statistics and the n-gram distributions (a batch, which
     ///     judges one student a core, passes 1); the result does not depend on it.
+    ///   - studentPairsOnly: similarities of the student's pairs only (a batch, which writes no report:
+    ///     the run's tensor then cannot score panel models as candidates); `centring`: the panel's
+    ///     structure centring worked out once. Neither changes the result.
     static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddedRecording,
                        candidates: [AlignedRecording], panel files: [AlignedRecording], request: AttributionRequest,
                        progress: (@Sendable (String) -> Void)?, threads: Int = 1,
                        distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
                        selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil,
                        profile: ((AlignedRecording) -> AnswerProfile)? = nil,
+                       studentPairsOnly: Bool = false, centring: PanelCentring? = nil,
                        embed: (AlignedRecording) -> EmbeddedRecording) throws -> AttributionRun {
         let set = request.probeSet
         var seenNames: Set<String> = [student.model]
@@ -115,7 +119,8 @@ public enum Attribution {
         let context = ScoringContext(recordings: all, embedded: [studentEmbedding] + (candidates + panel).map(embed),
                                      model: request.model, divergencesFor: Set(0...candidates.count),
                                      structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
-                                     distribution: distribution, selfGram: selfGram, threads: threads)
+                                     distribution: distribution, selfGram: selfGram, threads: threads,
+                                     anchor: studentPairsOnly ? 0 : nil, centring: centring)
         let map = request.calibration.map
         let calibrated = !map.features.isEmpty
         let supported = request.calibration.supported

@@ -36,6 +36,7 @@ public enum BatchAttribution {
                         distribution: { shared.distributions[key($0)] ?? NgramDistribution(recording: $0, model: request.model) },
                         selfGram: { shared.selfGrams[key($0)] },
                         profile: { shared.profiles[key($0)] ?? AnswerProfile($0, probeSet: set) },
+                        studentPairsOnly: true, centring: shared.centring,
                         embed: { shared.embedded[key($0)] ?? ScoringContext.embed($0, single, cache) }).result
                 })
             }
@@ -73,7 +74,16 @@ public enum BatchAttribution {
         for (k, candidate) in candidates.enumerated() {
             (distributions[key(candidate)], selfGrams[key(candidate)], profiles[key(candidate)]) = prepared[k]
         }
-        let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles)
+        // The structure centring on the panel a student gets when it is not itself a panel model.
+        var selection = PanelSelection(underTest: candidates)
+        for recording in panel { selection.consider(recording) }
+        let references = candidates + selection.kept
+        let centring = PanelCentring(
+            families: Set(try request.calibration.features.compactMap(\.family)), model: request.model,
+            recordings: references, embeddings: references.map { embedded[key($0)]!.embeddings },
+            answered: references.map { embedded[key($0)]!.answered }, pool: Array(candidates.count..<references.count))
+        let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles,
+                            centring: centring)
         func withoutTexts(_ recording: AlignedRecording) -> AlignedRecording {
             var lean = recording
             lean.answers = Array(repeating: [], count: recording.answers.count)
@@ -82,7 +92,7 @@ public enum BatchAttribution {
         return (candidates.map(withoutTexts), panel.map(withoutTexts), shared)
     }
 
-    private static func key(_ recording: AlignedRecording) -> String { recording.source + "\u{0}" + recording.sha256 }
+    private static func key(_ recording: AlignedRecording) -> String { recording.identity }
 
     /// What every worker reads and none writes.
     private struct Shared: @unchecked Sendable {
@@ -90,6 +100,7 @@ public enum BatchAttribution {
         let distributions: [String: NgramDistribution]
         let selfGrams: [String: Matrix]
         let profiles: [String: AnswerProfile]
+        let centring: PanelCentring
     }
 
     /// Each student's result, set by whichever worker judged it; the first failure in student order is thrown.

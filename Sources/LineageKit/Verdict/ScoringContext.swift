@@ -38,25 +38,31 @@ struct ScoringContext: Sendable {
     /// - Parameters:
     ///   - distribution: a model's word n-gram distribution; `selfGram`: its embeddings' Gram matrix, or nil
     ///     to compute it here (a batch computes each candidate's once).
+    ///   - anchor: compute only this model's pairs (`ProbeSimilarityTensor`'s anchored form): enough to judge
+    ///     it as a student, not to score panel models as candidates (the report does that).
+    ///   - centring: the panel's centring worked out once (a batch), used when `centringPool` is its panel.
     init(recordings: [AlignedRecording], embedded: [EmbeddedRecording], model: EmbeddingModel, divergencesFor: Set<Int> = [],
          structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
          distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
-         selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil, threads: Int = 1) {
+         selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil, threads: Int = 1,
+         anchor: Int? = nil, centring: PanelCentring? = nil) {
         self.recordings = recordings
         embeddings = embedded.map(\.embeddings)
         let answered = embedded.map(\.answered)
         let content = model.families.filter { $0.dimensions > 0 && !$0.family.isStructure }.map(\.columns)
         if content.count == model.families.filter({ $0.dimensions > 0 }).count {
-            tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+            tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered, anchor: anchor)
         } else {
-            tensor = ProbeSimilarityTensor(embeddings: embeddings, columns: content, answered: answered)
+            tensor = ProbeSimilarityTensor(embeddings: embeddings, columns: content, answered: answered, anchor: anchor)
         }
         var structure: [FeatureFamily: ProbeSimilarityTensor] = [:]
         for family in structureFamilies.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let columns = model.layout(family)?.columns else { continue }
-            let blocks = embeddings.map { Embedder.columnsNormalized($0, [columns]) }
-            structure[family] = ProbeSimilarityTensor(
-                embeddings: PromptCentring.centred(blocks, answered: answered, pool: centringPool), answered: answered)
+            let centred = centring?.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
+                                           answered: answered, pool: centringPool)
+                ?? PromptCentring.centred(embeddings.map { Embedder.columnsNormalized($0, [columns]) },
+                                          answered: answered, pool: centringPool)
+            structure[family] = ProbeSimilarityTensor(embeddings: centred, answered: answered, anchor: anchor)
         }
         self.structure = structure
         let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }

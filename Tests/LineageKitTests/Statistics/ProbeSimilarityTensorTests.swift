@@ -57,3 +57,51 @@ struct ProbeSimilarityTensorTests {
         #expect(a.answered == b.answered && a.models == 6 && a.probes == 30)
     }
 }
+
+@Suite("Statistics: anchored tensor and shared panel centring")
+struct AnchoredTensorTests {
+    @Test("an anchored tensor holds its anchor's pairs with the bits of the full tensor, whole or by columns")
+    func anchoredEqualsFull() throws {
+        let (_, e) = try ProbeSimilarityTensorTests.recordings()
+        let embeddings = e.map(\.embeddings), answered = e.map(\.answered)
+        let columns = [0..<(embeddings[0].columns / 2)]
+        let full = ProbeSimilarityTensor(embeddings: embeddings, answered: answered)
+        let fullColumns = ProbeSimilarityTensor(embeddings: embeddings, columns: columns, answered: answered)
+        for anchor in [0, 3, 5] {
+            let anchored = ProbeSimilarityTensor(embeddings: embeddings, answered: answered, anchor: anchor)
+            let anchoredColumns = ProbeSimilarityTensor(embeddings: embeddings, columns: columns, answered: answered, anchor: anchor)
+            #expect(anchored.values.count == 30 * 6)
+            for other in 0..<6 {
+                for probe in 0..<30 {
+                    #expect(anchored.cosine(anchor, other, probe: probe).bitPattern == full.cosine(anchor, other, probe: probe).bitPattern)
+                    #expect(anchored.cosine(other, anchor, probe: probe).bitPattern == full.cosine(other, anchor, probe: probe).bitPattern)
+                    #expect(anchoredColumns.cosine(anchor, other, probe: probe).bitPattern
+                            == fullColumns.cosine(anchor, other, probe: probe).bitPattern)
+                }
+                #expect(anchored.meanCosine(anchor, other).bitPattern == full.meanCosine(anchor, other).bitPattern)
+            }
+        }
+    }
+
+    @Test("the panel's centring worked out once gives every model the blocks of centring them all together, for its own panel only")
+    func sharedCentringEqualsCentringAll() throws {
+        let (model, e) = try ProbeSimilarityTensorTests.recordings()
+        let family = try #require(model.families.first { $0.dimensions > 0 }).family
+        let columns = try #require(model.layout(family)).columns
+        let recordings = e.enumerated().map { k, embedded in
+            PanelSelectionTests.recording(embedded.model, embedded.source, sha256: "\(k)")
+        }
+        let embeddings = e.map(\.embeddings), answered = e.map(\.answered)
+        // Shared over models 1…5 with pool 2…5; a student (model 0) joins them.
+        let shared = PanelCentring(families: [family], model: model, recordings: Array(recordings[1...]),
+                                   embeddings: Array(embeddings[1...]), answered: Array(answered[1...]), pool: [1, 2, 3, 4])
+        let expected = PromptCentring.centred(embeddings.map { Embedder.columnsNormalized($0, [columns]) },
+                                              answered: answered, pool: [2, 3, 4, 5])
+        let blocks = try #require(shared.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
+                                                answered: answered, pool: [2, 3, 4, 5]))
+        #expect(blocks.map { $0.values.map(\.bitPattern) } == expected.map { $0.values.map(\.bitPattern) })
+        // Another panel (a student that is itself a panel model leaves it) is not this centring's.
+        #expect(shared.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
+                              answered: answered, pool: [2, 3, 4]) == nil)
+    }
+}
