@@ -50,20 +50,24 @@ public enum BatchAttribution {
     private static func prepare(_ request: AttributionRequest, load: @Sendable (String) throws -> AlignedRecording,
                                 progress: (@Sendable (String) -> Void)?) throws
         -> (candidates: [AlignedRecording], panel: [AlignedRecording], shared: Shared) {
-        progress?("reading \(request.candidates.count) candidate(s)")
-        let candidates = try request.candidates.map(load)
-        let panel = try request.panel.enumerated().map { k, path in
-            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
-            return try load(path)
-        }
         let set = request.probeSet
         let cache = request.cache.map { ($0, set, request.inputFormat) }
-        // Candidates and panel files embedded once (both cores), found again by source and content.
-        progress?("embedding \(candidates.count + panel.count) candidate and panel recordings")
+        // Candidates and panel files embedded once (both cores), found again by source and content. A panel
+        // file's texts are let go as soon as it is embedded: nothing after reads them (holding all 32 files'
+        // texts until every file was embedded put the 68-student batch's peak at 391 MB; now 373 MB).
         let embedder = Embedder(model: request.model)
         var embedded: [String: EmbeddedRecording] = [:]
-        for recording in candidates + panel where embedded[key(recording)] == nil {
-            embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache)
+        func embedOnce(_ recording: AlignedRecording) {
+            if embedded[key(recording)] == nil { embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache) }
+        }
+        progress?("reading and embedding \(request.candidates.count) candidate(s)")
+        let candidates = try request.candidates.map(load)
+        candidates.forEach(embedOnce)
+        let panel = try request.panel.enumerated().map { k, path in
+            progress?("reading and embedding the panel: \(k + 1)/\(request.panel.count)")
+            let recording = try load(path)
+            embedOnce(recording)
+            return withoutTexts(recording)
         }
         let candidateEmbeddings = candidates.map { embedded[key($0)]!.embeddings }
         let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
@@ -84,12 +88,13 @@ public enum BatchAttribution {
             answered: references.map { embedded[key($0)]!.answered }, pool: Array(candidates.count..<references.count))
         let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles,
                             centring: centring)
-        func withoutTexts(_ recording: AlignedRecording) -> AlignedRecording {
-            var lean = recording
-            lean.answers = Array(repeating: [], count: recording.answers.count)
-            return lean
-        }
-        return (candidates.map(withoutTexts), panel.map(withoutTexts), shared)
+        return (candidates.map(withoutTexts), panel, shared)
+    }
+
+    private static func withoutTexts(_ recording: AlignedRecording) -> AlignedRecording {
+        var lean = recording
+        lean.answers = Array(repeating: [], count: recording.answers.count)
+        return lean
     }
 
     private static func key(_ recording: AlignedRecording) -> String { recording.identity }
