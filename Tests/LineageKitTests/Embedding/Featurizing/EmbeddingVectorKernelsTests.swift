@@ -19,14 +19,19 @@ struct EmbeddingVectorKernelsTests {
     /// Texts that exercise the fold's state machine: runs of every kind of white space, at block edges.
     static func whiteSpaceHeavy(count: Int) -> [String] {
         let pieces = ["a", "Bc", "7", " ", "  ", "\t", "\n", "\n\n", "\n\n\n", "\r\n", " \n ", "x_y", ".", "\u{0B}", "\u{0C}", "Word"]
-        var state: UInt64 = 0x5eed
-        return (0..<count).map { _ in
+        return generated(count: count, seed: 0x5eed, lengthShift: 55) { pieces[Int($0 >> 60)] } // 0..<512 pieces
+    }
+
+    /// `count` texts of pseudo-random pieces (a 64-bit LCG from `seed`): each `state >> lengthShift` pieces
+    /// long, each piece `piece(state)` of the next state.
+    static func generated(count: Int, seed: UInt64, lengthShift: UInt64, piece: (UInt64) -> String) -> [String] {
+        var state = seed
+        func next() -> UInt64 {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(state >> 55) // 0..<512 pieces
-            return (0..<length).reduce(into: "") { text, _ in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                text += pieces[Int(state >> 60)]
-            }
+            return state
+        }
+        return (0..<count).map { _ in
+            (0..<Int(next() >> lengthShift)).reduce(into: "") { text, _ in text += piece(next()) }
         }
     }
 
@@ -73,16 +78,9 @@ struct EmbeddingVectorKernelsTests {
     static func phraseHeavy(count: Int) -> [String] {
         let pieces = StyleTokenizer.phrases + ["Sure", "HOWEVER", "the", "th", "i'", "i", "su", "Here's", "feel", "x",
                                                "surely", "firstly", "hope this", " ", "  ", "\n", ",", "0", "é", "Of Course"]
-        var state: UInt64 = 0xfa5e
-        return (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let length = Int(state >> 57) // 0..<128 pieces
-            return (0..<length).reduce(into: "") { text, _ in
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-                let piece = pieces[Int(state >> 33) % pieces.count]
-                text += (state >> 32) & 1 == 0 ? piece : piece.uppercased()
-                if (state >> 40) & 3 != 0 { text += " " }
-            }
+        return generated(count: count, seed: 0xfa5e, lengthShift: 57) { state in // 0..<128 pieces
+            let piece = pieces[Int(state >> 33) % pieces.count]
+            return ((state >> 32) & 1 == 0 ? piece : piece.uppercased()) + ((state >> 40) & 3 != 0 ? " " : "")
         }
     }
 
