@@ -23,33 +23,32 @@ public struct ProbeSimilarityTensor: Sendable {
     /// - Parameter anchor: hold only the pairs of this model, with every model (itself included): what
     ///   judging one student needs, in O(N) products a probe instead of O(N²); the same values.
     init(embeddings: [Matrix], answered: [[Bool]], anchor: Int?) {
-        let p = embeddings.first?.rows ?? 0
-        let d = embeddings.first?.columns ?? 0
-        precondition(embeddings.allSatisfy { $0.rows == p && $0.columns == d } && answered.count == embeddings.count)
-        self.init(models: embeddings.count, probes: p, dimensions: d, answered: answered, anchor: anchor) { probe, i, row in
-            embeddings[i].values.withUnsafeBufferPointer { source in
-                row.update(from: source.baseAddress.unsafelyUnwrapped + probe * d, count: d)
-            }
-        }
+        precondition(answered.count == embeddings.count)
+        self.init(rows: zip(embeddings, answered).map { EmbeddingRows($0, answered: $1) }, columns: nil, anchor: anchor)
     }
 
     /// The tensor of some columns of each model's embeddings, each row renormalised over them: the values
     /// of `init(embeddings:answered:)` on `Embedder.columnsNormalized` copies, without making the copies
     /// (each probe's rows are gathered and normalised as its Gram matrix is staged).
     init(embeddings: [Matrix], columns ranges: [Range<Int>], answered: [[Bool]], anchor: Int? = nil) {
-        let p = embeddings.first?.rows ?? 0
-        let width = ranges.reduce(0) { $0 + $1.count }
-        precondition(embeddings.allSatisfy { $0.rows == p } && answered.count == embeddings.count)
-        self.init(models: embeddings.count, probes: p, dimensions: width, answered: answered, anchor: anchor) { probe, i, row in
-            embeddings[i].values.withUnsafeBufferPointer { source in
-                var k = 0
-                let from = source.baseAddress.unsafelyUnwrapped + probe * embeddings[i].columns
-                for range in ranges {
-                    (row + k).update(from: from + range.lowerBound, count: range.count)
-                    k += range.count
-                }
+        precondition(answered.count == embeddings.count)
+        self.init(rows: zip(embeddings, answered).map { EmbeddingRows($0, answered: $1) }, columns: ranges, anchor: anchor)
+    }
+
+    /// The tensor of each model's rows as they are (`columns` nil), or of some of their columns with each row
+    /// renormalised over them; the rows may be Float32 or 16-bit steps (`EmbeddingRows`: the same values).
+    init(rows models: [EmbeddingRows], columns ranges: [Range<Int>]?, anchor: Int? = nil) {
+        let p = models.first?.rows ?? 0
+        let d = ranges.map { $0.reduce(0) { $0 + $1.count } } ?? models.first?.columns ?? 0
+        precondition(models.allSatisfy { $0.rows == p && (ranges != nil || $0.columns == d) })
+        self.init(models: models.count, probes: p, dimensions: d, answered: models.map(\.answered), anchor: anchor) { probe, i, row in
+            guard let ranges else { return models[i].write(row: probe, columns: 0..<d, into: row) }
+            var k = 0
+            for range in ranges {
+                models[i].write(row: probe, columns: range, into: row + k)
+                k += range.count
             }
-            Embedder.normalize(row, count: width)
+            Embedder.normalize(row, count: d)
         }
     }
 

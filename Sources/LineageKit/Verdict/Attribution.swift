@@ -74,9 +74,9 @@ public enum Attribution {
         let cache = request.cache.map { ($0, set, request.inputFormat) }
         // The candidates are scored on every core, each with single-threaded BLAS (the same bits).
         return try BLASThreads.singleThreaded {
-            try assess(student: student, embedded: ScoringContext.embed(student, embedder, cache), candidates: candidates,
-                       panel: panel, request: request, progress: progress, threads: embedder.threads) {
-                ScoringContext.embed($0, embedder, cache)
+            try assess(student: student, embedded: EmbeddingRows(ScoringContext.embed(student, embedder, cache)),
+                       candidates: candidates, panel: panel, request: request, progress: progress, threads: embedder.threads) {
+                EmbeddingRows(ScoringContext.embed($0, embedder, cache))
             }
         }
     }
@@ -84,21 +84,22 @@ public enum Attribution {
     /// The attribution of one student, aligned and embedded, against candidates and panel files: the one
     /// path single and batch runs share, so each student's result is the same bytes either way.
     /// - Parameters:
-    ///   - embed: the embeddings of a candidate or panel recording; `distribution`, `selfGram`, `profile`: a
+    ///   - embedded: the student's embeddings; `embed`: those of a candidate or panel recording (a batch holds
+    ///     them as 16-bit steps, the same values); `distribution`, `selfGram`, `profile`: a
     ///     candidate's n-gram distribution, self-Gram matrix and answer profile (a batch computes each once).
     ///   - threads: workers for the candidates' statistics and the n-gram distributions (a batch, which
     ///     judges one student a core, passes 1); the result does not depend on it.
     ///   - studentPairsOnly: similarities of the student's pairs only (a batch, which writes no report:
     ///     the run's tensor then cannot score panel models as candidates); `centring`: the panel's
     ///     structure centring worked out once. Neither changes the result.
-    static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddedRecording,
+    static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddingRows,
                        candidates: [AlignedRecording], panel files: [AlignedRecording], request: AttributionRequest,
                        progress: (@Sendable (String) -> Void)?, threads: Int = 1,
                        distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
                        selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil,
                        profile: ((AlignedRecording) -> AnswerProfile)? = nil,
                        studentPairsOnly: Bool = false, centring: PanelCentring? = nil,
-                       embed: (AlignedRecording) -> EmbeddedRecording) throws -> AttributionRun {
+                       embed: (AlignedRecording) -> EmbeddingRows) throws -> AttributionRun {
         let set = request.probeSet
         var seenNames: Set<String> = [student.model]
         for candidate in candidates {
@@ -116,7 +117,7 @@ public enum Attribution {
         try checkFeatures(features, model: request.model)
         let all = [student] + candidates + panel
         let panelIndices = Array((1 + candidates.count)..<all.count)
-        let context = ScoringContext(recordings: all, embedded: [studentEmbedding] + (candidates + panel).map(embed),
+        let context = ScoringContext(recordings: all, rows: [studentEmbedding] + (candidates + panel).map(embed),
                                      model: request.model, divergencesFor: Set(0...candidates.count),
                                      structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
                                      distribution: distribution, selfGram: selfGram, threads: threads,

@@ -26,7 +26,7 @@ public enum BatchAttribution {
                 progress?("student \(k + 1)/\(students.count)")
                 results.set(k, Result {
                     let student = try load(students[k])
-                    let own = shared.embedded[key(student)] ?? ScoringContext.embed(student, single, cache)
+                    let own = shared.embedded[key(student)] ?? EmbeddingRows(ScoringContext.embed(student, single, cache))
                     // A student that is itself a candidate is judged against the others, as a single run
                     // with those candidates would judge it.
                     let others = candidates.filter { $0.model != student.model }
@@ -37,7 +37,7 @@ public enum BatchAttribution {
                         selfGram: { shared.selfGrams[key($0)] },
                         profile: { shared.profiles[key($0)] ?? AnswerProfile($0, probeSet: set) },
                         studentPairsOnly: true, centring: shared.centring,
-                        embed: { shared.embedded[key($0)] ?? ScoringContext.embed($0, single, cache) }).result
+                        embed: { shared.embedded[key($0)] ?? EmbeddingRows(ScoringContext.embed($0, single, cache)) }).result
                 })
             }
         }
@@ -52,24 +52,29 @@ public enum BatchAttribution {
         -> (candidates: [AlignedRecording], panel: [AlignedRecording], shared: Shared) {
         let set = request.probeSet
         let cache = request.cache.map { ($0, set, request.inputFormat) }
-        // Candidates and panel files embedded once (both cores), found again by source and content. A panel
-        // file's texts are let go as soon as it is embedded: nothing after reads them (holding all 32 files'
-        // texts until every file was embedded put the 68-student batch's peak at 391 MB; now 373 MB).
+        // Candidates and panel files embedded once (both cores), found again by source and content, and kept
+        // as 16-bit steps (`EmbeddingRows`: exact, half the memory). A panel file's texts are let go as soon
+        // as it is embedded: nothing after reads them (holding all 32 files' texts until every file was
+        // embedded put the 68-student batch's peak at 391 MB; 373 MB without).
         let embedder = Embedder(model: request.model)
-        var embedded: [String: EmbeddedRecording] = [:]
-        func embedOnce(_ recording: AlignedRecording) {
-            if embedded[key(recording)] == nil { embedded[key(recording)] = ScoringContext.embed(recording, embedder, cache) }
+        var embedded: [String: EmbeddingRows] = [:]
+        func embedOnce(_ recording: AlignedRecording) -> Matrix? {
+            guard embedded[key(recording)] == nil else { return nil }
+            let rows = EmbeddingRows(ScoringContext.embed(recording, embedder, cache))
+            embedded[key(recording)] = rows.compacted() ?? rows
+            return rows.matrix
         }
         progress?("reading and embedding \(request.candidates.count) candidate(s)")
         let candidates = try request.candidates.map(load)
-        candidates.forEach(embedOnce)
+        // The candidates' Float32 embeddings, for their self-Gram matrices, until those are computed.
+        let firstEmbeddings = candidates.map(embedOnce)
+        let candidateEmbeddings = candidates.indices.map { firstEmbeddings[$0] ?? embedded[key(candidates[$0])]!.matrix }
         let panel = try request.panel.enumerated().map { k, path in
             progress?("reading and embedding the panel: \(k + 1)/\(request.panel.count)")
             let recording = try load(path)
-            embedOnce(recording)
+            _ = embedOnce(recording)
             return withoutTexts(recording)
         }
-        let candidateEmbeddings = candidates.map { embedded[key($0)]!.embeddings }
         let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
             (NgramDistribution(recording: candidates[k], model: request.model),
              BLAS.gram(candidateEmbeddings[k]), AnswerProfile(candidates[k], probeSet: set))
@@ -84,8 +89,8 @@ public enum BatchAttribution {
         let references = candidates + selection.kept
         let centring = PanelCentring(
             families: Set(try request.calibration.features.compactMap(\.family)), model: request.model,
-            recordings: references, embeddings: references.map { embedded[key($0)]!.embeddings },
-            answered: references.map { embedded[key($0)]!.answered }, pool: Array(candidates.count..<references.count))
+            recordings: references, embeddings: references.map { embedded[key($0)]! },
+            pool: Array(candidates.count..<references.count))
         let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles,
                             centring: centring)
         return (candidates.map(withoutTexts), panel, shared)
@@ -101,7 +106,7 @@ public enum BatchAttribution {
 
     /// What every worker reads and none writes.
     private struct Shared: @unchecked Sendable {
-        let embedded: [String: EmbeddedRecording]
+        let embedded: [String: EmbeddingRows]
         let distributions: [String: NgramDistribution]
         let selfGrams: [String: Matrix]
         let profiles: [String: AnswerProfile]

@@ -2,7 +2,8 @@
 /// between all of them: computed once, then any (student, candidate, panel) triple is scored from it.
 struct ScoringContext: Sendable {
     let recordings: [AlignedRecording]
-    let embeddings: [Matrix]
+    /// Each model's embeddings (a batch holds its candidates' and panel's as 16-bit steps).
+    let embeddings: [EmbeddingRows]
     /// Per-probe cosines of the content families (character and word n-grams; for a model with no
     /// structure family, of the whole embedding, as before structure families existed).
     let tensor: ProbeSimilarityTensor
@@ -46,23 +47,30 @@ struct ScoringContext: Sendable {
          distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
          selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil, threads: Int = 1,
          anchor: Int? = nil, centring: PanelCentring? = nil) {
+        self.init(recordings: recordings, rows: embedded.map { EmbeddingRows($0) }, model: model, divergencesFor: divergencesFor,
+                  structureFamilies: structureFamilies, centringPool: centringPool, distribution: distribution,
+                  selfGram: selfGram, threads: threads, anchor: anchor, centring: centring)
+    }
+
+    /// The context of recordings' embedding rows (`rows[i]` of `recordings[i]`), Float32 or 16-bit steps.
+    init(recordings: [AlignedRecording], rows embeddings: [EmbeddingRows], model: EmbeddingModel, divergencesFor: Set<Int>,
+         structureFamilies: Set<FeatureFamily>, centringPool: [Int],
+         distribution: (@Sendable (AlignedRecording) -> NgramDistribution)?,
+         selfGram: (@Sendable (AlignedRecording) -> Matrix?)?, threads: Int, anchor: Int?, centring: PanelCentring?) {
         self.recordings = recordings
-        embeddings = embedded.map(\.embeddings)
-        let answered = embedded.map(\.answered)
+        self.embeddings = embeddings
+        let answered = embeddings.map(\.answered)
         let content = model.families.filter { $0.dimensions > 0 && !$0.family.isStructure }.map(\.columns)
-        if content.count == model.families.filter({ $0.dimensions > 0 }).count {
-            tensor = ProbeSimilarityTensor(embeddings: embeddings, answered: answered, anchor: anchor)
-        } else {
-            tensor = ProbeSimilarityTensor(embeddings: embeddings, columns: content, answered: answered, anchor: anchor)
-        }
+        let whole = content.count == model.families.filter({ $0.dimensions > 0 }).count
+        tensor = ProbeSimilarityTensor(rows: embeddings, columns: whole ? nil : content, anchor: anchor)
         var structure: [FeatureFamily: ProbeSimilarityTensor] = [:]
         for family in structureFamilies.sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let columns = model.layout(family)?.columns else { continue }
-            let centred = centring?.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
-                                           answered: answered, pool: centringPool)
-                ?? PromptCentring.centred(embeddings.map { Embedder.columnsNormalized($0, [columns]) },
-                                          answered: answered, pool: centringPool)
-            structure[family] = ProbeSimilarityTensor(embeddings: centred, answered: answered, anchor: anchor)
+            let centred = centring?.rows(family, columns: columns, recordings: recordings, embeddings: embeddings,
+                                         pool: centringPool)
+                ?? zip(PromptCentring.centred(embeddings.map { $0.columnsNormalized([columns]) }, answered: answered,
+                                              pool: centringPool), answered).map { EmbeddingRows($0, answered: $1) }
+            structure[family] = ProbeSimilarityTensor(rows: centred, columns: nil, anchor: anchor)
         }
         self.structure = structure
         let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }
@@ -70,7 +78,7 @@ struct ScoringContext: Sendable {
         let embeddings = embeddings
         let distributions = ParallelWork.map(jobs: prepared.count, threads: threads) { [recordings] k in
             (distribution(recordings[prepared[k]]),
-             selfGram?(recordings[prepared[k]]) ?? BLAS.gram(embeddings[prepared[k]]))
+             selfGram?(recordings[prepared[k]]) ?? BLAS.gram(embeddings[prepared[k]].matrix))
         }
         var ngrams = [NgramDistribution?](repeating: nil, count: recordings.count)
         var selfGrams = [Matrix?](repeating: nil, count: recordings.count)
@@ -113,7 +121,7 @@ struct ScoringContext: Sendable {
                                                        resamples: options.bootstrapResamples, seed: seed)
         let comparable = tensor.comparableProbes(student, candidate)
         let grams = selfGrams[student].flatMap { x in selfGrams[candidate].map { (x: x, y: $0) } }
-        let mmd = MaximumMeanDiscrepancy.compute(embeddings[student], embeddings[candidate], comparable: comparable,
+        let mmd = MaximumMeanDiscrepancy.compute(embeddings[student].matrix, embeddings[candidate].matrix, comparable: comparable,
                                                  permutations: options.permutations, seed: seed &+ 1, selfGrams: grams)
         var candidateSeries: [Double?] = []
         var panelMean: [Double?] = []

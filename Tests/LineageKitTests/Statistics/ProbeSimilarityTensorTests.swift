@@ -83,7 +83,7 @@ struct AnchoredTensorTests {
         }
     }
 
-    @Test("the panel's centring worked out once gives every model the blocks of centring them all together, for its own panel only")
+    @Test("the panel's centring worked out once gives every model the rows of centring them all together, for its own panel only")
     func sharedCentringEqualsCentringAll() throws {
         let (model, e) = try ProbeSimilarityTensorTests.recordings()
         let family = try #require(model.families.first { $0.dimensions > 0 }).family
@@ -91,17 +91,35 @@ struct AnchoredTensorTests {
         let recordings = e.enumerated().map { k, embedded in
             PanelSelectionTests.recording(embedded.model, embedded.source, sha256: "\(k)")
         }
-        let embeddings = e.map(\.embeddings), answered = e.map(\.answered)
-        // Shared over models 1…5 with pool 2…5; a student (model 0) joins them.
+        // The shared models held as 16-bit steps, as a batch holds them; the student (model 0) as Float32.
+        let rows = e.map { EmbeddingRows($0) }
+        let stepped = try rows.map { try #require($0.compacted()) }
         let shared = PanelCentring(families: [family], model: model, recordings: Array(recordings[1...]),
-                                   embeddings: Array(embeddings[1...]), answered: Array(answered[1...]), pool: [1, 2, 3, 4])
-        let expected = PromptCentring.centred(embeddings.map { Embedder.columnsNormalized($0, [columns]) },
-                                              answered: answered, pool: [2, 3, 4, 5])
-        let blocks = try #require(shared.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
-                                                answered: answered, pool: [2, 3, 4, 5]))
-        #expect(blocks.map { $0.values.map(\.bitPattern) } == expected.map { $0.values.map(\.bitPattern) })
+                                   embeddings: Array(stepped[1...]), pool: [1, 2, 3, 4])
+        let expected = PromptCentring.centred(e.map { Embedder.columnsNormalized($0.embeddings, [columns]) },
+                                              answered: e.map(\.answered), pool: [2, 3, 4, 5])
+        let centred = try #require(shared.rows(family, columns: columns, recordings: recordings,
+                                               embeddings: [rows[0]] + stepped[1...], pool: [2, 3, 4, 5]))
+        #expect(centred.map { $0.matrix.values.map(\.bitPattern) } == expected.map { $0.values.map(\.bitPattern) })
         // Another panel (a student that is itself a panel model leaves it) is not this centring's.
-        #expect(shared.blocks(family, columns: columns, recordings: recordings, embeddings: embeddings,
-                              answered: answered, pool: [2, 3, 4]) == nil)
+        #expect(shared.rows(family, columns: columns, recordings: recordings, embeddings: rows, pool: [2, 3, 4]) == nil)
+    }
+
+    @Test("embeddings held as 16-bit steps read back as the same Float32 values, and make the same tensors")
+    func steppedRowsAreExact() throws {
+        let (model, e) = try ProbeSimilarityTensorTests.recordings()
+        let rows = e.map { EmbeddingRows($0) }
+        let stepped = try rows.map { try #require($0.compacted()) }
+        #expect(stepped.map { $0.matrix.values.map(\.bitPattern) } == e.map { $0.embeddings.values.map(\.bitPattern) })
+        let columns = [try #require(model.families.first { $0.dimensions > 0 }).columns]
+        #expect(stepped.map { $0.columnsNormalized(columns).values.map(\.bitPattern) }
+                == e.map { Embedder.columnsNormalized($0.embeddings, columns).values.map(\.bitPattern) })
+        for anchor in [nil, 2] as [Int?] {
+            let a = ProbeSimilarityTensor(rows: stepped, columns: columns, anchor: anchor)
+            let b = ProbeSimilarityTensor(embeddings: e.map(\.embeddings), columns: columns, answered: e.map(\.answered), anchor: anchor)
+            #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+        }
+        // Off the grid, nothing is stepped.
+        #expect(EmbeddingRows(Matrix(rows: 1, columns: 2, values: [0.5, 0.1]), answered: [true]).compacted() == nil)
     }
 }
