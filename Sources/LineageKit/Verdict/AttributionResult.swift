@@ -34,12 +34,70 @@ public struct PairStatistics: Sendable, Codable, Equatable {
     }
 }
 
+/// Per probe, in probe order: the candidate's cosine to the student, and the panel's mean and largest cosine to
+/// the student (nil where not comparable).
+///
+/// Held compactly: a cosine is a Float32 value and a missing one NaN, so a probe takes 16 bytes instead of the 48
+/// of three `[Double?]` entries. A batch holds one series per student and candidate until it writes its
+/// document (26 MB of the 68-student batch's peak as `[Double?]`). Encoded as before: numbers, and null for nil.
 public struct PerProbeSimilarity: Sendable, Codable, Equatable {
-    public var candidate: [Double?]
-    public var panelMean: [Double?]
-    public var panelMax: [Double?]
+    private let candidates: [Float]
+    private let panelMeans: [Double]
+    private let panelMaxima: [Float]
+
+    public var candidate: [Double?] { candidates.map { $0.isNaN ? nil : Double($0) } }
+    public var panelMean: [Double?] { panelMeans.map { $0.isNaN ? nil : $0 } }
+    public var panelMax: [Double?] { panelMaxima.map { $0.isNaN ? nil : Double($0) } }
+
+    /// - Parameters: `candidate` and `panelMax` hold Float32 cosines (widened); none of the values is NaN.
+    public init(candidate: [Double?], panelMean: [Double?], panelMax: [Double?]) {
+        guard let series = Self.compact(candidate, panelMean, panelMax) else {
+            preconditionFailure("per-probe cosines are Float32 values, and none is NaN")
+        }
+        (candidates, panelMeans, panelMaxima) = series
+    }
+
+    /// The three series as stored, or nil when a cosine is not a Float32 value or a value is NaN.
+    private static func compact(_ candidate: [Double?], _ panelMean: [Double?], _ panelMax: [Double?])
+        -> ([Float], [Double], [Float])? {
+        func narrow(_ values: [Double?]) -> [Float]? {
+            var out: [Float] = []
+            out.reserveCapacity(values.count)
+            for value in values {
+                guard let value else { out.append(.nan); continue }
+                guard Double(Float(value)) == value else { return nil }  // NaN fails this too
+                out.append(Float(value))
+            }
+            return out
+        }
+        guard let candidates = narrow(candidate), let maxima = narrow(panelMax),
+              !panelMean.contains(where: { $0?.isNaN ?? false }) else { return nil }
+        return (candidates, panelMean.map { $0 ?? .nan }, maxima)
+    }
 
     enum CodingKeys: String, CodingKey { case candidate, panelMean = "panel_mean", panelMax = "panel_max" }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        guard let series = try Self.compact(c.decode([Double?].self, forKey: .candidate),
+                                            c.decode([Double?].self, forKey: .panelMean),
+                                            c.decode([Double?].self, forKey: .panelMax)) else {
+            throw DecodingError.dataCorruptedError(forKey: .candidate, in: c,
+                                                   debugDescription: "per-probe cosines must be Float32 values")
+        }
+        (candidates, panelMeans, panelMaxima) = series
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(candidate, forKey: .candidate)
+        try c.encode(panelMean, forKey: .panelMean)
+        try c.encode(panelMax, forKey: .panelMax)
+    }
+
+    public static func == (a: PerProbeSimilarity, b: PerProbeSimilarity) -> Bool {
+        a.candidate == b.candidate && a.panelMean == b.panelMean && a.panelMax == b.panelMax
+    }
 }
 
 /// One feature's value for a pair, and its share of the score (weight · standardised value, log10 units).
