@@ -118,7 +118,7 @@ extension AnalysisOptions {
         let set = try probeSet()
         return AttributionRequest(
             student: student, candidates: candidates, panel: try panelFiles(for: set), probeSet: set,
-            inputFormat: input.inputFormat, model: try embeddingModel(), calibration: try loadCalibration(for: set),
+            inputFormat: input.inputFormat, model: try embeddingModel().embeddingOnly(), calibration: try loadCalibration(for: set),
             options: attributionOptions, cache: cache)
     }
 }

@@ -20,15 +20,15 @@ enum ProcessMemory {
         set(trimThreshold, 1024 * 1024)
     }
 
-    /// For `attribute`, which builds and frees the same few-MB matrices for every pair it scores (the MMD's
-    /// distances, kernel and permutation blocks): each arena keeps 64 MB of freed memory at its top
-    /// (`M_TOP_PAD`) instead of trimming it and faulting fresh zeroed pages back in for the next pair.
-    /// Measured with `MALLOC_TOP_PAD_` on the 68-student batch of `make bench` (2 cores): 36.2 s wall and
-    /// 13.8 s system time → 28.6 s and 1.6 s, peak RSS 389 → 386 MB; one `attribute` 1.92 → 1.65 s,
-    /// 325 → 335 MB. Not for `matrix`, whose peak it would raise (219 → 231 MB) for no gain.
+    /// For `attribute`, which builds and frees the same buffers for every pair it scores: each arena keeps
+    /// 16 MB of freed memory at its top (`M_TOP_PAD`) instead of trimming it and faulting fresh zeroed pages
+    /// back in for the next pair. The 68-student batch of `make bench` (2 cores) with a pad of 0 / 4 / 8 / 16
+    /// / 24 / 32 / 64 MB: 37.0 / 34.2 / 32.4 / 27.3–30.0 / 28.0 / 30.3 / 28.2 s wall, 16.2 / 13.1 / 10.7 / 2.9–3.2
+    /// / 2.4 / 2.3 / 0.5 s system time, peak RSS 16 MB: 262–269 MB, 64 MB: 272 MB. 16 MB is as fast as 64 and
+    /// holds less. Not for `matrix`, whose peak a pad raises (219 → 231 MB at 64 MB) for no gain.
     static func keepFreedMemoryForReuse() {
         let topPad: Int32 = -2
-        set(topPad, 64 << 20)
+        set(topPad, 16 << 20)
     }
 
     private static func set(_ parameter: Int32, _ value: Int32) {
