@@ -177,19 +177,7 @@ public struct Embedder: Sendable {
 
     /// The given columns of `matrix` side by side, each row renormalised (zero rows stay zero).
     static func columnsNormalized(_ matrix: Matrix, _ ranges: [Range<Int>]) -> Matrix {
-        let width = ranges.reduce(0) { $0 + $1.count }
-        var out = Matrix(rows: matrix.rows, columns: width)
-        out.values.withUnsafeMutableBufferPointer { values in
-            guard let base = values.baseAddress else { return }
-            for r in 0..<matrix.rows {
-                var k = 0
-                for range in ranges {
-                    for c in range { base[r * width + k] = matrix.values[r * matrix.columns + c]; k += 1 }
-                }
-                normalize(base + r * width, count: width)
-            }
-        }
-        return out
+        EmbeddingRows(matrix, answered: []).columnsNormalized(ranges) // the same loop; it reads no `answered`
     }
 
     /// The given columns of `matrix`, each row renormalised (zero rows stay zero).

@@ -33,6 +33,18 @@ enum EmbeddingGrid {
     /// Writes `values[0..<count]` as grid steps (value · 2¹⁰) into `steps`; returns false, leaving `steps`
     /// unspecified, when a value is not on the grid or beyond Int16 (not an embedding of this tool). An
     /// embedding's values are within ±1.02, so 16 bits hold every step exactly.
+    /// `values` as grid steps, or nil when a value is off the grid or beyond Int16 (see the pointer form).
+    static func steps(of values: [Float]) -> [Int16]? {
+        var steps = [Int16](repeating: 0, count: values.count)
+        let onGrid = values.withUnsafeBufferPointer { from in
+            steps.withUnsafeMutableBufferPointer { out in
+                guard let source = from.baseAddress, let target = out.baseAddress else { return true }
+                return Self.steps(of: source, count: from.count, into: target)
+            }
+        }
+        return onGrid ? steps : nil
+    }
+
     static func steps(of values: UnsafePointer<Float>, count: Int, into steps: UnsafeMutablePointer<Int16>) -> Bool {
         var onGrid = true
         for d in 0..<count {

@@ -27,14 +27,7 @@ struct EmbeddingRows: Sendable {
     /// The same rows as 16-bit steps (nil if a value is off the grid: not an embedding of this tool).
     func compacted() -> EmbeddingRows? {
         guard case .float(let matrix) = storage else { return self }
-        var steps = [Int16](repeating: 0, count: matrix.values.count)
-        let onGrid = matrix.values.withUnsafeBufferPointer { values in
-            steps.withUnsafeMutableBufferPointer { out in
-                guard let from = values.baseAddress, let to = out.baseAddress else { return true }
-                return EmbeddingGrid.steps(of: from, count: values.count, into: to)
-            }
-        }
-        return onGrid ? EmbeddingRows(steps: steps, rows: rows, columns: columns, answered: answered) : nil
+        return EmbeddingGrid.steps(of: matrix.values).map { EmbeddingRows(steps: $0, rows: rows, columns: columns, answered: answered) }
     }
 
     private init(steps: [Int16], rows: Int, columns: Int, answered: [Bool]) {

@@ -70,14 +70,7 @@ struct EmbeddingCacheEntry: Sendable {
                 .map { Header.Columns(family: $0.key.rawValue, start: $0.value.lowerBound, end: $0.value.upperBound) },
             probes: matrix.rows, dimensions: matrix.columns)
         let json = try JSONOutput.data(header)
-        var steps = [Int16](repeating: 0, count: matrix.values.count)
-        let onGrid = matrix.values.withUnsafeBufferPointer { values in
-            steps.withUnsafeMutableBufferPointer { out in
-                guard let from = values.baseAddress, let to = out.baseAddress else { return true }
-                return EmbeddingGrid.steps(of: from, count: values.count, into: to)
-            }
-        }
-        guard onGrid else { throw Refusal("embedding values are not on the 2⁻¹⁰ grid") }
+        guard let steps = EmbeddingGrid.steps(of: matrix.values) else { throw Refusal("embedding values are not on the 2⁻¹⁰ grid") }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Self.magic.count + 8 + json.count + matrix.rows + steps.count * 2 + 32)
         bytes += Self.magic
