@@ -31,6 +31,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Ridge penalty on the standardised weights \(OptionRanges.ridge.help).")
     var ridge: Double = LikelihoodRatioFusion.defaultRidge
 
+    @Option(help: "The sign the fitted weights may take: non-negative (more alike never lowers the LR) or free.")
+    var weights: LikelihoodRatioFusion.WeightSign = .nonNegative
+
     @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study) \(OptionRanges.probeSample.help).")
     var probeSample: Int?
 
@@ -74,7 +77,7 @@ struct CalibrateCommand: ParsableCommand {
         let calibration = try Calibration.fit(pairs: labelled, recordings: recordings,
                                               panel: try analysis.panelFiles(for: set), probeSet: set, model: model,
                                               features: chosen,
-                                              options: analysis.attributionOptions, ridge: ridge,
+                                              options: analysis.attributionOptions, ridge: ridge, weightSign: weights,
                                               probeSample: probeSample, cache: session?.cache, progress: progress)
         ProgressLine.finish(progress)
         session?.printSummary()
@@ -97,7 +100,7 @@ struct CalibrateCommand: ParsableCommand {
         }
         let map = calibration.map
         let terms = zip(map.features, map.weights).map { "\(String(format: "%+.4f", $1))·z(\($0))" }.joined(separator: " ")
-        say("map: log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
+        say("map (\(map.weightSign.rawValue) weights): log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
         say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
         for pair in calibration.pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
             say("  \(TextSummary.pad(TerminalText.field(pair.student), 30))\(TextSummary.pad(TerminalText.field(pair.teacher), 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
@@ -116,3 +119,5 @@ struct CalibrateCommand: ParsableCommand {
         }
     }
 }
+
+extension LikelihoodRatioFusion.WeightSign: ExpressibleByArgument {}

@@ -50,7 +50,7 @@ enum AttributionReport {
 
         // 3. The method.
         doc.blocks.append(.heading("How this was decided"))
-        doc.blocks.append(.paragraph("Every answer is turned into vectors (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions): one of its word and character n-grams (what it says) and one per structure family (how it is shaped: markdown, how lines open, how it opens and closes, stock phrases, length and layout). Two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. For the n-grams, the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. For the structure families, each prompt's typical answer (the panel's mean vector) is first taken away, so that what the prompt asks for (a list, a table) does not count as likeness. A calibration on labelled pairs of known distilled and independent models weighs these features into one likelihood ratio by logistic-regression fusion (Brümmer et al. 2007): how much more probable this evidence is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The features weighed: \(result.calibration.map.features.joined(separator: ", ")). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted; it is reported, not used for the verdict. See docs/METHOD.md and docs/FINDINGS.md."))
+        doc.blocks.append(.paragraph("Every answer is turned into vectors (embedding model \(result.embeddingModel.version), \(result.embeddingModel.dimensions) dimensions): one of its word and character n-grams (what it says) and one per structure family (how it is shaped: markdown, how lines open, how it opens and closes, stock phrases, length and layout). Two models' similarity is the mean, over the prompts both answered, of the cosine between their answers. For the n-grams, the candidate's similarity to the student is standardised against the panel — unrelated models answering the same prompts: (similarity to candidate − mean similarity to panel models) / panel sd, the impostors method of authorship verification (Koppel & Winter 2014) turned into a standard score. For the structure families, each prompt's typical answer (the panel's mean vector) is first taken away, so that what the prompt asks for (a list, a table) does not count as likeness. A calibration on labelled pairs of known distilled and independent models weighs these features into one likelihood ratio by logistic-regression fusion (Brümmer et al. 2007): how much more probable this evidence is if the student was distilled from the candidate than if it was not (reported on the ENFSI verbal scale). The features weighed: \(Self.weighedFeatures(result.calibration.map)). The p-value asks whether the candidate could be just one more panel model; with several candidates it is Holm-adjusted; it is reported, not used for the verdict. See docs/METHOD.md and docs/FINDINGS.md."))
 
         // 4. Known error rates.
         doc.blocks.append(.heading("How often this configuration errs"))
@@ -188,6 +188,18 @@ enum AttributionReport {
     /// The one-line answer, never stronger than the evidence: a verdict reached only because the
     /// calibration cannot state a likelihood ratio beyond 1/10…10 (its bound counts, `Verdict.decide`)
     /// rests on weak support on the ENFSI scale, and says so instead of "looks (not) distilled".
+    /// The map's features in words: which it weighs, and which a non-negative fit held at weight 0.
+    static func weighedFeatures(_ map: LikelihoodRatioFusion) -> String {
+        let held = zip(map.features, map.weights).filter { $0.1 == 0 }.map(\.0)
+        let weighed = zip(map.features, map.weights).filter { $0.1 != 0 }.map(\.0)
+        var text = weighed.joined(separator: ", ")
+        if !held.isEmpty { text += " (\(held.joined(separator: ", ")) given weight 0 by the fit)" }
+        if map.weightSign == .nonNegative {
+            text += "; no weight may be negative, so being more alike in any feature never lowers the likelihood ratio"
+        }
+        return text
+    }
+
     static func headline(_ best: CandidateAssessment, student: String, compare: Bool) -> String {
         let weak = VerdictWording.isWeak(best)
         let lr = lrText(pow(10, best.log10LikelihoodRatio))

@@ -139,7 +139,7 @@ public enum Attribution {
             let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
             let evidence = features.indices.map { j in
                 EvidenceValue(feature: features[j].description, value: x[j],
-                              contribution: calibrated && x[j].isFinite ? map.weights[j] * (x[j] - map.means[j]) / map.scales[j] : 0)
+                              contribution: calibrated ? map.contribution(ofFeature: j, value: x[j]) : 0)
             }
             let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
                                             candidate: profile?(candidate) ?? AnswerProfile(candidate, probeSet: set),

@@ -145,6 +145,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     public static func fit(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                            model: EmbeddingModel, features: [EvidenceFeature] = EvidenceFeature.standard,
                            options: AttributionOptions = AttributionOptions(), ridge: Double = LikelihoodRatioFusion.defaultRidge,
+                           weightSign: LikelihoodRatioFusion.WeightSign = .nonNegative,
                            probeSample: Int? = nil, cache: EmbeddingCache? = nil,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> Calibration {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
@@ -152,16 +153,16 @@ public struct Calibration: Sendable, Codable, Equatable {
                                          cache: cache, progress: progress)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let names = features.map(\.description)
-        let results = scored.leaveOneStudentOut(names: names, columns: Array(features.indices), ridge: ridge,
+        let results = scored.leaveOneStudentOut(names: names, columns: Array(features.indices), ridge: ridge, weightSign: weightSign,
                                                 supported: supported, options: options)
         var table: [FeatureSummary] = []
         for (k, feature) in scored.tableFeatures.enumerated() {
-            let single = scored.leaveOneStudentOut(names: [feature.description], columns: [features.count + k], ridge: ridge,
+            let single = scored.leaveOneStudentOut(names: [feature.description], columns: [features.count + k], ridge: ridge, weightSign: weightSign,
                                                    supported: supported, options: options)
             table.append(FeatureSummary(feature: feature.description, metrics: CalibrationMetrics.byTier(single)))
         }
         let map = LikelihoodRatioFusion.fit(features: names, rows: scored.rows.map { Array($0.prefix(features.count)) },
-                                            labels: scored.pairs.map(\.distilled), ridge: ridge)
+                                            labels: scored.pairs.map(\.distilled), ridge: ridge, weightSign: weightSign)
         return Calibration(map: map, metrics: CalibrationMetrics.byTier(results), featureTable: table,
                            pairs: results.map { pair in var p = pair; p.features = Array(p.features.prefix(features.count)); return p },
                            supported: supported, probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256,
@@ -270,12 +271,13 @@ struct LabelledScoring {
     var students: [String] { Array(Set(pairs.map(\.student))).sorted() }
 
     /// Each student's pairs judged by a map fitted on the other students' pairs.
-    func leaveOneStudentOut(names: [String], columns: [Int], ridge: Double, supported: EvidenceSufficiency,
+    func leaveOneStudentOut(names: [String], columns: [Int], ridge: Double, weightSign: LikelihoodRatioFusion.WeightSign,
+                            supported: EvidenceSufficiency,
                             options: AttributionOptions) -> [CalibratedPair] {
         judge(map: { student in
             let training = pairs.indices.filter { pairs[$0].student != student }
             return LikelihoodRatioFusion.fit(features: names, rows: training.map { i in columns.map { rows[i][$0] } },
-                                             labels: training.map { pairs[$0].distilled }, ridge: ridge)
+                                             labels: training.map { pairs[$0].distilled }, ridge: ridge, weightSign: weightSign)
         }, columns: columns, supported: supported, options: options)
     }
 

@@ -17,4 +17,18 @@ struct VerdictWordingTests {
         #expect(VerdictWording.label(.distilled, log10LR: 1.28) == "distilled")
         #expect(VerdictWording.label(.notDistilled, log10LR: -1.2) == "not-distilled")
     }
+
+    @Test("the report's method names the features weighed, those held at weight 0 and the sign constraint")
+    func weighedFeaturesInWords() {
+        let labels = (0..<40).map { $0 % 4 == 0 }
+        let nuisance: [Double] = (0..<40).map { Double($0 % 5) / 10 }
+        let rows: [[Double]] = (0..<40).map { k -> [Double] in [(labels[k] ? 2 : 0) + nuisance[k], nuisance[k]] }
+        let held = LikelihoodRatioFusion.fit(features: ["ngram", "shape"], rows: rows, labels: labels)
+        #expect(held.weights[1] == 0)
+        #expect(AttributionReport.weighedFeatures(held)
+                == "ngram (shape given weight 0 by the fit); no weight may be negative, so being more alike in any feature never lowers the likelihood ratio")
+        let free = LikelihoodRatioFusion.fit(features: ["ngram", "shape"], rows: rows, labels: labels, weightSign: .free)
+        #expect(free.weights[1] < 0)
+        #expect(AttributionReport.weighedFeatures(free) == "ngram, shape")
+    }
 }

@@ -78,6 +78,43 @@ struct StatisticsTests {
         #expect(shrunk.weights[0] < map.weights[0])
     }
 
+    @Test("a suppressor gets a negative weight only when the sign is free; non-negative holds it at 0 and keeps it named")
+    func nonNegativeFusionHoldsASuppressorAtZero() {
+        // Feature 0 = class signal + a nuisance; feature 1 = the nuisance alone. A free fit subtracts the
+        // nuisance with a negative weight on feature 1 (a suppressor); the non-negative fit may not.
+        var rows: [[Double]] = [], labels: [Bool] = []
+        var generator = SeededGenerator(seed: 7)
+        for k in 0..<120 {
+            let positive = k % 4 == 0, nuisance = 2 * generator.unit() - 1
+            rows.append([(positive ? 1 : 0) + nuisance + 0.3 * generator.unit(), nuisance])
+            labels.append(positive)
+        }
+        let free = LikelihoodRatioFusion.fit(features: ["ngram", "shape"], rows: rows, labels: labels, weightSign: .free)
+        let held = LikelihoodRatioFusion.fit(features: ["ngram", "shape"], rows: rows, labels: labels)
+        #expect(held.weightSign == .nonNegative)
+        #expect(free.weights[1] < -0.5 && free.weights[0] > 0)
+        #expect(held.weights[1] == 0 && held.weights[0] > 0)
+        #expect(held.features == ["ngram", "shape"])
+        // Held at 0, the map is the one-feature fit of feature 0 (same standardisation, same optimum).
+        let alone = LikelihoodRatioFusion.fit(features: ["ngram"], rows: rows.map { [$0[0]] }, labels: labels)
+        #expect(abs(held.weights[0] - alone.weights[0]) < 1e-9 && abs(held.intercept - alone.intercept) < 1e-9)
+        // Where the free optimum has no negative weight, the constraint changes nothing.
+        let informative = rows.enumerated().map { [$1[0], labels[$0] ? 1 + generator.unit() : generator.unit()] }
+        let a = LikelihoodRatioFusion.fit(features: ["ngram", "edges"], rows: informative, labels: labels, weightSign: .free)
+        let b = LikelihoodRatioFusion.fit(features: ["ngram", "edges"], rows: informative, labels: labels)
+        #expect(a.weights.allSatisfy { $0 > 0 } && a.weights == b.weights && a.intercept == b.intercept)
+    }
+
+    @Test("a map file written before the sign constraint reads as fitted free")
+    func fusionWithoutWeightSignDecodesAsFree() throws {
+        let map = LikelihoodRatioFusion.fit(features: ["ngram"], rows: [[0], [1], [2], [3]], labels: [false, false, true, true])
+        var object = try #require(try JSONSerialization.jsonObject(with: JSONOutput.data(map)) as? [String: Any])
+        #expect(object["weight_sign"] as? String == "non-negative")
+        object["weight_sign"] = nil
+        let old = try JSONOutput.decode(LikelihoodRatioFusion.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(old.weightSign == .free && old.weights == map.weights)
+    }
+
     @Test func smallCholeskySolvesAPositiveDefiniteSystem() throws {
         // [[4, 2], [2, 3]] x = [2, 5]  →  x = [-0.5, 2]
         let x = try #require(SmallCholesky.solve([4, 2, 2, 3], [2, 5], size: 2))

@@ -40,17 +40,17 @@ struct ShippedCalibrationTests {
         let fresh = try Data(contentsOf: output)
         let shipped = try Data(contentsOf: URL(fileURLWithPath: Self.path("Probes/alpaca-eval/calibration.json")))
         #expect(fresh == shipped, "the shipped calibration is not what `lineage calibrate` makes now: run make calibrate")
-        // The leave-one-student-out figures docs/METHOD.md states (2026-12-03), as floors.
+        // The leave-one-student-out figures docs/METHOD.md states (2026-12-07, non-negative weights), as floors.
         let metrics = try JSONOutput.decode(Calibration.self, from: fresh).metrics
         let all = try #require(metrics.first { $0.tier == "all" })
         let high = try #require(metrics.first { $0.tier == "high" })
         let medium = try #require(metrics.first { $0.tier == "medium" })
         #expect(all.pairs == 250)
-        #expect(all.auc >= 0.95)
-        #expect(high.rightTeacherFirst >= 5 && medium.rightTeacherFirst >= 11)
+        #expect(all.auc >= 0.92 && high.auc >= 0.98)
+        #expect(high.rightTeacherFirst >= 5 && medium.rightTeacherFirst >= 9)
         #expect(all.falseNotDistilled == 0)
-        #expect(all.falseDistilled <= 5)
-        #expect(all.trueDistilled >= 8)
+        #expect(all.falseDistilled <= 2 && high.falseDistilled == 0)
+        #expect(all.trueDistilled >= 10)
     }
 }
 
