@@ -117,11 +117,19 @@ CANDIDATES=(gpt-3.5-turbo-0301 gpt4_0314 gpt4_0613 claude claude-2 text_davinci_
 CANDIDATE_ARGS=(); CANDIDATE_FILES=()
 for c in "${CANDIDATES[@]}"; do CANDIDATE_ARGS+=(--candidate "$REC/$c.jsonl"); CANDIDATE_FILES+=("$REC/$c.jsonl"); done
 timed() { /usr/bin/time -f "%e %U %S %M" -o "$TIMELOG" "$@" > /dev/null 2>&1; read -r wall user sys rss < "$TIMELOG"; }
-timed "$BIN" matrix --json "$REC/vicuna-13b.jsonl" "${CANDIDATE_FILES[@]}" Probes/alpaca-eval/panel/*.jsonl
-MATRIX43=$wall
-timed "$BIN" attribute --json --quiet --student "$REC/vicuna-13b.jsonl" "${CANDIDATE_ARGS[@]}"
-printf "attribute, 1 student × 10 candidates × 32 panel: %.2f s wall, peak RSS %.0f MB; matrix --json on the same 43 files %.2f s: %.2f× (target ≤ 2.5×)\n" \
-  "$wall" "$(echo "$rss / 1000" | bc -l)" "$MATRIX43" "$(echo "$wall / $MATRIX43" | bc -l)"
+# One run of each lasts about a second, where a shared host's noise is a good part of it: three interleaved
+# runs of each, and the ratio of the medians.
+median3() { printf "%s\n" "$@" | sort -g | sed -n 2p; }
+M=(); A=(); ARSS=()
+for _ in 1 2 3; do
+  timed "$BIN" matrix --json "$REC/vicuna-13b.jsonl" "${CANDIDATE_FILES[@]}" Probes/alpaca-eval/panel/*.jsonl
+  M+=("$wall")
+  timed "$BIN" attribute --json --quiet --student "$REC/vicuna-13b.jsonl" "${CANDIDATE_ARGS[@]}"
+  A+=("$wall"); ARSS+=("$rss")
+done
+MATRIX43=$(median3 "${M[@]}"); ATTRIBUTE1=$(median3 "${A[@]}"); ATTRIBUTE1_RSS=$(median3 "${ARSS[@]}")
+printf "attribute, 1 student × 10 candidates × 32 panel: median of 3 %.2f s wall (%s), peak RSS %.0f MB; matrix --json on the same 43 files %.2f s (%s): %.2f× (target ≤ 2.5×)\n" \
+  "$ATTRIBUTE1" "${A[*]}" "$(echo "$ATTRIBUTE1_RSS / 1000" | bc -l)" "$MATRIX43" "${M[*]}" "$(echo "$ATTRIBUTE1 / $MATRIX43" | bc -l)"
 BATCH_FILES=("${FILES[@]}" Probes/alpaca-eval/panel/*.jsonl "${CANDIDATE_FILES[@]}")
 BATCH_BYTES=$(du -cbL "${BATCH_FILES[@]}" | tail -1 | cut -f1)
 timed "$BIN" matrix --json "${BATCH_FILES[@]}"

@@ -11,22 +11,34 @@ struct NgramDistribution: Sendable {
     let probabilities: [Double]
 
     init(recording: AlignedRecording, model: EmbeddingModel) {
+        guard let layout = model.layout(.words), layout.bucketCount > 0 else {
+            buckets = []
+            probabilities = []
+            return
+        }
         let counter = FeatureCounter(model: model)
-        var totals: [UInt32: Double] = [:]
+        // Totals held densely over the word family's buckets (ascending, the order the sum below takes).
+        let offset = layout.bucketOffset
+        var totals = [Double](repeating: 0, count: layout.bucketCount)
         for answers in recording.answers {
             for answer in answers {
                 counter.count(answer, only: .words)
                 for segment in counter.segments {
                     for k in segment.range {
-                        totals[counter.touched[k], default: 0] += Double(counter.frequencies[k])
+                        totals[Int(counter.touched[k]) - offset] += Double(counter.frequencies[k])
                     }
                 }
             }
         }
-        let sorted = totals.sorted { $0.key < $1.key }
-        let sum = sorted.reduce(0) { $0 + $1.value }
-        buckets = sorted.map(\.key)
-        probabilities = sorted.map { sum > 0 ? $0.value / sum : 0 }
+        var buckets: [UInt32] = [], values: [Double] = []
+        var sum = 0.0
+        for (k, total) in totals.enumerated() where total > 0 {
+            buckets.append(UInt32(k + offset))
+            values.append(total)
+            sum += total
+        }
+        self.buckets = buckets
+        probabilities = values.map { sum > 0 ? $0 / sum : 0 }
     }
 
     /// JS(P, Q) = ½ KL(P ‖ M) + ½ KL(Q ‖ M), M = (P + Q)/2, in bits: 0 for equal distributions,

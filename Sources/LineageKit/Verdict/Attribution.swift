@@ -49,33 +49,35 @@ public enum Attribution {
         }
     }
 
+    /// The result alone: only the student's pairs are compared (the anchored tensors), which is all a
+    /// result holds; a report, which also scores panel models, runs `runKeepingInputs`. The same bytes.
     public static func run(_ request: AttributionRequest,
                            progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionResult {
-        try runKeepingInputs(request, progress: progress).result
+        try runKeepingInputs(request, progress: progress, studentPairsOnly: true).result
     }
 
     /// Runs, and also returns the aligned recordings, which the report's evidence exhibits quote.
     public static func runKeepingInputs(_ request: AttributionRequest,
-                                        progress: (@Sendable (String) -> Void)? = nil) throws -> AttributionRun {
+                                        progress: (@Sendable (String) -> Void)? = nil,
+                                        studentPairsOnly: Bool = false) throws -> AttributionRun {
         let set = request.probeSet
-        func load(_ path: String) throws -> AlignedRecording {
-            try Aligner.align(path: path, format: request.inputFormat, to: set)
+        progress?("reading the student, \(request.candidates.count) candidate(s) and \(request.panel.count) panel file(s)")
+        // Files are read on every core; an error is the first failing file's in argument order, as a serial read's.
+        let paths = [request.student] + request.candidates + request.panel
+        let loaded = try ParallelWork.map(jobs: paths.count, threads: ProcessInfo.processInfo.activeProcessorCount) {
+            (k) throws(InputError) in try Aligner.align(path: paths[k], format: request.inputFormat, to: set)
         }
-        progress?("reading the student and \(request.candidates.count) candidate(s)")
-        let student = try load(request.student)
-        let candidates = try request.candidates.map(load)
-        var panel: [AlignedRecording] = []
-        for (k, path) in request.panel.enumerated() {
-            progress?("reading the panel: \(k + 1)/\(request.panel.count)")
-            panel.append(try load(path))
-        }
+        let student = loaded[0]
+        let candidates = Array(loaded[1..<(1 + request.candidates.count)])
+        let panel = Array(loaded[(1 + request.candidates.count)...])
         progress?("embedding \(1 + candidates.count + panel.count) recordings")
         let embedder = Embedder(model: request.model)
         let cache = request.cache.map { ($0, set, request.inputFormat) }
         // The candidates are scored on every core, each with single-threaded BLAS (the same bits).
         return try BLASThreads.singleThreaded {
             try assess(student: student, embedded: EmbeddingRows(ScoringContext.embed(student, embedder, cache)),
-                       candidates: candidates, panel: panel, request: request, progress: progress, threads: embedder.threads) {
+                       candidates: candidates, panel: panel, request: request, progress: progress, threads: embedder.threads,
+                       studentPairsOnly: studentPairsOnly) {
                 EmbeddingRows(ScoringContext.embed($0, embedder, cache))
             }
         }
@@ -89,7 +91,7 @@ public enum Attribution {
     ///     candidate's n-gram distribution, self-Gram matrix and answer profile (a batch computes each once).
     ///   - threads: workers for the candidates' statistics and the n-gram distributions (a batch, which
     ///     judges one student a core, passes 1); the result does not depend on it.
-    ///   - studentPairsOnly: similarities of the student's pairs only (a batch, which writes no report:
+    ///   - studentPairsOnly: similarities of the student's pairs only (a batch or a run that writes no report:
     ///     the run's tensor then cannot score panel models as candidates); `centring`: the panel's
     ///     structure centring worked out once. Neither changes the result.
     static func assess(student: AlignedRecording, embedded studentEmbedding: EmbeddingRows,
@@ -127,14 +129,17 @@ public enum Attribution {
         let supported = request.calibration.supported
         let studentProfile = AnswerProfile(student, probeSet: set)
         progress?("scoring \(candidates.count) candidate(s)")
+        // Without a batch's profiles, each candidate's answer profile is worked out beside its statistics.
+        let profiled = profile == nil
         let scored = ParallelWork.map(jobs: candidates.count, threads: threads) { k in
             (context.statistics(student: 0, candidate: 1 + k, panel: panelIndices, options: request.options,
                                 seed: pairSeed(request.options.seed, student: student.model, candidate: candidates[k].model)),
-             context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices))
+             context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices),
+             profiled ? AnswerProfile(candidates[k], probeSet: set) : nil)
         }
         var assessments: [CandidateAssessment] = []
         for (k, candidate) in candidates.enumerated() {
-            let (statistics, x) = scored[k]
+            let (statistics, x, ownProfile) = scored[k]
             let score = calibrated ? map.score(x) : statistics.impostor.score
             let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
             let evidence = features.indices.map { j in
@@ -142,7 +147,7 @@ public enum Attribution {
                               contribution: calibrated ? map.contribution(ofFeature: j, value: x[j]) : 0)
             }
             let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
-                                            candidate: profile?(candidate) ?? AnswerProfile(candidate, probeSet: set),
+                                            candidate: ownProfile ?? profile?(candidate) ?? AnswerProfile(candidate, probeSet: set),
                                             studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(
                 model: candidate.model, source: candidate.source, rank: 0, score: score,

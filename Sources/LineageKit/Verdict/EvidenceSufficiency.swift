@@ -41,10 +41,31 @@ public struct AnswerProfile: Sendable, Codable, Equatable {
     static func echoes(_ answer: String, prompt: String) -> Bool {
         // An answer much longer than its prompt is not an echo (most answers: decided without copying).
         guard answer.utf8.count <= 4 * prompt.utf8.count + 80 else { return false }
+        if let ascii = asciiEchoes(Array(answer.utf8), prompt: Array(prompt.utf8)) { return ascii }
         let a = answer.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let p = prompt.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !p.isEmpty else { return false }
         return a == p || (a.hasPrefix(p) && a.count <= p.count + 20)
+    }
+
+    /// `echoes` on bytes when both texts are ASCII (nil otherwise), without Foundation's trimming and case
+    /// mapping: for ASCII those are the bytes 9–13 and 32 and A–Z → a–z, `==` and `hasPrefix` compare bytes
+    /// (a trimmed prompt ends in a byte that starts no grapheme cluster with the next), and a character
+    /// count is the byte count less each CR LF pair, which is one character.
+    static func asciiEchoes(_ answer: [UInt8], prompt: [UInt8]) -> Bool? {
+        guard answer.allSatisfy({ $0 < 0x80 }), prompt.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0D).contains(b) }
+        func trimmed(_ bytes: [UInt8]) -> ArraySlice<UInt8> {
+            guard let first = bytes.firstIndex(where: { !isSpace($0) }), let last = bytes.lastIndex(where: { !isSpace($0) }) else { return [] }
+            return bytes[first...last]
+        }
+        func lower(_ b: UInt8) -> UInt8 { (0x41...0x5A).contains(b) ? b | 0x20 : b }
+        func characters(_ bytes: ArraySlice<UInt8>) -> Int {
+            zip(bytes, bytes.dropFirst()).reduce(bytes.count) { $0 - ($1.0 == 0x0D && $1.1 == 0x0A ? 1 : 0) }
+        }
+        let a = trimmed(answer), p = trimmed(prompt)
+        guard !p.isEmpty, a.count >= p.count, zip(a, p).allSatisfy({ lower($0) == lower($1) }) else { return false }
+        return a.count == p.count || characters(a) <= characters(p) + 20
     }
 }
 

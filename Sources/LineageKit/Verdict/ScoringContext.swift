@@ -62,17 +62,20 @@ struct ScoringContext: Sendable {
         let answered = embeddings.map(\.answered)
         let content = model.families.filter { $0.dimensions > 0 && !$0.family.isStructure }.map(\.columns)
         let whole = content.count == model.families.filter({ $0.dimensions > 0 }).count
-        tensor = ProbeSimilarityTensor(rows: embeddings, columns: whole ? nil : content, anchor: anchor)
-        var structure: [FeatureFamily: ProbeSimilarityTensor] = [:]
-        for family in structureFamilies.sorted(by: { $0.rawValue < $1.rawValue }) {
-            guard let columns = model.layout(family)?.columns else { continue }
+        // The content tensor and each structure family's are independent jobs, shared over the threads.
+        let families = structureFamilies.sorted(by: { $0.rawValue < $1.rawValue })
+            .compactMap { family in model.layout(family).map { (family, $0.columns) } }
+        let tensors = ParallelWork.map(jobs: 1 + families.count, threads: threads) { [recordings] job -> ProbeSimilarityTensor in
+            guard job > 0 else { return ProbeSimilarityTensor(rows: embeddings, columns: whole ? nil : content, anchor: anchor) }
+            let (family, columns) = families[job - 1]
             let centred = centring?.rows(family, columns: columns, recordings: recordings, embeddings: embeddings,
                                          pool: centringPool)
                 ?? zip(PromptCentring.centred(embeddings.map { $0.columnsNormalized([columns]) }, answered: answered,
                                               pool: centringPool), answered).map { EmbeddingRows($0, answered: $1) }
-            structure[family] = ProbeSimilarityTensor(rows: centred, columns: nil, anchor: anchor)
+            return ProbeSimilarityTensor(rows: centred, columns: nil, anchor: anchor)
         }
-        self.structure = structure
+        tensor = tensors[0]
+        structure = Dictionary(uniqueKeysWithValues: zip(families.map(\.0), tensors.dropFirst()))
         let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }
         let prepared = divergencesFor.sorted()
         let embeddings = embeddings

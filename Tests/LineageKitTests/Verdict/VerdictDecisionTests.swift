@@ -78,6 +78,31 @@ struct VerdictDecisionTests {
         #expect(!AnswerProfile.echoes("Roses are red, violets are blue, and so on for a while.", prompt: "Write a poem."))
     }
 
+    @Test("the ASCII echo check gives what trimming and case folding through Foundation give")
+    func asciiEchoesMatchFoundation() {
+        func foundation(_ answer: String, _ prompt: String) -> Bool {
+            let a = answer.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            let p = prompt.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+            return !p.isEmpty && (a == p || (a.hasPrefix(p) && a.count <= p.count + 20))
+        }
+        let prompts = ["Write a poem.", "  write A POEM.\t", "", " \n ", "List 3 fruits\r\n"]
+        let answers = ["write a poem.", "WRITE A POEM. Sure!", "Write a poem." + String(repeating: "x", count: 20),
+                       "Write a poem." + String(repeating: "x", count: 21), "Write a poem.\r\n\r\n" + String(repeating: "y", count: 19),
+                       "Write a poem." + String(repeating: "\r\n", count: 20) + "z", "Write a poe", "", "\u{0B}write a poem.\u{0C}",
+                       "list 3 fruits\r\napple", "Write a poem.\u{85}"]
+        for prompt in prompts {
+            for answer in answers {
+                let bytes = AnswerProfile.asciiEchoes(Array(answer.utf8), prompt: Array(prompt.utf8))
+                if answer.utf8.allSatisfy({ $0 < 0x80 }) && prompt.utf8.allSatisfy({ $0 < 0x80 }) {
+                    #expect(bytes == foundation(answer, prompt), "\(answer.debugDescription) / \(prompt.debugDescription)")
+                } else {
+                    #expect(bytes == nil)
+                }
+                #expect(AnswerProfile.echoes(answer, prompt: prompt) == foundation(answer, prompt))
+            }
+        }
+    }
+
     @Test func featureNamesRoundTrip() throws {
         for feature in EvidenceFeature.standard { #expect(EvidenceFeature(name: feature.description) == feature) }
         #expect(EvidenceFeature(name: "char") == nil)  // a content family is only weighed through `ngram`
