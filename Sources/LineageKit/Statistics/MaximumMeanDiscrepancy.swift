@@ -26,8 +26,8 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
     ///   - x, y: P×D embeddings (rows L2-normalised); `comparable`: probes both answered.
     ///   - selfGrams: `x·xᵀ` and `y·yᵀ` over all P probes when the caller holds them (a model's is the same
     ///     for every pair it is in); computed here otherwise. The result is the same bits either way.
-    public static func compute(_ x: Matrix, _ y: Matrix, comparable: [Int], permutations: Int,
-                               seed: UInt64, selfGrams: (x: Matrix, y: Matrix)? = nil) -> MaximumMeanDiscrepancy {
+    static func compute(_ x: Matrix, _ y: Matrix, comparable: [Int], permutations: Int,
+                        seed: UInt64, selfGrams: (x: SymmetricMatrix, y: SymmetricMatrix)? = nil) -> MaximumMeanDiscrepancy {
         let n = comparable.count
         guard n >= 2 else {
             return MaximumMeanDiscrepancy(mmdSquared: .nan, pValue: 1, bandwidthSquared: .nan, probes: n, permutations: 0)
@@ -37,23 +37,27 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         // hold the bits one `ssyrk` of the pooled rows would.
         let all = comparable == Array(0..<x.rows)
         let xs = all ? x : x.selectingRows(comparable), ys = all ? y : y.selectingRows(comparable)
-        func block(_ full: Matrix?, _ rows: Matrix) -> Matrix {
-            guard let full else { return BLAS.gram(rows) }
+        func block(_ full: SymmetricMatrix?, _ rows: Matrix) -> SymmetricMatrix {
+            guard let full else { return SymmetricMatrix(upperTriangleOf: BLAS.gram(rows)) }
             return all ? full : full.selecting(comparable)
         }
         let xx = block(selfGrams?.x, xs), yy = block(selfGrams?.y, ys)
         let xy = BLAS.multiplyTransposed(xs, ys)
+        // The within-model blocks are read only on and above the diagonal: entry (i, j), j ≥ i, of row i is
+        // at `rowBase(i) + j` of the packed triangle.
+        let xNorms = (0..<n).map { xx[$0, $0] }, yNorms = (0..<n).map { yy[$0, $0] }
         // Squared distances, each as the Float expression ‖a‖² + ‖b‖² − 2a·b of the pooled matrix (negative
         // rounding residue as 0).
         func distance(_ aa: Float, _ bb: Float, _ ab: Float) -> Float { let d = aa + bb - 2 * ab; return d > 0 ? d : 0 }
         var distances: [Float] = []
         distances.reserveCapacity(n * (2 * n - 1))
         for i in 0..<n {
+            let xi = xx.rowBase(i), yi = yy.rowBase(i)
             for j in (i + 1)..<n {
-                distances.append(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
-                distances.append(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
+                distances.append(distance(xNorms[i], xNorms[j], xx.values[xi + j]))
+                distances.append(distance(yNorms[i], yNorms[j], yy.values[yi + j]))
             }
-            for j in 0..<n { distances.append(distance(xx.values[i * n + i], yy.values[j * n + j], xy.values[i * n + j])) }
+            for j in 0..<n { distances.append(distance(xNorms[i], yNorms[j], xy.values[i * n + j])) }
         }
         let sigma2 = max(Descriptive.median(nonNegative: distances), 1e-6)
         distances = []
@@ -61,7 +65,7 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         // The cross block's kernel values, each used twice below (k(xi,yj) and, transposed, k(xj,yi)).
         var kxy = [Double](repeating: 0, count: n * n)
         for i in 0..<n {
-            for j in 0..<n { kxy[i * n + j] = kernel(distance(xx.values[i * n + i], yy.values[j * n + j], xy.values[i * n + j])) }
+            for j in 0..<n { kxy[i * n + j] = kernel(distance(xNorms[i], yNorms[j], xy.values[i * n + j])) }
         }
         // h_ij = k(xi,xj) + k(yi,yj) − k(xi,yj) − k(xj,yi); swapping the answers of probe i flips the
         // sign of row and column i, so MMD²(s) = Σ_{i≠j} s_i s_j h_ij / (n(n−1)) for signs s. All
@@ -73,9 +77,10 @@ public struct MaximumMeanDiscrepancy: Sendable, Equatable, Codable {
         func rounded(_ value: Double) -> Float { Float((value * grid).rounded(.toNearestOrEven) / grid) }
         var h = Matrix(rows: n, columns: n)
         for i in 0..<n {
+            let xi = xx.rowBase(i), yi = yy.rowBase(i)
             for j in (i + 1)..<n {
-                let within = kernel(distance(xx.values[i * n + i], xx.values[j * n + j], xx.values[i * n + j]))
-                    + kernel(distance(yy.values[i * n + i], yy.values[j * n + j], yy.values[i * n + j]))
+                let within = kernel(distance(xNorms[i], xNorms[j], xx.values[xi + j]))
+                    + kernel(distance(yNorms[i], yNorms[j], yy.values[yi + j]))
                 h.values[i * n + j] = rounded(within - kxy[i * n + j] - kxy[j * n + i])
                 h.values[j * n + i] = rounded(within - kxy[j * n + i] - kxy[i * n + j])
             }

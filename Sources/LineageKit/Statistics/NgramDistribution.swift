@@ -17,15 +17,16 @@ struct NgramDistribution: Sendable {
             return
         }
         let counter = FeatureCounter(model: model)
-        // Totals held densely over the word family's buckets (ascending, the order the sum below takes).
+        // Counts held densely over the word family's buckets (ascending, the order the sum below takes), as
+        // integers: exactly the sums of whole numbers a Double total would hold, in half the memory.
         let offset = layout.bucketOffset
-        var totals = [Double](repeating: 0, count: layout.bucketCount)
+        var totals = [UInt32](repeating: 0, count: layout.bucketCount)
         for answers in recording.answers {
             for answer in answers {
                 counter.count(answer, only: .words)
                 for segment in counter.segments {
                     for k in segment.range {
-                        totals[Int(counter.touched[k]) - offset] += Double(counter.frequencies[k])
+                        totals[Int(counter.touched[k]) - offset] += counter.frequencies[k]
                     }
                 }
             }
@@ -34,8 +35,8 @@ struct NgramDistribution: Sendable {
         var sum = 0.0
         for (k, total) in totals.enumerated() where total > 0 {
             buckets.append(UInt32(k + offset))
-            values.append(total)
-            sum += total
+            values.append(Double(total))
+            sum += Double(total)
         }
         self.buckets = buckets
         probabilities = values.map { sum > 0 ? $0 / sum : 0 }

@@ -98,7 +98,7 @@ public enum Attribution {
                        candidates: [AlignedRecording], panel files: [AlignedRecording], request: AttributionRequest,
                        progress: (@Sendable (String) -> Void)?, threads: Int = 1,
                        distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
-                       selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil,
+                       selfGram: (@Sendable (AlignedRecording) -> SymmetricMatrix?)? = nil,
                        profile: ((AlignedRecording) -> AnswerProfile)? = nil,
                        studentPairsOnly: Bool = false, centring: PanelCentring? = nil,
                        embed: (AlignedRecording) -> EmbeddingRows) throws -> AttributionRun {

@@ -77,9 +77,9 @@ public enum BatchAttribution {
         }
         let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
             (NgramDistribution(recording: candidates[k], model: request.model),
-             BLAS.gram(candidateEmbeddings[k]), AnswerProfile(candidates[k], probeSet: set))
+             SymmetricMatrix(upperTriangleOf: BLAS.gram(candidateEmbeddings[k])), AnswerProfile(candidates[k], probeSet: set))
         }
-        var distributions: [String: NgramDistribution] = [:], selfGrams: [String: Matrix] = [:], profiles: [String: AnswerProfile] = [:]
+        var distributions: [String: NgramDistribution] = [:], selfGrams: [String: SymmetricMatrix] = [:], profiles: [String: AnswerProfile] = [:]
         for (k, candidate) in candidates.enumerated() {
             (distributions[key(candidate)], selfGrams[key(candidate)], profiles[key(candidate)]) = prepared[k]
         }
@@ -108,7 +108,7 @@ public enum BatchAttribution {
     private struct Shared: @unchecked Sendable {
         let embedded: [String: EmbeddingRows]
         let distributions: [String: NgramDistribution]
-        let selfGrams: [String: Matrix]
+        let selfGrams: [String: SymmetricMatrix]
         let profiles: [String: AnswerProfile]
         let centring: PanelCentring
     }

@@ -13,7 +13,7 @@ struct ScoringContext: Sendable {
     /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
     let ngrams: [NgramDistribution?]
     /// The same models' self-Gram matrices over all probes, for the MMD (nil for the others).
-    let selfGrams: [Matrix?]
+    let selfGrams: [SymmetricMatrix?]
 
     /// - Parameters:
     ///   - divergencesFor: the models whose n-gram distributions are needed (students and candidates; the
@@ -45,7 +45,7 @@ struct ScoringContext: Sendable {
     init(recordings: [AlignedRecording], embedded: [EmbeddedRecording], model: EmbeddingModel, divergencesFor: Set<Int> = [],
          structureFamilies: Set<FeatureFamily> = [], centringPool: [Int] = [],
          distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
-         selfGram: (@Sendable (AlignedRecording) -> Matrix?)? = nil, threads: Int = 1,
+         selfGram: (@Sendable (AlignedRecording) -> SymmetricMatrix?)? = nil, threads: Int = 1,
          anchor: Int? = nil, centring: PanelCentring? = nil) {
         self.init(recordings: recordings, rows: embedded.map { EmbeddingRows($0) }, model: model, divergencesFor: divergencesFor,
                   structureFamilies: structureFamilies, centringPool: centringPool, distribution: distribution,
@@ -56,7 +56,7 @@ struct ScoringContext: Sendable {
     init(recordings: [AlignedRecording], rows embeddings: [EmbeddingRows], model: EmbeddingModel, divergencesFor: Set<Int>,
          structureFamilies: Set<FeatureFamily>, centringPool: [Int],
          distribution: (@Sendable (AlignedRecording) -> NgramDistribution)?,
-         selfGram: (@Sendable (AlignedRecording) -> Matrix?)?, threads: Int, anchor: Int?, centring: PanelCentring?) {
+         selfGram: (@Sendable (AlignedRecording) -> SymmetricMatrix?)?, threads: Int, anchor: Int?, centring: PanelCentring?) {
         self.recordings = recordings
         self.embeddings = embeddings
         let answered = embeddings.map(\.answered)
@@ -81,10 +81,10 @@ struct ScoringContext: Sendable {
         let embeddings = embeddings
         let distributions = ParallelWork.map(jobs: prepared.count, threads: threads) { [recordings] k in
             (distribution(recordings[prepared[k]]),
-             selfGram?(recordings[prepared[k]]) ?? BLAS.gram(embeddings[prepared[k]].matrix))
+             selfGram?(recordings[prepared[k]]) ?? SymmetricMatrix(upperTriangleOf: BLAS.gram(embeddings[prepared[k]].matrix)))
         }
         var ngrams = [NgramDistribution?](repeating: nil, count: recordings.count)
-        var selfGrams = [Matrix?](repeating: nil, count: recordings.count)
+        var selfGrams = [SymmetricMatrix?](repeating: nil, count: recordings.count)
         for (k, index) in prepared.enumerated() { (ngrams[index], selfGrams[index]) = distributions[k] }
         self.ngrams = ngrams
         self.selfGrams = selfGrams

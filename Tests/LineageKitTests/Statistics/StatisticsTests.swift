@@ -241,6 +241,14 @@ struct ImpostorScoreTests {
         #expect(same.pValue > 0.05)
         #expect(different.pValue < 0.05)
         #expect(different.mmdSquared > same.mmdSquared)
+        // Self-Grams passed in (packed, as a batch keeps them) give the same bits, all probes or a subset.
+        let grams = (x: SymmetricMatrix(upperTriangleOf: BLAS.gram(embeddings[3])), y: SymmetricMatrix(upperTriangleOf: BLAS.gram(shifted)))
+        for comparable in [all, all.filter { $0 % 3 != 1 }] {
+            let computed = MaximumMeanDiscrepancy.compute(embeddings[3], shifted, comparable: comparable, permutations: 50, seed: 2)
+            let given = MaximumMeanDiscrepancy.compute(embeddings[3], shifted, comparable: comparable, permutations: 50, seed: 2,
+                                                       selfGrams: grams)
+            #expect(computed == given)
+        }
     }
 }
 
