@@ -59,13 +59,15 @@ struct CalibrateCommand: ParsableCommand {
         let model = try analysis.embeddingModel()
         if let evaluate {
             let fixed = try Calibration.load(path: evaluate)
-            let metrics = try fixed.evaluate(pairs: labelled, recordings: recordings, panel: try analysis.panelFiles(for: set),
-                                             probeSet: set, model: model, cache: session?.cache, progress: progress)
+            let (metrics, withinTeacher) = try fixed.evaluate(pairs: labelled, recordings: recordings,
+                                                              panel: try analysis.panelFiles(for: set),
+                                                              probeSet: set, model: model, cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
             session?.printSummary()
             if json { print(String(decoding: try JSONOutput.data(metrics), as: UTF8.self)); return }
             say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
             Self.printMetrics(metrics)
+            Self.printWithinTeacher(withinTeacher)
             return
         }
         let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
@@ -91,6 +93,7 @@ struct CalibrateCommand: ParsableCommand {
         say("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
         say("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
         Self.printMetrics(calibration.metrics)
+        Self.printWithinTeacher(calibration.withinTeacher)
         say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
@@ -108,14 +111,24 @@ struct CalibrateCommand: ParsableCommand {
         if let output { say("calibration written to \(output)") }
     }
 
+    /// Each labelled teacher's AUC among its own pairs (its students against the other students).
+    static func printWithinTeacher(_ rows: [TeacherDiscrimination]) {
+        guard !rows.isEmpty else { return }
+        say("  within each teacher (its distilled pairs against its independent ones): " + rows.map {
+            "\(TerminalText.field($0.teacher)) \(TextSummary.fmt($0.auc)) (\($0.distilledPairs)/\($0.independentPairs))"
+        }.joined(separator: ", "))
+    }
+
     /// One line per tier: discrimination, then both error rates and the inconclusive rate.
     static func printMetrics(_ metrics: [CalibrationMetrics]) {
-        func share(_ count: Int, _ total: Int) -> String {
-            total > 0 ? "\(count)/\(total) (\(String(format: "%.1f", 100 * Double(count) / Double(total))) %)" : "–"
+        func share(_ count: Int, _ total: Int, atMost bound: Double? = nil) -> String {
+            guard total > 0 else { return "–" }
+            let rate = "\(count)/\(total) (\(String(format: "%.1f", 100 * Double(count) / Double(total))) %"
+            return rate + (bound.map { ", at most \(TextSummary.percent($0)))" } ?? ")")
         }
         for m in metrics {
             say("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
-            say("          false 'distilled' \(share(m.falseDistilled, m.independentPairs)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
+            say("          false 'distilled' \(share(m.falseDistilled, m.independentPairs, atMost: m.falseDistilledUpper95)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs, atMost: m.falseNotDistilledUpper95)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
         }
     }
 }

@@ -28,7 +28,7 @@ enum TextSummary {
         }
         let rates = result.calibration.errorRates
         if rates.pairs > 0 {
-            lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs), inconclusive \(rates.inconclusive)/\(rates.pairs)")
+            lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs) (at most \(percent(rates.falseDistilledUpper95))), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs) (at most \(percent(rates.falseNotDistilledUpper95))), inconclusive \(rates.inconclusive)/\(rates.pairs)")
             if result.calibration.studentInCalibration {
                 lines.append("note: \(F(result.student.model)) is one of the calibration's labelled students; its own pairs are in those rates")
             }
@@ -42,6 +42,9 @@ enum TextSummary {
     private static func F(_ text: String) -> String { TerminalText.field(text) }
 
     static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }
+
+    /// A rate as a percentage with one decimal ("n/a" when unmeasured).
+    static func percent(_ rate: Double) -> String { rate.isFinite ? String(format: "%.1f %%", rate * 100) : "n/a" }
 
     static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)

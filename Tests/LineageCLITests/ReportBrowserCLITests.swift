@@ -141,6 +141,13 @@ struct ReportBrowserCLITests {
         #expect(!markdown.contains("(weak)"))
         let summary = try String(contentsOfFile: try Self.report.get() + "-summary.txt", encoding: .utf8)
         #expect(summary.contains("vicuna-13b is one of the calibration's labelled students"), "the text summary too")
+        // Each error rate with its exact 95 % upper bound, in the report and in the summary.
+        let all = try #require(calibration.metrics.first { $0.tier == "all" })
+        let falseDistilled = String(format: "%.1f %%", 100 * all.falseDistilledUpper95)
+        let falseNotDistilled = String(format: "%.1f %%", 100 * all.falseNotDistilledUpper95)
+        #expect(markdown.contains("\(all.falseDistilled) of \(all.independentPairs) (at most \(falseDistilled))"))
+        #expect(markdown.contains("\(all.falseNotDistilled) of \(all.distilledPairs) (at most \(falseNotDistilled))"))
+        #expect(summary.contains("\(all.falseDistilled)/\(all.independentPairs) (at most \(falseDistilled))"))
     }
 
     @Test("matrix.html draws the heat map in the browser, lists every model for the search, and a hostile name stays text",

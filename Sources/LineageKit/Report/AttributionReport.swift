@@ -59,19 +59,20 @@ enum AttributionReport {
             doc.blocks.append(.paragraph("Measured leave-one-student-out on \(rates.pairs) labelled pairs (\(rates.distilledPairs) distilled, \(rates.independentPairs) independent) of probe set \(result.calibration.probeSet) with embedding model \(result.calibration.embeddingModel) and a \(result.calibration.panelSize)-model panel, from calibration file \(result.calibration.path): each student's pairs were judged by a map fitted without that student."))
             var tierRows: [[String]] = []
             for tier in [rates] + result.calibration.errorRatesByTier {
-                tierRows.append([tier.tier, "\(tier.falseDistilled) of \(tier.independentPairs) (\(Markup.percent(tier.falseDistilledRate)))",
-                                 "\(tier.falseNotDistilled) of \(tier.distilledPairs) (\(Markup.percent(tier.falseNotDistilledRate)))",
+                tierRows.append([tier.tier, "\(tier.falseDistilled) of \(tier.independentPairs) (\(Markup.percent(tier.falseDistilledRate)); at most \(Markup.percent(tier.falseDistilledUpper95)))",
+                                 "\(tier.falseNotDistilled) of \(tier.distilledPairs) (\(Markup.percent(tier.falseNotDistilledRate)); at most \(Markup.percent(tier.falseNotDistilledUpper95)))",
                                  "\(tier.trueDistilled) of \(tier.distilledPairs)", "\(tier.inconclusive) of \(tier.pairs) (\(Markup.percent(tier.inconclusiveRate)))",
                                  Markup.number(tier.auc, 3)])
             }
             doc.blocks.append(.table(header: ["pairs", "false 'distilled' (independent pairs)", "false 'not-distilled' (distilled pairs)", "distilled pairs found", "inconclusive", "AUC"], rows: tierRows))
+            doc.blocks.append(.paragraph("\"At most\" is the exact binomial 95 % upper bound of the rate (Clopper & Pearson 1934): how high the error rate could be and still give so few errors on so few pairs. It takes the pairs as independent; pairs of one student share its answers, so the true uncertainty is larger still."))
             doc.blocks.append(.table(header: ["measure", "value", "meaning"], rows: [
                 ["AUC", Markup.number(rates.auc, 3), "chance that a distilled pair outscores an independent one (1 = perfect)"],
                 ["EER", Markup.number(rates.equalErrorRate, 3), "error rate where false 'distilled' and missed distillation are equally frequent"],
                 ["Cllr", Markup.number(rates.cllr, 3), "cost of the likelihood ratios in bits (0 perfect, 1 uninformative); Cllr_min \(Markup.number(rates.cllrMin, 3))"],
-                ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs)", "independent pairs that got the verdict 'distilled'"],
+                ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs) (at most \(Markup.percent(rates.falseDistilledUpper95)))", "independent pairs that got the verdict 'distilled'"],
                 ["missed", "\(rates.missedDistilled) of \(rates.distilledPairs)", "distilled pairs that did not get 'distilled'"],
-                ["false 'not-distilled'", "\(rates.falseNotDistilled) of \(rates.distilledPairs)", "distilled pairs wrongly exonerated"],
+                ["false 'not-distilled'", "\(rates.falseNotDistilled) of \(rates.distilledPairs) (at most \(Markup.percent(rates.falseNotDistilledUpper95)))", "distilled pairs wrongly exonerated"],
                 ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
                 ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
             ]))

@@ -60,6 +60,9 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// The students whose pairs the calibration was fitted and measured on.
     public var labelledStudents: Set<String> { Set(pairs.map(\.student)) }
 
+    /// Leave-one-student-out AUC of each labelled teacher's pairs alone.
+    public var withinTeacher: [TeacherDiscrimination] { TeacherDiscrimination.byTeacher(pairs) }
+
     public var reference: CalibrationReference {
         CalibrationReference(path: path, sha256: sha256, probeSet: probeSetName, embeddingModel: embeddingModel,
                              panelSize: panel.count, map: map, errorRates: overall, errorRatesByTier: Array(metrics.dropFirst()),
@@ -176,13 +179,14 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// labelled models and probe count; nothing is refitted.
     public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                          model: EmbeddingModel, cache: EmbeddingCache? = nil,
-                         progress: (@Sendable (String) -> Void)? = nil) throws -> [CalibrationMetrics] {
+                         progress: (@Sendable (String) -> Void)? = nil) throws
+        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination]) {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: try features, options: options, probeSample: nil,
                                          cache: cache, progress: progress, table: false)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
-        return CalibrationMetrics.byTier(results)
+        return (CalibrationMetrics.byTier(results), TeacherDiscrimination.byTeacher(results))
     }
 }
 

@@ -41,6 +41,10 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
     /// `distilled` per distilled pair.
     public var trueDistilledRate: Double { Self.rate(trueDistilled, distilledPairs) }
     public var inconclusiveRate: Double { Self.rate(inconclusive, pairs) }
+    /// The 95 % upper bounds of the two error rates (`BinomialBound`): how large each could be, given how
+    /// few pairs it was measured on.
+    public var falseDistilledUpper95: Double { BinomialBound.upper95(falseDistilled, of: independentPairs) }
+    public var falseNotDistilledUpper95: Double { BinomialBound.upper95(falseNotDistilled, of: distilledPairs) }
 
     static func rate(_ count: Int, _ total: Int) -> Double { total > 0 ? Double(count) / Double(total) : .nan }
 

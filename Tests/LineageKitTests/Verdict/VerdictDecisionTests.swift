@@ -47,6 +47,19 @@ struct VerdictDecisionTests {
         #expect(abs(metrics.auc - 0.5) < 1e-12)  // wins: 2>1, 2>−1, 0.5>−1 of 6 pairs
     }
 
+    @Test("within-teacher AUC ranks each teacher's pairs alone, and skips a teacher with no pairs of one kind")
+    func withinTeacherDiscrimination() {
+        let pairs = [
+            Self.pair("a", "t1", true, 2, .distilled), Self.pair("b", "t1", false, 3, .distilled),
+            Self.pair("c", "t1", false, -1, .notDistilled), Self.pair("a", "t2", false, 1, .inconclusive),
+            Self.pair("b", "t2", true, 0.5, .inconclusive), Self.pair("c", "t3", false, 0, .inconclusive),
+        ]
+        let rows = TeacherDiscrimination.byTeacher(pairs)
+        #expect(rows.map(\.teacher) == ["t1", "t2"])  // t3 has no distilled pair
+        #expect(rows[0].distilledPairs == 1 && rows[0].independentPairs == 2 && abs(rows[0].auc - 0.5) < 1e-12)
+        #expect(rows[1].auc == 0)  // its one distilled pair scores below its one independent pair
+    }
+
     @Test("a tier's teacher ranking is over all of its students' pairs, whatever their tier")
     func tiersRankOverEveryPairOfAStudent() {
         // d's distilled pair is medium, its independent pairs high; the high pair outscores the teacher.
