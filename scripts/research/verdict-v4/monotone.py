@@ -98,6 +98,7 @@ if __name__ == "__main__":
                 sb = f(Xb)
                 mb = summary(sb, pb, ("all",))["all"]
                 print(f"{name} ridge {ridge} {'monotone' if monotone else 'free'}\n  AE LOSO {line(summary(sc, pa))}\n"
+                      f"  AE within-teacher {dict((k, round(v, 3)) for k, v in within_teacher(sc, pa).items())}\n"
                       f"  AB (AE fit) AUC {mb['auc']:.3f} first {mb['first'][0]}/{mb['first'][1]} false-d {mb['fd'][0]}/{mb['fd'][1]} "
                       f"found {mb['found'][0]}/{mb['found'][1]} within-teacher {dict((k, round(v, 3)) for k, v in within_teacher(sb, pb).items())}"
                       f"\n  weights {dict((k, round(w / LN10, 2)) for k, w in zip(keys, b[1:]) if w != 0)}")
