@@ -93,7 +93,7 @@ struct CalibrateCommand: ParsableCommand {
         say("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
         say("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
         Self.printMetrics(calibration.metrics)
-        Self.printWithinTeacher(calibration.withinTeacher)
+        Self.printWithinTeacher(calibration.withinTeacher ?? [])
         say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })

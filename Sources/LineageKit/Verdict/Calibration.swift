@@ -43,6 +43,8 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// Panel files left out as repeats of another panel file (absent when none; the labelled models, which
     /// are always left out of their own panel, are not listed).
     public var panelExcluded: [PanelExclusion]? = nil
+    /// Leave-one-student-out AUC of each labelled teacher's pairs alone (absent in files of before 2026-12-07).
+    public var withinTeacher: [TeacherDiscrimination]? = nil
     public var options: AttributionOptions
     /// Where it was read from and the hash of those bytes (not part of the file itself).
     public var path: String = ""
@@ -52,6 +54,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         case map, metrics, featureTable = "feature_table", pairs, supported, probeSetName = "probe_set"
         case probeSetSHA256 = "probe_set_sha256", probes, embeddingModel = "embedding_model"
         case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
+        case withinTeacher = "within_teacher"
     }
 
     /// The error rates over all labelled pairs.
@@ -59,9 +62,6 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     /// The students whose pairs the calibration was fitted and measured on.
     public var labelledStudents: Set<String> { Set(pairs.map(\.student)) }
-
-    /// Leave-one-student-out AUC of each labelled teacher's pairs alone.
-    public var withinTeacher: [TeacherDiscrimination] { TeacherDiscrimination.byTeacher(pairs) }
 
     public var reference: CalibrationReference {
         CalibrationReference(path: path, sha256: sha256, probeSet: probeSetName, embeddingModel: embeddingModel,
@@ -171,7 +171,7 @@ public struct Calibration: Sendable, Codable, Equatable {
                            supported: supported, probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256,
                            probes: scored.probes, embeddingModel: model.version, embeddingModelSHA256: model.sha256,
                            panel: scored.panelNames, panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats,
-                           options: options)
+                           withinTeacher: TeacherDiscrimination.byTeacher(results), options: options)
     }
 
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or

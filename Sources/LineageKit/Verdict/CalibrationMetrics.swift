@@ -34,6 +34,36 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         case rightTeacherFirst = "right_teacher_first", distilledStudents = "distilled_students"
     }
 
+    /// Written with every stored count and score, and the two error rates' 95 % upper bounds beside them
+    /// (`false_distilled_upper_95`, `false_not_distilled_upper_95`; derived, so not read back).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(tier, forKey: .tier)
+        try c.encode(pairs, forKey: .pairs)
+        try c.encode(distilledPairs, forKey: .distilledPairs)
+        try c.encode(independentPairs, forKey: .independentPairs)
+        try c.encode(auc, forKey: .auc)
+        try c.encode(cllr, forKey: .cllr)
+        try c.encode(cllrMin, forKey: .cllrMin)
+        try c.encode(equalErrorRate, forKey: .equalErrorRate)
+        try c.encode(falseDistilled, forKey: .falseDistilled)
+        try c.encode(falseNotDistilled, forKey: .falseNotDistilled)
+        try c.encode(trueDistilled, forKey: .trueDistilled)
+        try c.encode(missedDistilled, forKey: .missedDistilled)
+        try c.encode(inconclusive, forKey: .inconclusive)
+        try c.encode(inconclusiveDistilled, forKey: .inconclusiveDistilled)
+        try c.encode(inconclusiveIndependent, forKey: .inconclusiveIndependent)
+        try c.encode(rightTeacherFirst, forKey: .rightTeacherFirst)
+        try c.encode(distilledStudents, forKey: .distilledStudents)
+        var bounds = encoder.container(keyedBy: BoundKeys.self)
+        try bounds.encode(falseDistilledUpper95, forKey: .falseDistilled)
+        try bounds.encode(falseNotDistilledUpper95, forKey: .falseNotDistilled)
+    }
+
+    private enum BoundKeys: String, CodingKey {
+        case falseDistilled = "false_distilled_upper_95", falseNotDistilled = "false_not_distilled_upper_95"
+    }
+
     /// False `distilled` per independent pair (NaN without any).
     public var falseDistilledRate: Double { Self.rate(falseDistilled, independentPairs) }
     /// False `not-distilled` per distilled pair.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import LineageKit
 
@@ -45,6 +46,20 @@ struct VerdictDecisionTests {
         #expect(metrics.inconclusive == 1)
         #expect(abs(metrics.falseDistilledRate - 1.0 / 3) < 1e-12)
         #expect(abs(metrics.auc - 0.5) < 1e-12)  // wins: 2>1, 2>−1, 0.5>−1 of 6 pairs
+    }
+
+    @Test("metrics JSON carries both error rates' 95 % upper bounds and reads back as the same metrics")
+    func metricsJSONCarriesBounds() throws {
+        let metrics = CalibrationMetrics.of([
+            Self.pair("a", "t1", true, 2, .distilled), Self.pair("b", "t1", false, 3, .distilled),
+            Self.pair("c", "t1", false, -1, .notDistilled),
+        ])
+        let data = try JSONOutput.data(metrics)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        // (JSONSerialization's number parsing may differ from the encoder's in the last bit.)
+        #expect(abs((object["false_distilled_upper_95"] as? Double ?? .nan) - BinomialBound.upper95(1, of: 2)) < 1e-12)
+        #expect(abs((object["false_not_distilled_upper_95"] as? Double ?? .nan) - BinomialBound.upper95(0, of: 1)) < 1e-12)
+        #expect(try JSONOutput.decode(CalibrationMetrics.self, from: data) == metrics)
     }
 
     @Test("within-teacher AUC ranks each teacher's pairs alone, and skips a teacher with no pairs of one kind")
