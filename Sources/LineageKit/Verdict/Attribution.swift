@@ -99,7 +99,7 @@ public enum Attribution {
                        progress: (@Sendable (String) -> Void)?, threads: Int = 1,
                        distribution: (@Sendable (AlignedRecording) -> NgramDistribution)? = nil,
                        selfGram: (@Sendable (AlignedRecording) -> SymmetricMatrix?)? = nil,
-                       profile: ((AlignedRecording) -> AnswerProfile)? = nil,
+                       profile: (@Sendable (AlignedRecording) -> AnswerProfile)? = nil,
                        studentPairsOnly: Bool = false, centring: PanelCentring? = nil,
                        embed: (AlignedRecording) -> EmbeddingRows) throws -> AttributionRun {
         let set = request.probeSet
@@ -129,17 +129,16 @@ public enum Attribution {
         let supported = request.calibration.supported
         let studentProfile = AnswerProfile(student, probeSet: set)
         progress?("scoring \(candidates.count) candidate(s)")
-        // Without a batch's profiles, each candidate's answer profile is worked out beside its statistics.
-        let profiled = profile == nil
+        // Each candidate's answer profile (a batch's, or worked out here) beside its statistics.
         let scored = ParallelWork.map(jobs: candidates.count, threads: threads) { k in
             (context.statistics(student: 0, candidate: 1 + k, panel: panelIndices, options: request.options,
                                 seed: pairSeed(request.options.seed, student: student.model, candidate: candidates[k].model)),
              context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices),
-             profiled ? AnswerProfile(candidates[k], probeSet: set) : nil)
+             profile?(candidates[k]) ?? AnswerProfile(candidates[k], probeSet: set))
         }
         var assessments: [CandidateAssessment] = []
         for (k, candidate) in candidates.enumerated() {
-            let (statistics, x, ownProfile) = scored[k]
+            let (statistics, x, candidateProfile) = scored[k]
             let score = calibrated ? map.score(x) : statistics.impostor.score
             let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
             let evidence = features.indices.map { j in
@@ -147,7 +146,7 @@ public enum Attribution {
                               contribution: calibrated ? map.contribution(ofFeature: j, value: x[j]) : 0)
             }
             let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
-                                            candidate: ownProfile ?? profile?(candidate) ?? AnswerProfile(candidate, probeSet: set),
+                                            candidate: candidateProfile,
                                             studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(
                 model: candidate.model, source: candidate.source, rank: 0, score: score,
