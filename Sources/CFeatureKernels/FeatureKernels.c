@@ -416,7 +416,7 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
 long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells,
                              const uint32_t *columns, const float *sublinear, float idfBase, float idfStep,
                              float *block) {
-    enum { lookahead = 24 };
+    enum { lookahead = 64 };
     for (long k = 0; k < count; k++) {
         if (k + lookahead < count) __builtin_prefetch(cells + 2 * (size_t)touched[k + lookahead], 1);
         uint8_t *cell = cells + 2 * (size_t)touched[k];
@@ -435,8 +435,11 @@ long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells
 
 // ---- counting ---------------------------------------------------------------------------------------
 
+// The count and the drain prefetch each cell 64 ids ahead: at about 1.5 cycles an id, 24 ahead (the Swift
+// loop's distance) is shorter than an L3 hit; 64 ran 86.7 -> 90.1 MB/s per core (median of 6 interleaved runs).
+
 long lineage_tally(const uint32_t *ids, long count, uint8_t *cells, uint32_t *touched, long *distinct) {
-    enum { lookahead = 24 };
+    enum { lookahead = 64 };
     long d = *distinct;
     for (long k = 0; k < count; k++) {
         if (k + lookahead < count) __builtin_prefetch(cells + 2 * (size_t)ids[k + lookahead], 1);

@@ -49,7 +49,8 @@ struct RowFinisher {
             let norms = Self.squaredNorms(rows, count: count, columns: block.columns)
             for j in 0..<count where norms[j] > 0 {
                 let scale = block.share.squareRoot() / norms[j].squareRoot()
-                for d in block.columns { rows[j][d] *= scale }
+                let row = rows[j] // read once: through `rows[j]` the loop reloads the pointer at every store
+                for d in block.columns { row[d] *= scale }
             }
         }
         let norms = Self.squaredNorms(rows, count: count, columns: 0..<dimensions)
