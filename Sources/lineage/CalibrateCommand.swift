@@ -129,6 +129,9 @@ struct CalibrateCommand: ParsableCommand {
         for m in metrics {
             say("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
             say("          false 'distilled' \(share(m.falseDistilled, m.independentPairs, atMost: m.falseDistilledUpper95)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs, atMost: m.falseNotDistilledUpper95)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
+            if let accused = m.studentsFalseDistilled, let students = m.independentStudents, let exonerated = m.studentsFalseNotDistilled {
+                say("          by student (one run against its candidates): some false 'distilled' \(share(accused, students, atMost: m.studentsFalseDistilledUpper95)), some false 'not-distilled' \(share(exonerated, m.distilledStudents, atMost: m.studentsFalseNotDistilledUpper95))")
+            }
         }
     }
 }

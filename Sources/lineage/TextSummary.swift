@@ -28,7 +28,7 @@ enum TextSummary {
         }
         let rates = result.calibration.errorRates
         if rates.pairs > 0 {
-            lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs) (at most \(percent(rates.falseDistilledUpper95))), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs) (at most \(percent(rates.falseNotDistilledUpper95))), inconclusive \(rates.inconclusive)/\(rates.pairs)")
+            lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs) (at most \(percent(rates.falseDistilledUpper95))), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs) (at most \(percent(rates.falseNotDistilledUpper95))), inconclusive \(rates.inconclusive)/\(rates.pairs)" + byStudent(rates))
             if result.calibration.studentInCalibration {
                 lines.append("note: \(F(result.student.model)) is one of the calibration's labelled students; its own pairs are in those rates")
             }
@@ -40,6 +40,16 @@ enum TextSummary {
 
     /// Model-supplied text inside a line (`TerminalText.field`).
     private static func F(_ text: String) -> String { TerminalText.field(text) }
+
+    /// The error rates counted by student (", by student: ..."), or nothing for a calibration file that
+    /// predates them.
+    static func byStudent(_ rates: CalibrationMetrics) -> String {
+        guard let accused = rates.studentsFalseDistilled, let students = rates.independentStudents,
+              let exonerated = rates.studentsFalseNotDistilled,
+              let accusedBound = rates.studentsFalseDistilledUpper95,
+              let exoneratedBound = rates.studentsFalseNotDistilledUpper95 else { return "" }
+        return "; by student: some false 'distilled' \(accused)/\(students) (at most \(percent(accusedBound))), some false 'not-distilled' \(exonerated)/\(rates.distilledStudents) (at most \(percent(exoneratedBound)))"
+    }
 
     static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }
 

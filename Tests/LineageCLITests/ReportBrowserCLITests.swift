@@ -148,6 +148,11 @@ struct ReportBrowserCLITests {
         #expect(markdown.contains("\(all.falseDistilled) of \(all.independentPairs) (at most \(falseDistilled))"))
         #expect(markdown.contains("\(all.falseNotDistilled) of \(all.distilledPairs) (at most \(falseNotDistilled))"))
         #expect(summary.contains("\(all.falseDistilled)/\(all.independentPairs) (at most \(falseDistilled))"))
+        // And counted by student, each student once.
+        let accused = try #require(all.studentsFalseDistilled), students = try #require(all.independentStudents)
+        let byStudent = String(format: "%.1f %%", 100 * (try #require(all.studentsFalseDistilledUpper95)))
+        #expect(markdown.contains("\(accused) of \(students) (at most \(byStudent))"), "report.md: false 'distilled' by student")
+        #expect(summary.contains("some false 'distilled' \(accused)/\(students) (at most \(byStudent))"), "summary: by student")
     }
 
     @Test("matrix.html draws the heat map in the browser, lists every model for the search, and a hostile name stays text",

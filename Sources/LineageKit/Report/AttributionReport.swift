@@ -65,7 +65,7 @@ enum AttributionReport {
                                  Markup.number(tier.auc, 3)])
             }
             doc.blocks.append(.table(header: ["pairs", "false 'distilled' (independent pairs)", "false 'not-distilled' (distilled pairs)", "distilled pairs found", "inconclusive", "AUC"], rows: tierRows))
-            doc.blocks.append(.paragraph("\"At most\" is the exact binomial 95 % upper bound of the rate (Clopper & Pearson 1934): how high the error rate could be and still give so few errors on so few pairs. It takes the pairs as independent; pairs of one student share its answers, so the true uncertainty is larger still."))
+            doc.blocks.append(.paragraph("\"At most\" is the exact binomial 95 % upper bound of the rate (Clopper & Pearson 1934): how high the error rate could be and still give so few errors on so few pairs. It takes the pairs as independent; pairs of one student share its answers, so the rates by student below, each student counted once (one run against its candidates), are the bounds that do not rest on that assumption."))
             doc.blocks.append(.table(header: ["measure", "value", "meaning"], rows: [
                 ["AUC", Markup.number(rates.auc, 3), "chance that a distilled pair outscores an independent one (1 = perfect)"],
                 ["EER", Markup.number(rates.equalErrorRate, 3), "error rate where false 'distilled' and missed distillation are equally frequent"],
@@ -73,6 +73,7 @@ enum AttributionReport {
                 ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs) (at most \(Markup.percent(rates.falseDistilledUpper95)))", "independent pairs that got the verdict 'distilled'"],
                 ["missed", "\(rates.missedDistilled) of \(rates.distilledPairs)", "distilled pairs that did not get 'distilled'"],
                 ["false 'not-distilled'", "\(rates.falseNotDistilled) of \(rates.distilledPairs) (at most \(Markup.percent(rates.falseNotDistilledUpper95)))", "distilled pairs wrongly exonerated"],
+            ] + Self.byStudentRows(rates) + [
                 ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
                 ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
             ]))
@@ -190,6 +191,21 @@ enum AttributionReport {
     /// calibration cannot state a likelihood ratio beyond 1/10…10 (its bound counts, `Verdict.decide`)
     /// rests on weak support on the ENFSI scale, and says so instead of "looks (not) distilled".
     /// The map's features in words: which it weighs, and which a non-negative fit held at weight 0.
+    /// The two error rates counted by student, for the measures table (none for a calibration file that
+    /// predates them).
+    static func byStudentRows(_ rates: CalibrationMetrics) -> [[String]] {
+        guard let accused = rates.studentsFalseDistilled, let students = rates.independentStudents,
+              let exonerated = rates.studentsFalseNotDistilled,
+              let accusedBound = rates.studentsFalseDistilledUpper95,
+              let exoneratedBound = rates.studentsFalseNotDistilledUpper95 else { return [] }
+        return [
+            ["false 'distilled', by student", "\(accused) of \(students) (at most \(Markup.percent(accusedBound)))",
+             "students with an independent candidate that got 'distilled': how often one run against its candidates falsely accuses"],
+            ["false 'not-distilled', by student", "\(exonerated) of \(rates.distilledStudents) (at most \(Markup.percent(exoneratedBound)))",
+             "distilled students with a labelled teacher wrongly exonerated"],
+        ]
+    }
+
     static func weighedFeatures(_ map: LikelihoodRatioFusion) -> String {
         let held = zip(map.features, map.weights).filter { $0.1 == 0 }.map(\.0)
         let weighed = zip(map.features, map.weights).filter { $0.1 != 0 }.map(\.0)

@@ -24,6 +24,13 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
     /// Distilled students whose labelled teacher ranks first among their labelled candidates.
     public var rightTeacherFirst: Int
     public var distilledStudents: Int
+    /// Students with at least one independent pair (nil in a calibration file written before 2026-12-07).
+    public var independentStudents: Int?
+    /// Students with at least one independent pair that got `distilled`: each student is one `attribute`
+    /// run against its candidates, so this is the rate at which such a run falsely accuses someone.
+    public var studentsFalseDistilled: Int?
+    /// Distilled students with at least one labelled teacher that got `not-distilled`.
+    public var studentsFalseNotDistilled: Int?
 
     enum CodingKeys: String, CodingKey {
         case tier, pairs, distilledPairs = "distilled_pairs", independentPairs = "independent_pairs", auc, cllr
@@ -32,6 +39,8 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         case missedDistilled = "missed_distilled", inconclusive
         case inconclusiveDistilled = "inconclusive_distilled", inconclusiveIndependent = "inconclusive_independent"
         case rightTeacherFirst = "right_teacher_first", distilledStudents = "distilled_students"
+        case independentStudents = "independent_students", studentsFalseDistilled = "students_false_distilled"
+        case studentsFalseNotDistilled = "students_false_not_distilled"
     }
 
     /// Written with every stored count and score, and the two error rates' 95 % upper bounds beside them
@@ -55,13 +64,20 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         try c.encode(inconclusiveIndependent, forKey: .inconclusiveIndependent)
         try c.encode(rightTeacherFirst, forKey: .rightTeacherFirst)
         try c.encode(distilledStudents, forKey: .distilledStudents)
+        try c.encodeIfPresent(independentStudents, forKey: .independentStudents)
+        try c.encodeIfPresent(studentsFalseDistilled, forKey: .studentsFalseDistilled)
+        try c.encodeIfPresent(studentsFalseNotDistilled, forKey: .studentsFalseNotDistilled)
         var bounds = encoder.container(keyedBy: BoundKeys.self)
         try bounds.encode(falseDistilledUpper95, forKey: .falseDistilled)
         try bounds.encode(falseNotDistilledUpper95, forKey: .falseNotDistilled)
+        try bounds.encodeIfPresent(studentsFalseDistilledUpper95, forKey: .studentsFalseDistilled)
+        try bounds.encodeIfPresent(studentsFalseNotDistilledUpper95, forKey: .studentsFalseNotDistilled)
     }
 
     private enum BoundKeys: String, CodingKey {
         case falseDistilled = "false_distilled_upper_95", falseNotDistilled = "false_not_distilled_upper_95"
+        case studentsFalseDistilled = "students_false_distilled_upper_95"
+        case studentsFalseNotDistilled = "students_false_not_distilled_upper_95"
     }
 
     /// False `distilled` per independent pair (NaN without any).
@@ -76,13 +92,28 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
     public var falseDistilledUpper95: Double { BinomialBound.upper95(falseDistilled, of: independentPairs) }
     public var falseNotDistilledUpper95: Double { BinomialBound.upper95(falseNotDistilled, of: distilledPairs) }
 
+    /// The same two error rates counted by student, with their 95 % upper bounds: a student's pairs share
+    /// its answers, so they are not independent trials, while students are (each its own recording and
+    /// labels). Fewer trials, so wider bounds: the bound a cross-examiner cannot call optimistic.
+    public var studentsFalseDistilledRate: Double? {
+        studentsFalseDistilled.flatMap { count in independentStudents.map { Self.rate(count, $0) } }
+    }
+    public var studentsFalseNotDistilledRate: Double? { studentsFalseNotDistilled.map { Self.rate($0, distilledStudents) } }
+    public var studentsFalseDistilledUpper95: Double? {
+        studentsFalseDistilled.flatMap { count in independentStudents.map { BinomialBound.upper95(count, of: $0) } }
+    }
+    public var studentsFalseNotDistilledUpper95: Double? {
+        studentsFalseNotDistilled.map { BinomialBound.upper95($0, of: distilledStudents) }
+    }
+
     static func rate(_ count: Int, _ total: Int) -> Double { total > 0 ? Double(count) / Double(total) : .nan }
 
     static let empty = CalibrationMetrics(tier: "all", pairs: 0, distilledPairs: 0, independentPairs: 0, auc: .nan,
                                           cllr: .nan, cllrMin: .nan, equalErrorRate: .nan, falseDistilled: 0,
                                           falseNotDistilled: 0, trueDistilled: 0, missedDistilled: 0, inconclusive: 0,
                                           inconclusiveDistilled: 0, inconclusiveIndependent: 0, rightTeacherFirst: 0,
-                                          distilledStudents: 0)
+                                          distilledStudents: 0, independentStudents: 0, studentsFalseDistilled: 0,
+                                          studentsFalseNotDistilled: 0)
 
     /// The metrics of judged pairs. Teacher-first counts, per distilled student, whether its best-scored
     /// labelled candidate is a labelled teacher; a student belongs to the tier of its distilled pairs.
@@ -98,6 +129,7 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
             return best.distilled
         }.count
         let distilled = results.filter(\.distilled), independent = results.filter { !$0.distilled }
+        func students(_ pairs: [CalibratedPair]) -> Int { Set(pairs.map(\.student)).count }
         return CalibrationMetrics(
             tier: tier, pairs: results.count, distilledPairs: distilled.count, independentPairs: independent.count,
             auc: DiscriminationMetrics.auc(scores: scores, labels: labels),
@@ -111,7 +143,10 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
             inconclusive: results.filter { $0.verdict == .inconclusive }.count,
             inconclusiveDistilled: distilled.filter { $0.verdict == .inconclusive }.count,
             inconclusiveIndependent: independent.filter { $0.verdict == .inconclusive }.count,
-            rightTeacherFirst: rightFirst, distilledStudents: distilledStudents.count)
+            rightTeacherFirst: rightFirst, distilledStudents: distilledStudents.count,
+            independentStudents: students(independent),
+            studentsFalseDistilled: students(independent.filter { $0.verdict == .distilled }),
+            studentsFalseNotDistilled: students(distilled.filter { $0.verdict == .notDistilled }))
     }
 
     /// All pairs, then each confidence tier present: a tier's pairs are those labelled with it (a

@@ -48,6 +48,33 @@ struct VerdictDecisionTests {
         #expect(abs(metrics.auc - 0.5) < 1e-12)  // wins: 2>1, 2>−1, 0.5>−1 of 6 pairs
     }
 
+    @Test("error rates by student count a student once, however many of its pairs erred")
+    func metricsCountErrorsByStudent() {
+        let pairs = [
+            Self.pair("a", "t1", false, 3, .distilled), Self.pair("a", "t2", false, 2, .distilled),
+            Self.pair("a", "t3", true, 0, .notDistilled), Self.pair("a", "t4", true, 0, .notDistilled),
+            Self.pair("b", "t1", false, -1, .notDistilled), Self.pair("b", "t2", true, 2, .distilled),
+            Self.pair("c", "t1", false, 2, .distilled),
+        ]
+        let metrics = CalibrationMetrics.of(pairs)
+        #expect(metrics.falseDistilled == 3 && metrics.falseNotDistilled == 2)
+        #expect(metrics.independentStudents == 3 && metrics.studentsFalseDistilled == 2)
+        #expect(metrics.distilledStudents == 2 && metrics.studentsFalseNotDistilled == 1)
+        #expect(metrics.studentsFalseDistilledUpper95 == BinomialBound.upper95(2, of: 3))
+        #expect(metrics.studentsFalseNotDistilledRate == 0.5)
+    }
+
+    @Test("a calibration file written before the by-student counts reads, and says nothing by student")
+    func metricsWithoutStudentCountsRead() throws {
+        var metrics = CalibrationMetrics.of([Self.pair("a", "t1", true, 2, .distilled), Self.pair("b", "t1", false, 3, .distilled)])
+        (metrics.independentStudents, metrics.studentsFalseDistilled, metrics.studentsFalseNotDistilled) = (nil, nil, nil)
+        let data = try JSONOutput.data(metrics)
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(object["students_false_distilled"] == nil && object["students_false_distilled_upper_95"] == nil)
+        let read = try JSONOutput.decode(CalibrationMetrics.self, from: data)
+        #expect(read == metrics && read.studentsFalseDistilledUpper95 == nil)
+    }
+
     @Test("metrics JSON carries both error rates' 95 % upper bounds and reads back as the same metrics")
     func metricsJSONCarriesBounds() throws {
         let metrics = CalibrationMetrics.of([
@@ -59,6 +86,8 @@ struct VerdictDecisionTests {
         // (JSONSerialization's number parsing may differ from the encoder's in the last bit.)
         #expect(abs((object["false_distilled_upper_95"] as? Double ?? .nan) - BinomialBound.upper95(1, of: 2)) < 1e-12)
         #expect(abs((object["false_not_distilled_upper_95"] as? Double ?? .nan) - BinomialBound.upper95(0, of: 1)) < 1e-12)
+        #expect(object["students_false_distilled"] as? Int == 1 && object["independent_students"] as? Int == 2)
+        #expect(abs((object["students_false_distilled_upper_95"] as? Double ?? .nan) - BinomialBound.upper95(1, of: 2)) < 1e-12)
         #expect(try JSONOutput.decode(CalibrationMetrics.self, from: data) == metrics)
     }
 
