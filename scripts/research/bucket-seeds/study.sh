@@ -11,16 +11,18 @@ BIN=${BIN:-.build/release/lineage}
 DATA=${DATA:-../shared/data/alpaca-eval}
 work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
 for k in shipped 11 12 13 14 15 16 17 18; do
-  for bits in ${BITS:-19 17 16}; do
+  for bits in ${BITS:-19 17 16}; do  # b (both families at 2^b) or cXwY (characters 2^X, words 2^Y)
     if [ "$k" = shipped ]; then cs=1; ws=2; ps=20240601; else cs=$k; ws=$((k + 100)); ps=$((k + 1000)); fi
     python3 - "$bits" "$cs" "$ws" "$ps" > "$work/recipe.json" <<'PY'
 import json, sys
-bits, cs, ws, ps = map(int, sys.argv[1:])
+bits = sys.argv[1]
+cs, ws, ps = map(int, sys.argv[2:])
+cb, wb = map(int, bits[1:].split("w")) if bits.startswith("c") else (int(bits), int(bits))
 r = json.load(open("scripts/model/ngram-v3.recipe.json"))
-r["name"] = f"study-b{bits}"; r["projection_seed"] = ps
+r["name"] = f"study-{bits}"; r["projection_seed"] = ps
 for f in r["families"]:
-    if f["family"] == "char": f["seed"] = cs; f["buckets"] = 1 << bits
-    if f["family"] == "word": f["seed"] = ws; f["buckets"] = 1 << bits
+    if f["family"] == "char": f["seed"] = cs; f["buckets"] = 1 << cb
+    if f["family"] == "word": f["seed"] = ws; f["buckets"] = 1 << wb
 print(json.dumps(r))
 PY
     "$BIN" model build --recipe "$work/recipe.json" --out "$work/model.lnm" > /dev/null
