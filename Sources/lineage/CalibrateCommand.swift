@@ -59,7 +59,7 @@ struct CalibrateCommand: ParsableCommand {
         let model = try analysis.embeddingModel()
         if let evaluate {
             let fixed = try Calibration.load(path: evaluate)
-            let (metrics, withinTeacher) = try fixed.evaluate(pairs: labelled, recordings: recordings,
+            let (metrics, withinTeacher, operatingPoints) = try fixed.evaluate(pairs: labelled, recordings: recordings,
                                                               panel: try analysis.panelFiles(for: set),
                                                               probeSet: set, model: model, cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
@@ -68,6 +68,7 @@ struct CalibrateCommand: ParsableCommand {
             say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
             Self.printMetrics(metrics)
             Self.printWithinTeacher(withinTeacher)
+            Self.printOperatingPoints(operatingPoints, rule: fixed.options.decisionLog10LR)
             return
         }
         let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
@@ -94,6 +95,7 @@ struct CalibrateCommand: ParsableCommand {
         say("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
         Self.printMetrics(calibration.metrics)
         Self.printWithinTeacher(calibration.withinTeacher ?? [])
+        Self.printOperatingPoints(calibration.operatingPoints ?? [], rule: calibration.options.decisionLog10LR)
         say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
@@ -109,6 +111,16 @@ struct CalibrateCommand: ParsableCommand {
             say("  \(TextSummary.pad(TerminalText.field(pair.student), 30))\(TextSummary.pad(TerminalText.field(pair.teacher), 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
         }
         if let output { say("calibration written to \(output)") }
+    }
+
+    /// The decision rule at other thresholds, the one in use marked.
+    static func printOperatingPoints(_ points: [OperatingPoint], rule: Double) {
+        guard !points.isEmpty else { return }
+        say("  at other thresholds ('distilled' at log10 LR ≥ t, 'not-distilled' at ≤ −t; the rule in use marked *):")
+        for p in points {
+            let mark = p.log10LR == rule ? "*" : " "
+            say("   \(mark)t \(String(format: "%.1f", p.log10LR)) (LR \(Int(pow(10, p.log10LR).rounded()))): false 'distilled' \(p.falseDistilled)/\(p.independentPairs) (at most \(TextSummary.percent(p.falseDistilledUpper95))), found \(p.trueDistilled)/\(p.distilledPairs); false 'not-distilled' \(p.falseNotDistilled)/\(p.distilledPairs) (at most \(TextSummary.percent(p.falseNotDistilledUpper95))), independent exonerated \(p.trueNotDistilled)/\(p.independentPairs)")
+        }
     }
 
     /// Each labelled teacher's AUC among its own pairs (its students against the other students).
@@ -127,10 +139,11 @@ struct CalibrateCommand: ParsableCommand {
             return rate + (bound.map { ", at most \(TextSummary.percent($0)))" } ?? ")")
         }
         for m in metrics {
-            say("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc)), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
+            let interval = m.aucLow95.flatMap { low in m.aucHigh95.map { " (95 % over students \(TextSummary.fmt(low))–\(TextSummary.fmt($0)))" } } ?? ""
+            say("  \(TextSummary.pad(m.tier, 7)) AUC \(TextSummary.fmt(m.auc))\(interval), Cllr \(TextSummary.fmt(m.cllr)), EER \(TextSummary.fmt(m.equalErrorRate)); right teacher first \(m.rightTeacherFirst)/\(m.distilledStudents)")
             say("          false 'distilled' \(share(m.falseDistilled, m.independentPairs, atMost: m.falseDistilledUpper95)), false 'not-distilled' \(share(m.falseNotDistilled, m.distilledPairs, atMost: m.falseNotDistilledUpper95)), distilled found \(share(m.trueDistilled, m.distilledPairs)), inconclusive \(share(m.inconclusive, m.pairs))")
-            if let accused = m.studentsFalseDistilled, let students = m.independentStudents, let exonerated = m.studentsFalseNotDistilled {
-                say("          by student (one run against its candidates): some false 'distilled' \(share(accused, students, atMost: m.studentsFalseDistilledUpper95)), some false 'not-distilled' \(share(exonerated, m.distilledStudents, atMost: m.studentsFalseNotDistilledUpper95))")
+            if let s = m.byStudent {
+                say("          by student (one run against its candidates): some false 'distilled' \(share(s.falseDistilled, s.independentStudents, atMost: s.falseDistilledUpper95)), some false 'not-distilled' \(share(s.falseNotDistilled, s.distilledStudents, atMost: s.falseNotDistilledUpper95))")
             }
         }
     }

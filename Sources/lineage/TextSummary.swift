@@ -44,11 +44,8 @@ enum TextSummary {
     /// The error rates counted by student (", by student: ..."), or nothing for a calibration file that
     /// predates them.
     static func byStudent(_ rates: CalibrationMetrics) -> String {
-        guard let accused = rates.studentsFalseDistilled, let students = rates.independentStudents,
-              let exonerated = rates.studentsFalseNotDistilled,
-              let accusedBound = rates.studentsFalseDistilledUpper95,
-              let exoneratedBound = rates.studentsFalseNotDistilledUpper95 else { return "" }
-        return "; by student: some false 'distilled' \(accused)/\(students) (at most \(percent(accusedBound))), some false 'not-distilled' \(exonerated)/\(rates.distilledStudents) (at most \(percent(exoneratedBound)))"
+        guard let s = rates.byStudent else { return "" }
+        return "; by student: some false 'distilled' \(s.falseDistilled)/\(s.independentStudents) (at most \(percent(s.falseDistilledUpper95))), some false 'not-distilled' \(s.falseNotDistilled)/\(s.distilledStudents) (at most \(percent(s.falseNotDistilledUpper95)))"
     }
 
     static func fmt(_ value: Double) -> String { value.isFinite ? String(format: "%.2f", value) : "n/a" }

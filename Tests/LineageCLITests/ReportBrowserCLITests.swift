@@ -150,9 +150,18 @@ struct ReportBrowserCLITests {
         #expect(summary.contains("\(all.falseDistilled)/\(all.independentPairs) (at most \(falseDistilled))"))
         // And counted by student, each student once.
         let accused = try #require(all.studentsFalseDistilled), students = try #require(all.independentStudents)
-        let byStudent = String(format: "%.1f %%", 100 * (try #require(all.studentsFalseDistilledUpper95)))
+        let byStudent = String(format: "%.1f %%", 100 * (try #require(all.byStudent).falseDistilledUpper95))
         #expect(markdown.contains("\(accused) of \(students) (at most \(byStudent))"), "report.md: false 'distilled' by student")
         #expect(summary.contains("some false 'distilled' \(accused)/\(students) (at most \(byStudent))"), "summary: by student")
+        // The rule at other thresholds, the one in use marked, its row the same counts as the error rates above.
+        let points = try #require(calibration.operatingPoints)
+        let inUse = try #require(points.first { $0.log10LR == 1 })
+        #expect(inUse.falseDistilled == all.falseDistilled && inUse.trueDistilled == all.trueDistilled)
+        #expect(markdown.contains("LR 10 (log10 1.0), in use | \(inUse.falseDistilled) of \(inUse.independentPairs) (at most \(falseDistilled))"))
+        #expect(markdown.contains("LR 100 (log10 2.0) |"))
+        // The AUC with its 95 % interval over students.
+        let low = try #require(all.aucLow95), high = try #require(all.aucHigh95)
+        #expect(markdown.contains("| AUC | \(String(format: "%.3f (%.3f–%.3f)", all.auc, low, high)) |"))
     }
 
     @Test("matrix.html draws the heat map in the browser, lists every model for the search, and a hostile name stays text",

@@ -62,12 +62,12 @@ enum AttributionReport {
                 tierRows.append([tier.tier, "\(tier.falseDistilled) of \(tier.independentPairs) (\(Markup.percent(tier.falseDistilledRate)); at most \(Markup.percent(tier.falseDistilledUpper95)))",
                                  "\(tier.falseNotDistilled) of \(tier.distilledPairs) (\(Markup.percent(tier.falseNotDistilledRate)); at most \(Markup.percent(tier.falseNotDistilledUpper95)))",
                                  "\(tier.trueDistilled) of \(tier.distilledPairs)", "\(tier.inconclusive) of \(tier.pairs) (\(Markup.percent(tier.inconclusiveRate)))",
-                                 Markup.number(tier.auc, 3)])
+                                 Markup.number(tier.auc, 3) + Self.aucInterval(tier)])
             }
             doc.blocks.append(.table(header: ["pairs", "false 'distilled' (independent pairs)", "false 'not-distilled' (distilled pairs)", "distilled pairs found", "inconclusive", "AUC"], rows: tierRows))
             doc.blocks.append(.paragraph("\"At most\" is the exact binomial 95 % upper bound of the rate (Clopper & Pearson 1934): how high the error rate could be and still give so few errors on so few pairs. It takes the pairs as independent; pairs of one student share its answers, so the rates by student below, each student counted once (one run against its candidates), are the bounds that do not rest on that assumption."))
             doc.blocks.append(.table(header: ["measure", "value", "meaning"], rows: [
-                ["AUC", Markup.number(rates.auc, 3), "chance that a distilled pair outscores an independent one (1 = perfect)"],
+                ["AUC", Markup.number(rates.auc, 3) + Self.aucInterval(rates), "chance that a distilled pair outscores an independent one (1 = perfect); in brackets its 95 % interval over resampled students (cluster bootstrap)"],
                 ["EER", Markup.number(rates.equalErrorRate, 3), "error rate where false 'distilled' and missed distillation are equally frequent"],
                 ["Cllr", Markup.number(rates.cllr, 3), "cost of the likelihood ratios in bits (0 perfect, 1 uninformative); Cllr_min \(Markup.number(rates.cllrMin, 3))"],
                 ["false 'distilled'", "\(rates.falseDistilled) of \(rates.independentPairs) (at most \(Markup.percent(rates.falseDistilledUpper95)))", "independent pairs that got the verdict 'distilled'"],
@@ -77,6 +77,18 @@ enum AttributionReport {
                 ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
                 ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
             ]))
+            if let points = result.calibration.operatingPoints, !points.isEmpty {
+                let rule = result.options.decisionLog10LR
+                doc.blocks.append(.paragraph("The decision threshold is fixed before any case (LR \(Int(pow(10, rule).rounded())), on the ENFSI verbal scale). What another threshold would have cost, on the same labelled pairs and by the same rule (where a threshold lies beyond what the calibration can state, 1:\(Int(pow(10, -result.calibration.map.lowerBound).rounded())) to \(Int(pow(10, result.calibration.map.upperBound).rounded())):1, reaching that limit counts):"))
+                doc.blocks.append(.table(header: ["threshold", "false 'distilled' (independent pairs)", "distilled pairs found", "false 'not-distilled' (distilled pairs)", "independent pairs exonerated"],
+                                         rows: points.map { p in
+                    ["LR \(Int(pow(10, p.log10LR).rounded())) (log10 \(Markup.number(p.log10LR, 1)))\(p.log10LR == rule ? ", in use" : "")",
+                     "\(p.falseDistilled) of \(p.independentPairs) (at most \(Markup.percent(p.falseDistilledUpper95)))",
+                     "\(p.trueDistilled) of \(p.distilledPairs)",
+                     "\(p.falseNotDistilled) of \(p.distilledPairs) (at most \(Markup.percent(p.falseNotDistilledUpper95)))",
+                     "\(p.trueNotDistilled) of \(p.independentPairs)"]
+                }))
+            }
         } else {
             doc.blocks.append(.paragraph("Unknown. No calibration file was found for this probe set, panel and embedding model, so no error rate has been measured and the likelihood ratios are set to 1. Run `make calibrate` (or `lineage calibrate`) on labelled pairs first."))
         }
@@ -191,17 +203,20 @@ enum AttributionReport {
     /// calibration cannot state a likelihood ratio beyond 1/10…10 (its bound counts, `Verdict.decide`)
     /// rests on weak support on the ENFSI scale, and says so instead of "looks (not) distilled".
     /// The map's features in words: which it weighs, and which a non-negative fit held at weight 0.
+    /// " (low–high)": the AUC's 95 % interval over students, when the calibration holds it.
+    static func aucInterval(_ rates: CalibrationMetrics) -> String {
+        guard let low = rates.aucLow95, let high = rates.aucHigh95 else { return "" }
+        return " (\(Markup.number(low, 3))–\(Markup.number(high, 3)))"
+    }
+
     /// The two error rates counted by student, for the measures table (none for a calibration file that
     /// predates them).
     static func byStudentRows(_ rates: CalibrationMetrics) -> [[String]] {
-        guard let accused = rates.studentsFalseDistilled, let students = rates.independentStudents,
-              let exonerated = rates.studentsFalseNotDistilled,
-              let accusedBound = rates.studentsFalseDistilledUpper95,
-              let exoneratedBound = rates.studentsFalseNotDistilledUpper95 else { return [] }
+        guard let s = rates.byStudent else { return [] }
         return [
-            ["false 'distilled', by student", "\(accused) of \(students) (at most \(Markup.percent(accusedBound)))",
+            ["false 'distilled', by student", "\(s.falseDistilled) of \(s.independentStudents) (at most \(Markup.percent(s.falseDistilledUpper95)))",
              "students with an independent candidate that got 'distilled': how often one run against its candidates falsely accuses"],
-            ["false 'not-distilled', by student", "\(exonerated) of \(rates.distilledStudents) (at most \(Markup.percent(exoneratedBound)))",
+            ["false 'not-distilled', by student", "\(s.falseNotDistilled) of \(s.distilledStudents) (at most \(Markup.percent(s.falseNotDistilledUpper95)))",
              "distilled students with a labelled teacher wrongly exonerated"],
         ]
     }

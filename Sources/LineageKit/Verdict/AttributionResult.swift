@@ -180,6 +180,8 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     public var errorRatesByTier: [CalibrationMetrics]
     /// The evidence those error rates speak for.
     public var supported: EvidenceSufficiency
+    /// The decision rule's errors at other thresholds (absent for a calibration file without them).
+    public var operatingPoints: [OperatingPoint]? = nil
     /// Whether the student is one of the calibration's labelled students: its error rates then include
     /// this very student's pairs (judged without them, leave-one-student-out).
     public var studentInCalibration: Bool = false
@@ -190,6 +192,7 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case path, sha256, probeSet = "probe_set", embeddingModel = "embedding_model", panelSize = "panel_size", map
         case errorRates = "error_rates", errorRatesByTier = "error_rates_by_tier", supported
+        case operatingPoints = "operating_points"
         case studentInCalibration = "student_in_calibration", mismatches
     }
 }

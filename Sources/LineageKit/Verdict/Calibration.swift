@@ -45,6 +45,9 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var panelExcluded: [PanelExclusion]? = nil
     /// Leave-one-student-out AUC of each labelled teacher's pairs alone (absent in files of before 2026-12-07).
     public var withinTeacher: [TeacherDiscrimination]? = nil
+    /// The decision rule's errors at LR 3, 10, 32 and 100, leave-one-student-out (absent in files of before
+    /// 2026-12-07).
+    public var operatingPoints: [OperatingPoint]? = nil
     public var options: AttributionOptions
     /// Where it was read from and the hash of those bytes (not part of the file itself).
     public var path: String = ""
@@ -54,7 +57,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         case map, metrics, featureTable = "feature_table", pairs, supported, probeSetName = "probe_set"
         case probeSetSHA256 = "probe_set_sha256", probes, embeddingModel = "embedding_model"
         case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
-        case withinTeacher = "within_teacher"
+        case withinTeacher = "within_teacher", operatingPoints = "operating_points"
     }
 
     /// The error rates over all labelled pairs.
@@ -66,7 +69,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var reference: CalibrationReference {
         CalibrationReference(path: path, sha256: sha256, probeSet: probeSetName, embeddingModel: embeddingModel,
                              panelSize: panel.count, map: map, errorRates: overall, errorRatesByTier: Array(metrics.dropFirst()),
-                             supported: supported)
+                             supported: supported, operatingPoints: operatingPoints)
     }
 
     /// The reference for a run of `student` on `probeSet` with `model` against `panel`, naming every way
@@ -166,12 +169,13 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         let map = LikelihoodRatioFusion.fit(features: names, rows: scored.rows.map { Array($0.prefix(features.count)) },
                                             labels: scored.pairs.map(\.distilled), ridge: ridge, weightSign: weightSign)
-        return Calibration(map: map, metrics: CalibrationMetrics.byTier(results), featureTable: table,
+        return Calibration(map: map, metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed), featureTable: table,
                            pairs: results.map { pair in var p = pair; p.features = Array(p.features.prefix(features.count)); return p },
                            supported: supported, probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256,
                            probes: scored.probes, embeddingModel: model.version, embeddingModelSHA256: model.sha256,
                            panel: scored.panelNames, panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats,
-                           withinTeacher: TeacherDiscrimination.byTeacher(results), options: options)
+                           withinTeacher: TeacherDiscrimination.byTeacher(results),
+                           operatingPoints: OperatingPoint.table(results), options: options)
     }
 
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
@@ -180,13 +184,14 @@ public struct Calibration: Sendable, Codable, Equatable {
     public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                          model: EmbeddingModel, cache: EmbeddingCache? = nil,
                          progress: (@Sendable (String) -> Void)? = nil) throws
-        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination]) {
+        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination], operatingPoints: [OperatingPoint]) {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: try features, options: options, probeSample: nil,
                                          cache: cache, progress: progress, table: false)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
-        return (CalibrationMetrics.byTier(results), TeacherDiscrimination.byTeacher(results))
+        return (CalibrationMetrics.byTier(results, intervalSeed: options.seed), TeacherDiscrimination.byTeacher(results),
+                OperatingPoint.table(results))
     }
 }
 

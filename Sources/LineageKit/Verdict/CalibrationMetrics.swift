@@ -7,6 +7,10 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
     public var distilledPairs: Int
     public var independentPairs: Int
     public var auc: Double
+    /// The AUC's 95 % interval over students (`StudentBootstrap`; nil for a single feature's row, or in a
+    /// calibration file written before 2026-12-07).
+    public var aucLow95: Double?
+    public var aucHigh95: Double?
     public var cllr: Double
     public var cllrMin: Double
     public var equalErrorRate: Double
@@ -34,6 +38,7 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case tier, pairs, distilledPairs = "distilled_pairs", independentPairs = "independent_pairs", auc, cllr
+        case aucLow95 = "auc_low_95", aucHigh95 = "auc_high_95"
         case cllrMin = "cllr_min", equalErrorRate = "equal_error_rate", falseDistilled = "false_distilled"
         case falseNotDistilled = "false_not_distilled", trueDistilled = "true_distilled"
         case missedDistilled = "missed_distilled", inconclusive
@@ -52,6 +57,8 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         try c.encode(distilledPairs, forKey: .distilledPairs)
         try c.encode(independentPairs, forKey: .independentPairs)
         try c.encode(auc, forKey: .auc)
+        try c.encodeIfPresent(aucLow95, forKey: .aucLow95)
+        try c.encodeIfPresent(aucHigh95, forKey: .aucHigh95)
         try c.encode(cllr, forKey: .cllr)
         try c.encode(cllrMin, forKey: .cllrMin)
         try c.encode(equalErrorRate, forKey: .equalErrorRate)
@@ -70,8 +77,8 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         var bounds = encoder.container(keyedBy: BoundKeys.self)
         try bounds.encode(falseDistilledUpper95, forKey: .falseDistilled)
         try bounds.encode(falseNotDistilledUpper95, forKey: .falseNotDistilled)
-        try bounds.encodeIfPresent(studentsFalseDistilledUpper95, forKey: .studentsFalseDistilled)
-        try bounds.encodeIfPresent(studentsFalseNotDistilledUpper95, forKey: .studentsFalseNotDistilled)
+        try bounds.encodeIfPresent(byStudent?.falseDistilledUpper95, forKey: .studentsFalseDistilled)
+        try bounds.encodeIfPresent(byStudent?.falseNotDistilledUpper95, forKey: .studentsFalseNotDistilled)
     }
 
     private enum BoundKeys: String, CodingKey {
@@ -94,16 +101,24 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
 
     /// The same two error rates counted by student, with their 95 % upper bounds: a student's pairs share
     /// its answers, so they are not independent trials, while students are (each its own recording and
-    /// labels). Fewer trials, so wider bounds: the bound a cross-examiner cannot call optimistic.
-    public var studentsFalseDistilledRate: Double? {
-        studentsFalseDistilled.flatMap { count in independentStudents.map { Self.rate(count, $0) } }
+    /// labels). Fewer trials, so wider bounds: the bound a cross-examiner cannot call optimistic. Nil for a
+    /// calibration file without the counts.
+    public var byStudent: ByStudent? {
+        guard let accused = studentsFalseDistilled, let students = independentStudents,
+              let exonerated = studentsFalseNotDistilled else { return nil }
+        return ByStudent(falseDistilled: accused, independentStudents: students,
+                         falseDistilledUpper95: BinomialBound.upper95(accused, of: students),
+                         falseNotDistilled: exonerated, distilledStudents: distilledStudents,
+                         falseNotDistilledUpper95: BinomialBound.upper95(exonerated, of: distilledStudents))
     }
-    public var studentsFalseNotDistilledRate: Double? { studentsFalseNotDistilled.map { Self.rate($0, distilledStudents) } }
-    public var studentsFalseDistilledUpper95: Double? {
-        studentsFalseDistilled.flatMap { count in independentStudents.map { BinomialBound.upper95(count, of: $0) } }
-    }
-    public var studentsFalseNotDistilledUpper95: Double? {
-        studentsFalseNotDistilled.map { BinomialBound.upper95($0, of: distilledStudents) }
+
+    public struct ByStudent: Sendable, Equatable {
+        public var falseDistilled: Int
+        public var independentStudents: Int
+        public var falseDistilledUpper95: Double
+        public var falseNotDistilled: Int
+        public var distilledStudents: Int
+        public var falseNotDistilledUpper95: Double
     }
 
     static func rate(_ count: Int, _ total: Int) -> Double { total > 0 ? Double(count) / Double(total) : .nan }
@@ -119,7 +134,9 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
     /// labelled candidate is a labelled teacher; a student belongs to the tier of its distilled pairs.
     /// - Parameter ranked: the pairs the teacher ranking is taken over (all of each student's pairs, of
     ///   whatever tier; default `results`).
-    static func of(_ results: [CalibratedPair], tier: String = "all", ranked: [CalibratedPair]? = nil) -> CalibrationMetrics {
+    /// - Parameter intervalSeed: when given, the AUC's 95 % interval over students is drawn with this seed.
+    static func of(_ results: [CalibratedPair], tier: String = "all", ranked: [CalibratedPair]? = nil,
+                   intervalSeed: UInt64? = nil) -> CalibrationMetrics {
         let labels = results.map(\.distilled)
         let scores = results.map(\.score)
         let distilledStudents = Set(results.filter(\.distilled).map(\.student))
@@ -130,9 +147,11 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
         }.count
         let distilled = results.filter(\.distilled), independent = results.filter { !$0.distilled }
         func students(_ pairs: [CalibratedPair]) -> Int { Set(pairs.map(\.student)).count }
+        let interval = intervalSeed.flatMap { StudentBootstrap.aucInterval(results, seed: $0) }
         return CalibrationMetrics(
             tier: tier, pairs: results.count, distilledPairs: distilled.count, independentPairs: independent.count,
             auc: DiscriminationMetrics.auc(scores: scores, labels: labels),
+            aucLow95: interval?.lowerBound, aucHigh95: interval?.upperBound,
             cllr: DiscriminationMetrics.cllr(log10LR: results.map(\.log10LikelihoodRatio), labels: labels),
             cllrMin: DiscriminationMetrics.cllrMin(scores: scores, labels: labels),
             equalErrorRate: DiscriminationMetrics.equalErrorRate(scores: scores, labels: labels),
@@ -151,10 +170,10 @@ public struct CalibrationMetrics: Sendable, Codable, Equatable {
 
     /// All pairs, then each confidence tier present: a tier's pairs are those labelled with it (a
     /// student's independent pairs carry their own tier), so each tier's AUC compares like with like.
-    static func byTier(_ results: [CalibratedPair]) -> [CalibrationMetrics] {
-        [of(results)] + LabelledPair.tiers.compactMap { tier in
+    static func byTier(_ results: [CalibratedPair], intervalSeed: UInt64? = nil) -> [CalibrationMetrics] {
+        [of(results, intervalSeed: intervalSeed)] + LabelledPair.tiers.compactMap { tier in
             let own = results.filter { $0.confidence == tier }
-            return own.isEmpty ? nil : of(own, tier: tier, ranked: results)
+            return own.isEmpty ? nil : of(own, tier: tier, ranked: results, intervalSeed: intervalSeed)
         }
     }
 }

@@ -40,7 +40,9 @@ struct RecorderTests {
         #expect(first.system == "Be terse." && first.prompt == "two" && first.output.contains("two"))
         #expect(first.startedAt.hasSuffix("Z") && first.startedAt <= first.finishedAt)
         let log = server.log()
-        #expect(log.count == 5)
+        // One request a probe, and one more for each retry: on a loaded machine (the whole suite runs in
+        // parallel) a request can outlast the client's timeout and be sent again (seen once, 2026-12-07).
+        #expect(log.count == 5 + summary.retries)
         #expect(log.first(where: { $0["prompt"] as? String == "two" })?["system"] as? String == "Be terse.")
         #expect(log.first(where: { $0["prompt"] as? String == "one" })?["system"] as? String == "You are helpful.")
         #expect(log.allSatisfy { $0["auth"] as? String == "missing" && $0["temperature"] as? Double == 0.7 })
