@@ -59,7 +59,7 @@ struct CalibrateCommand: ParsableCommand {
         let model = try analysis.embeddingModel()
         if let evaluate {
             let fixed = try Calibration.load(path: evaluate)
-            let (metrics, withinTeacher, operatingPoints) = try fixed.evaluate(pairs: labelled, recordings: recordings,
+            let (metrics, withinTeacher, operatingPoints, rankingRecord) = try fixed.evaluate(pairs: labelled, recordings: recordings,
                                                               panel: try analysis.panelFiles(for: set),
                                                               probeSet: set, model: model, cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
@@ -69,6 +69,7 @@ struct CalibrateCommand: ParsableCommand {
             Self.printMetrics(metrics)
             Self.printWithinTeacher(withinTeacher)
             Self.printOperatingPoints(operatingPoints, rule: fixed.options.decisionLog10LR)
+            Self.printRankingRecord(rankingRecord)
             return
         }
         let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
@@ -96,6 +97,7 @@ struct CalibrateCommand: ParsableCommand {
         Self.printMetrics(calibration.metrics)
         Self.printWithinTeacher(calibration.withinTeacher ?? [])
         Self.printOperatingPoints(calibration.operatingPoints ?? [], rule: calibration.options.decisionLog10LR)
+        Self.printRankingRecord(calibration.rankingRecord)
         say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
@@ -121,6 +123,13 @@ struct CalibrateCommand: ParsableCommand {
             let mark = p.log10LR == rule ? "*" : " "
             say("   \(mark)t \(String(format: "%.1f", p.log10LR)) (LR \(Int(pow(10, p.log10LR).rounded()))): false 'distilled' \(p.falseDistilled)/\(p.independentPairs) (at most \(TextSummary.percent(p.falseDistilledUpper95))), found \(p.trueDistilled)/\(p.distilledPairs); false 'not-distilled' \(p.falseNotDistilled)/\(p.distilledPairs) (at most \(TextSummary.percent(p.falseNotDistilledUpper95))), independent exonerated \(p.trueNotDistilled)/\(p.independentPairs)")
         }
+    }
+
+    /// How often close and clear firsts were a labelled teacher (`RankingRecord`).
+    static func printRankingRecord(_ record: RankingRecord?) {
+        guard let record else { return }
+        let factor = Int(pow(10, record.log10Threshold).rounded())
+        say("  ranking: the first candidate was a labelled teacher for \(record.clearFirst) of \(record.clearStudents) distilled students whose first LR was \(factor) or more times the second's, and for \(record.closeFirst) of \(record.closeStudents) whose first two were closer")
     }
 
     /// Each labelled teacher's AUC among its own pairs (its students against the other students).

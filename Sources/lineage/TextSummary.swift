@@ -22,6 +22,10 @@ enum TextSummary {
         if let best = result.ranking.first {
             lines.append("")
             lines.append("\(F(best.model)): \(best.verbal) (LR \(String(format: "%.3g", pow(10, best.log10LikelihoodRatio))):1)")
+            if let margin = result.rankingMargin, result.calibration.errorRates.pairs > 0 {
+                let record = result.calibration.rankingRecord.map { "; " + $0.sentence(for: margin) } ?? ""
+                lines.append("ranking: " + margin.sentence(threshold: result.options.decisionLog10LR, name: F) + record)
+            }
         }
         for mismatch in result.calibration.mismatches {
             lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")

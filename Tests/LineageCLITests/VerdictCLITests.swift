@@ -108,6 +108,41 @@ struct VerdictCLITests {
         #expect(metrics.first?["false_distilled"] as? Int == 0)
     }
 
+    @Test("attribute states how far the first candidate's LR is above the second's, and the calibration's record of such margins",
+          .enabled(if: release != nil))
+    func rankingMarginAndRecord() throws {
+        let candidates = ["gpt4_0314", "gpt-3.5-turbo-0301", "claude"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
+        let run = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
+                                                               "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + candidates,
+                              in: Self.root)
+        #expect(run.status == 0, "\(run.stderr)")
+        let details = try #require((try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        let ranking = try #require(details["ranking"] as? [[String: Any]])
+        let margin = try #require(details["ranking_margin"] as? [String: Any])
+        let lr = ranking.compactMap { $0["log10_likelihood_ratio"] as? Double }
+        #expect(margin["first"] as? String == ranking[0]["model"] as? String)
+        #expect(margin["second"] as? String == ranking[1]["model"] as? String)
+        let factor = try #require(margin["log10_factor"] as? Double)
+        #expect(abs(factor - (lr[0] - lr[1])) < 1e-12)
+        #expect(margin["close"] as? Bool == (factor < 1))
+        // The record covers every distilled student of the shipped calibration once, close or clear, and
+        // its firsts add up to the calibration's right-teacher-first count.
+        let calibration = try #require(details["calibration"] as? [String: Any])
+        let record = try #require(calibration["ranking_record"] as? [String: Any])
+        let rates = try #require(calibration["error_rates"] as? [String: Any])
+        let close = try #require(record["close_students"] as? Int), clear = try #require(record["clear_students"] as? Int)
+        #expect(close + clear == rates["distilled_students"] as? Int)
+        #expect((record["close_first"] as? Int ?? -1) + (record["clear_first"] as? Int ?? -1) == rates["right_teacher_first"] as? Int)
+        #expect(record["log10_threshold"] as? Double == 1)
+        // Without --json the summary says it in words.
+        let text = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
+                                                                "--quiet", "--bootstrap", "20", "--permutations", "20"] + candidates,
+                               in: Self.root)
+        let line = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("ranking: ") })
+        #expect(line.contains(factor < 1 ? "does not tell these two apart" : "the evidence favours the first"))
+        #expect(line.contains("in calibration, firsts this"))
+    }
+
     /// The batch scores only each student's pairs and shares the panel's structure centring; the students
     /// here cover both of its paths: the shared centring (two plain students, and one that is a candidate),
     /// and a panel model as student, whose panel lacks itself and is centred anew.

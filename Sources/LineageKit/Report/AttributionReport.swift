@@ -35,6 +35,10 @@ enum AttributionReport {
             }
             doc.blocks.append(.answer(verdict: best.verdict, headline: headline, detail: detail))
             doc.blocks.append(.paragraph(Self.verdictRule(result)))
+            if calibrated, let margin = result.rankingMargin {
+                let record = result.calibration.rankingRecord.map { "; " + $0.sentence(for: margin) } ?? ""
+                doc.blocks.append(.paragraph("Ranking: " + margin.sentence(threshold: result.options.decisionLog10LR) + record + ". Each likelihood ratio weighs a candidate against an unrelated model; the ratio of the first two weighs them against each other."))
+            }
             for note in Self.calibrationMembership(student: student, candidates: ranking.map(\.model), pairs: calibrationPairs) {
                 doc.blocks.append(.paragraph(note))
             }
@@ -76,7 +80,7 @@ enum AttributionReport {
             ] + Self.byStudentRows(rates) + [
                 ["inconclusive", "\(rates.inconclusive) of \(rates.pairs)", "pairs left undecided"],
                 ["right teacher first", "\(rates.rightTeacherFirst) of \(rates.distilledStudents)", "distilled students whose labelled teacher ranked first"],
-            ]))
+            ] + Self.rankingRows(result.calibration.rankingRecord)))
             if let points = result.calibration.operatingPoints, !points.isEmpty {
                 let rule = result.options.decisionLog10LR
                 doc.blocks.append(.paragraph("The decision threshold is fixed before any case (LR \(Int(pow(10, rule).rounded())), on the ENFSI verbal scale). What another threshold would have cost, on the same labelled pairs and by the same rule (where a threshold lies beyond what the calibration can state, 1:\(Int(pow(10, -result.calibration.map.lowerBound).rounded())) to \(Int(pow(10, result.calibration.map.upperBound).rounded())):1, reaching that limit counts):"))
@@ -207,6 +211,14 @@ enum AttributionReport {
     static func aucInterval(_ rates: CalibrationMetrics) -> String {
         guard let low = rates.aucLow95, let high = rates.aucHigh95 else { return "" }
         return " (\(Markup.number(low, 3))–\(Markup.number(high, 3)))"
+    }
+
+    /// The ranking record's rows: how often clear and close firsts were a labelled teacher.
+    static func rankingRows(_ record: RankingRecord?) -> [[String]] {
+        guard let record else { return [] }
+        let factor = Int(pow(10, record.log10Threshold).rounded())
+        return [["clear firsts", "\(record.clearFirst) of \(record.clearStudents)", "of the distilled students whose first candidate's LR was \(factor) or more times the second's, those whose first was a labelled teacher"],
+                ["close firsts", "\(record.closeFirst) of \(record.closeStudents)", "of those whose first two were closer (the ranking between the two not established), those whose first was a labelled teacher"]]
     }
 
     /// The two error rates counted by student, for the measures table (none for a calibration file that

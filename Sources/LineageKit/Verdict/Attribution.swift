@@ -163,6 +163,7 @@ public enum Attribution {
         let result = AttributionResult(
             student: ModelInput(student), candidates: candidates.map(ModelInput.init),
             panel: panel.map(ModelInput.init), panelExcluded: selection.excluded, ranking: assessments,
+            rankingMargin: RankingMargin.of(assessments, threshold: request.options.decisionLog10LR),
             probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
                                                dimensions: request.model.dimensions),

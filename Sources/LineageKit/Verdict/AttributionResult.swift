@@ -142,13 +142,15 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     /// an earlier panel file's bytes or model name.
     public var panelExcluded: [PanelExclusion]
     public var ranking: [CandidateAssessment]
+    /// How clearly the first candidate stands above the second (nil with one candidate).
+    public var rankingMargin: RankingMargin? = nil
     public var probeSet: ProbeSetReference
     public var embeddingModel: EmbeddingReference
     public var calibration: CalibrationReference
     public var options: AttributionOptions
 
     enum CodingKeys: String, CodingKey {
-        case student, candidates, panel, panelExcluded = "panel_excluded", ranking
+        case student, candidates, panel, panelExcluded = "panel_excluded", ranking, rankingMargin = "ranking_margin"
         case probeSet = "probe_set", embeddingModel = "embedding_model", calibration, options
     }
 }
@@ -182,6 +184,8 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     public var supported: EvidenceSufficiency
     /// The decision rule's errors at other thresholds (absent for a calibration file without them).
     public var operatingPoints: [OperatingPoint]? = nil
+    /// How often the labelled students' close and clear firsts were a labelled teacher (nil without them).
+    public var rankingRecord: RankingRecord? = nil
     /// Whether the student is one of the calibration's labelled students: its error rates then include
     /// this very student's pairs (judged without them, leave-one-student-out).
     public var studentInCalibration: Bool = false
@@ -192,7 +196,7 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case path, sha256, probeSet = "probe_set", embeddingModel = "embedding_model", panelSize = "panel_size", map
         case errorRates = "error_rates", errorRatesByTier = "error_rates_by_tier", supported
-        case operatingPoints = "operating_points"
+        case operatingPoints = "operating_points", rankingRecord = "ranking_record"
         case studentInCalibration = "student_in_calibration", mismatches
     }
 }

@@ -69,8 +69,13 @@ public struct Calibration: Sendable, Codable, Equatable {
     public var reference: CalibrationReference {
         CalibrationReference(path: path, sha256: sha256, probeSet: probeSetName, embeddingModel: embeddingModel,
                              panelSize: panel.count, map: map, errorRates: overall, errorRatesByTier: Array(metrics.dropFirst()),
-                             supported: supported, operatingPoints: operatingPoints)
+                             supported: supported, operatingPoints: operatingPoints,
+                             rankingRecord: rankingRecord)
     }
+
+    /// How often the labelled students' close and clear firsts were a labelled teacher, at the decision
+    /// threshold (`RankingRecord`).
+    public var rankingRecord: RankingRecord? { RankingRecord.of(pairs, threshold: options.decisionLog10LR) }
 
     /// The reference for a run of `student` on `probeSet` with `model` against `panel`, naming every way
     /// the run's configuration differs from the one this calibration was fitted on, and whether the
@@ -184,14 +189,15 @@ public struct Calibration: Sendable, Codable, Equatable {
     public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                          model: EmbeddingModel, cache: EmbeddingCache? = nil,
                          progress: (@Sendable (String) -> Void)? = nil) throws
-        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination], operatingPoints: [OperatingPoint]) {
+        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination], operatingPoints: [OperatingPoint],
+            rankingRecord: RankingRecord?) {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: try features, options: options, probeSample: nil,
                                          cache: cache, progress: progress, table: false)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
         return (CalibrationMetrics.byTier(results, intervalSeed: options.seed), TeacherDiscrimination.byTeacher(results),
-                OperatingPoint.table(results))
+                OperatingPoint.table(results), RankingRecord.of(results, threshold: options.decisionLog10LR))
     }
 }
 
