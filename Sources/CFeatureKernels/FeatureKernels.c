@@ -346,64 +346,161 @@ LINEAGE_AVX512 static inline int nextTokens(const uint8_t *text, long length, lo
 
 static inline uint64_t combine1(uint64_t a, uint64_t b) { return mix1((a * 0x9e3779b97f4a7c15ull) ^ (b + 0x632be59bd9b4e019ull)); }
 
-LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis,
-                                          unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *previous,
-                                          int *seen, uint32_t *ids, long capacity) {
-    long c = 0, at = *position;
-    uint64_t prev = *previous;
-    int have = *seen;
+/// One token's unigram and bigram ids (kept ones) at `ids + c`, the scalar way; returns the new count.
+static inline long hashOne(const uint8_t *text, long start, long length, uint64_t basis, unsigned shift, uint32_t offset,
+                           uint64_t sample_mask, uint64_t *prev, int *have, uint32_t *ids, long c) {
+    uint64_t h = basis;
+    for (long b = 0; b < length; b++) h = (h ^ text[start + b]) * 0x100000001B3ull;
+    uint64_t token = mix1(h);
+    ids[c] = (uint32_t)(token >> shift) + offset;
+    c += (token & sample_mask) == 0;
+    if (*have) {
+        uint64_t bigram = combine1(*prev, token);
+        ids[c] = (uint32_t)(bigram >> shift) + offset;
+        c += (bigram & sample_mask) == 0;
+    }
+    *prev = token;
+    *have = 1;
+    return c;
+}
+
+/// Eight tokens' unigram and bigram ids (kept ones, in (token, n) order) at `ids + c`, hashed side by side;
+/// returns the new count. Writes 16 ids' room.
+LINEAGE_AVX512 static inline long hashGroup(const uint8_t *text, const long *starts, const long *lengths, uint64_t basis,
+                                            unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *prev,
+                                            uint32_t *ids, long c) {
     const __m128i by = _mm_cvtsi32_si128((int)shift);
     const __m256i add = _mm256_set1_epi32((int)offset);
     const __m512i pairs = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
     const __m512i prime = _mm512_set1_epi64((long long)0x100000001B3ull), bytes = _mm512_set1_epi64(0xff);
     const __m512i sampled = _mm512_set1_epi64((long long)sample_mask);
+    __m512i s = _mm512_loadu_si512((const void *)starts), l = _mm512_loadu_si512((const void *)lengths);
+    __m512i h = _mm512_set1_epi64((long long)basis);
+    long longest = 0;
+    for (int k = 0; k < 8; k++) longest = lengths[k] > longest ? lengths[k] : longest;
+    for (long chunk = 0; chunk < longest; chunk += 8) {
+        __m512i data = _mm512_i64gather_epi64(_mm512_add_epi64(s, _mm512_set1_epi64(chunk)), (const void *)text, 1);
+        long stop = longest - chunk < 8 ? longest - chunk : 8;
+        for (long b = 0; b < stop; b++) {
+            __mmask8 live = _mm512_cmpgt_epi64_mask(l, _mm512_set1_epi64(chunk + b));
+            __m512i byte = _mm512_and_si512(_mm512_srli_epi64(data, (unsigned)(8 * b)), bytes);
+            h = _mm512_mask_mullo_epi64(h, live, _mm512_xor_si512(h, byte), prime);
+        }
+    }
+    __m512i token = mix8(h);
+    __m512i before = _mm512_alignr_epi64(token, _mm512_set1_epi64((long long)*prev), 7);
+    __m512i bigram = mix8(_mm512_xor_si512(_mm512_mullo_epi64(before, _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull)),
+                                           _mm512_add_epi64(token, _mm512_set1_epi64((long long)0x632be59bd9b4e019ull))));
+    __m256i uni = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(token, by)), add);
+    __m256i bi = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(bigram, by)), add);
+    __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(uni), bi, 1);
+    // The kept lanes in (token, n) order: bit 2j for token j's unigram, 2j + 1 for its bigram.
+    uint32_t keep = _pdep_u32(kept8(token, sampled), 0x5555u) | _pdep_u32(kept8(bigram, sampled), 0xaaaau);
+    _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutexvar_epi32(pairs, both)));
+    *prev = (uint64_t)_mm_extract_epi64(_mm512_extracti64x2_epi64(token, 3), 1);
+    return c + __builtin_popcount(keep);
+}
+
+/// Appends the tokens of the 64-byte window at `p` (`nextTokens`' rule) to `starts` and `lengths` at `*n`, all
+/// at once: their starts and ends are two compresses of the byte positions (VBMI2). Returns where the next
+/// window starts. Writes up to 8 entries past the last token.
+LINEAGE_AVX512_VBMI2 static inline long windowTokens(const uint8_t *text, long length, long p, long *starts, long *lengths,
+                                                     int *n) {
+    long left = length - p;
+    __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
+    __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
+    uint64_t words = wordBytes(v) & inside;
+    uint64_t others = ~words & ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+    uint64_t begins = (words & ~(words << 1)) | others;
+    uint64_t ends = (words & ~(words >> 1)) | others;
+    long next = p + 64;
+    if ((words >> 63) & 1 && p + 64 < length) { // the last word may go on past this window
+        long s = 63 - (long)__builtin_clzll(begins);
+        if (s == 0) { // one word fills the window: read on byte by byte
+            long len = 64;
+            while (p + len < length && isWordByte(text[p + len])) len++;
+            starts[*n] = p;
+            lengths[*n] = len;
+            *n += 1;
+            return p + len;
+        }
+        begins &= (1ull << s) - 1; // read it again from its start
+        ends &= (1ull << s) - 1;
+        next = p + s;
+    }
+    int count = __builtin_popcountll(begins);
+    if (count > 0) {
+        const __m512i positions = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46,
+                                                  45, 44, 43, 42, 41, 40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28,
+                                                  27, 26, 25, 24, 23, 22, 21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10,
+                                                  9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
+        uint8_t first[64], last[64];
+        _mm512_storeu_si512((void *)first, _mm512_maskz_compress_epi8(begins, positions));
+        _mm512_storeu_si512((void *)last, _mm512_maskz_compress_epi8(ends, positions));
+        const __m512i base = _mm512_set1_epi64(p), one = _mm512_set1_epi64(1);
+        for (int k = 0; k < count; k += 8) {
+            __m512i s8 = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(first + k)));
+            __m512i e8 = _mm512_cvtepu8_epi64(_mm_loadl_epi64((const __m128i *)(last + k)));
+            _mm512_storeu_si512((void *)(starts + *n + k), _mm512_add_epi64(s8, base));
+            _mm512_storeu_si512((void *)(lengths + *n + k), _mm512_add_epi64(_mm512_sub_epi64(e8, s8), one));
+        }
+        *n += count;
+    }
+    return next < length ? next : length;
+}
+
+/// `lineage_word_ids_1to2` with the tokens of whole windows found at once (`windowTokens`) into a queue that
+/// the groups of 8 are hashed from: the same tokens, ids and stopping points.
+LINEAGE_AVX512_VBMI2 static long wordIdsQueued(const uint8_t *text, long length, long *position, uint64_t basis,
+                                               unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *previous,
+                                               int *seen, uint32_t *ids, long capacity) {
+    long c = 0, at = *position;
+    uint64_t prev = *previous;
+    int have = *seen;
+    // At most 7 left over, a window's 64 and 8 written past them.
+    long starts[80], lengths[80];
+    int n = 0, head = 0;
+    while (c + 16 <= capacity) {
+        if (n - head < 8 && at < length) {
+            for (int k = head; k < n; k++) { starts[k - head] = starts[k]; lengths[k - head] = lengths[k]; }
+            n -= head;
+            head = 0;
+            while (n < 8 && at < length) at = windowTokens(text, length, at, starts, lengths, &n);
+        }
+        if (head == n) break;
+        if (!have || n - head < 8) { // the very first token (no bigram), or the last few: one at a time
+            c = hashOne(text, starts[head], lengths[head], basis, shift, offset, sample_mask, &prev, &have, ids, c);
+            head++;
+            continue;
+        }
+        c = hashGroup(text, starts + head, lengths + head, basis, shift, offset, sample_mask, &prev, ids, c);
+        head += 8;
+    }
+    *position = head < n ? starts[head] : at;
+    *previous = prev;
+    *seen = have;
+    return c;
+}
+
+LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis,
+                                          unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *previous,
+                                          int *seen, uint32_t *ids, long capacity) {
+    if (__builtin_cpu_supports("avx512vbmi2"))
+        return wordIdsQueued(text, length, position, basis, shift, offset, sample_mask, previous, seen, ids, capacity);
+    long c = 0, at = *position;
+    uint64_t prev = *previous;
+    int have = *seen;
     long starts[8], lengths[8];
     while (c + 16 <= capacity) {
         // Up to 8 tokens; the first token of the text has no bigram, so it goes alone.
         int n = nextTokens(text, length, &at, starts, lengths, have ? 8 : 1);
         if (n == 0) break;
         if (n < 8) { // the last few (or the very first): one at a time
-            for (int k = 0; k < n; k++) {
-                uint64_t h = basis;
-                for (long b = 0; b < lengths[k]; b++) h = (h ^ text[starts[k] + b]) * 0x100000001B3ull;
-                uint64_t token = mix1(h);
-                ids[c] = (uint32_t)(token >> shift) + offset;
-                c += (token & sample_mask) == 0;
-                if (have) {
-                    uint64_t bigram = combine1(prev, token);
-                    ids[c] = (uint32_t)(bigram >> shift) + offset;
-                    c += (bigram & sample_mask) == 0;
-                }
-                prev = token;
-                have = 1;
-            }
+            for (int k = 0; k < n; k++)
+                c = hashOne(text, starts[k], lengths[k], basis, shift, offset, sample_mask, &prev, &have, ids, c);
             continue;
         }
-        __m512i s = _mm512_loadu_si512((const void *)starts), l = _mm512_loadu_si512((const void *)lengths);
-        __m512i h = _mm512_set1_epi64((long long)basis);
-        long longest = 0;
-        for (int k = 0; k < 8; k++) longest = lengths[k] > longest ? lengths[k] : longest;
-        for (long chunk = 0; chunk < longest; chunk += 8) {
-            __m512i data = _mm512_i64gather_epi64(_mm512_add_epi64(s, _mm512_set1_epi64(chunk)), (const void *)text, 1);
-            long stop = longest - chunk < 8 ? longest - chunk : 8;
-            for (long b = 0; b < stop; b++) {
-                __mmask8 live = _mm512_cmpgt_epi64_mask(l, _mm512_set1_epi64(chunk + b));
-                __m512i byte = _mm512_and_si512(_mm512_srli_epi64(data, (unsigned)(8 * b)), bytes);
-                h = _mm512_mask_mullo_epi64(h, live, _mm512_xor_si512(h, byte), prime);
-            }
-        }
-        __m512i token = mix8(h);
-        __m512i before = _mm512_alignr_epi64(token, _mm512_set1_epi64((long long)prev), 7);
-        __m512i bigram = mix8(_mm512_xor_si512(_mm512_mullo_epi64(before, _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull)),
-                                               _mm512_add_epi64(token, _mm512_set1_epi64((long long)0x632be59bd9b4e019ull))));
-        __m256i uni = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(token, by)), add);
-        __m256i bi = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(bigram, by)), add);
-        __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(uni), bi, 1);
-        // The kept lanes in (token, n) order: bit 2j for token j's unigram, 2j + 1 for its bigram.
-        uint32_t keep = _pdep_u32(kept8(token, sampled), 0x5555u) | _pdep_u32(kept8(bigram, sampled), 0xaaaau);
-        _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutexvar_epi32(pairs, both)));
-        c += __builtin_popcount(keep);
-        prev = (uint64_t)_mm_extract_epi64(_mm512_extracti64x2_epi64(token, 3), 1);
+        c = hashGroup(text, starts, lengths, basis, shift, offset, sample_mask, &prev, ids, c);
     }
     *position = at;
     *previous = prev;
