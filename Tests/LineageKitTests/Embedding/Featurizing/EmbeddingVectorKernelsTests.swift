@@ -22,6 +22,15 @@ struct EmbeddingVectorKernelsTests {
         return generated(count: count, seed: 0x5eed, lengthShift: 55) { pieces[Int($0 >> 60)] } // 0..<512 pieces
     }
 
+    /// Texts that exercise the word kernel's windows: words that end on, cross or fill a 64-byte window,
+    /// runs of one-byte tokens (up to 64 tokens in one window), and single spaces and newlines between.
+    static func tokenHeavy(count: Int) -> [String] {
+        let pieces = ["a", "Word", String(repeating: "x", count: 63), String(repeating: "y", count: 64),
+                      String(repeating: "z", count: 65), String(repeating: "w", count: 130), ".", "!?", "....", " ", " ",
+                      "\n", "_9", "(", String(repeating: ",", count: 70), "it's"]
+        return generated(count: count, seed: 0x70ce, lengthShift: 56) { pieces[Int($0 >> 60)] } // 0..<256 pieces
+    }
+
     /// `count` texts of pseudo-random pieces (a 64-bit LCG from `seed`): each `state >> lengthShift` pieces
     /// long, each piece `piece(state)` of the next state.
     static func generated(count: Int, seed: UInt64, lengthShift: UInt64, piece: (UInt64) -> String) -> [String] {
@@ -112,7 +121,7 @@ struct EmbeddingVectorKernelsTests {
         let vector = FeatureCounter(model: model, vectorKernels: true)
         let scalar = FeatureCounter(model: model, vectorKernels: false)
         var mismatches = 0
-        for text in Self.whiteSpaceHeavy(count: 300) + Self.answers {
+        for text in Self.whiteSpaceHeavy(count: 300) + Self.tokenHeavy(count: 300) + Self.answers {
             vector.count(text)
             scalar.count(text)
             let same = vector.distinctCount == scalar.distinctCount
