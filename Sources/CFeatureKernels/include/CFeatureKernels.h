@@ -98,6 +98,11 @@ void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, 
 /// The home slot of a phrase prefix key in the table of `lineage_style_phrases`.
 long lineage_style_phrase_slot(uint32_t key);
 
+/// The first position at or after `from` whose byte is `*`, a backtick or `]` (what `lineage_style_inline`
+/// counts), else `n`: lines before it hold no inline markdown. `vector` 1 lets a CPU with AVX-512 BW look at
+/// 64 bytes at a time (the same position).
+long lineage_style_next_inline(const uint8_t *text, long from, long n, int vector);
+
 /// Inline markdown in one line: `counts` = { `**` runs, single `*` runs, backticks, `](` }, skipping a
 /// leading `*` when `skip_first` (a bullet).
 void lineage_style_inline(const uint8_t *line, long count, int skip_first, long counts[4]);

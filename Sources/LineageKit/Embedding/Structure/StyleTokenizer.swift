@@ -114,6 +114,9 @@ public enum StyleTokenizer {
         var listLines = 0
         var inFence = false
         var lineStart = 0
+        // Where the next byte of inline markdown is: a line before it has none, so it is not scanned.
+        let vector: Int32 = vectorKernels ? 1 : 0
+        var nextInline = lineage_style_next_inline(text.baseAddress, 0, n, vector)
         while lineStart < n {
             let rest = text.baseAddress.unsafelyUnwrapped + lineStart
             let lineEnd = memchr(rest, 0x0A, n - lineStart).map { lineStart + (UnsafeRawPointer($0) - UnsafeRawPointer(rest)) } ?? n
@@ -125,11 +128,12 @@ public enum StyleTokenizer {
                 if isFence {
                     if !inFence { sink.token(.fence, empty, lowercased: false) }
                     inFence.toggle()
-                } else {
+                } else if nextInline < lineEnd {
                     inlineMarkdown(line, skipBullet: isList, into: &sink)
                 }
             }
             lineStart = lineEnd + 1
+            if nextInline < lineStart { nextInline = lineage_style_next_inline(text.baseAddress, lineStart, n, vector) }
         }
 
         // Stock phrases at word boundaries (`lineage_style_phrases`), in text order and, at one position,
