@@ -101,8 +101,9 @@ static inline uint32_t lower4(const uint8_t *p) {
 /// The phrase tables of `lineage_style_phrases`, passed on together.
 typedef struct {
     const uint8_t *phrases;
-    const int32_t *offsets, *by_first;
+    const int32_t *offsets;
     const uint32_t *prefixes;
+    const int32_t *slot_starts, *slot_phrases;
 } PhraseTables;
 
 /// The matches at the word starts `block + (set bits of mask)`, in position order and, at one position, in
@@ -117,8 +118,8 @@ static inline long phrases_at(const uint8_t *text, long n, long block, uint64_t 
         long slot = lineage_style_phrase_slot(key);
         while (t.prefixes[slot] != 0 && t.prefixes[slot] != key) slot = (slot + 1) & 1023;
         if (t.prefixes[slot] == 0) continue;
-        int l = lower(text[p]) - 'a';
-        for (int32_t k = t.by_first[l]; k < t.by_first[l + 1]; k++) {
+        for (int32_t m = t.slot_starts[slot]; m < t.slot_starts[slot + 1]; m++) {
+            int32_t k = t.slot_phrases[m];
             long length = t.offsets[k + 1] - t.offsets[k];
             if (p + length > n) continue;
             const uint8_t *phrase = t.phrases + t.offsets[k];
@@ -218,9 +219,9 @@ void lineage_style_phrase_pairs(const uint8_t *phrases, const int32_t *offsets, 
 long lineage_style_phrase_slot(uint32_t key) { return (long)((key * 0x9E3779B1u) >> 22); }
 
 long lineage_style_phrases(const uint8_t *text, long n, const uint8_t *phrases, const int32_t *offsets,
-                           const int32_t *by_first, const uint32_t *prefixes, const uint8_t *pairs,
-                           int32_t *matches, long capacity) {
-    PhraseTables table = { phrases, offsets, by_first, prefixes };
+                           const uint32_t *prefixes, const int32_t *slot_starts, const int32_t *slot_phrases,
+                           const uint8_t *pairs, int32_t *matches, long capacity) {
+    PhraseTables table = { phrases, offsets, prefixes, slot_starts, slot_phrases };
 #if defined(__x86_64__)
     if (pairs && phrases_vector_supported()) return phrases_vector(text, n, table, pairs, matches, capacity);
 #endif

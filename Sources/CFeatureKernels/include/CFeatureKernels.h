@@ -79,16 +79,17 @@ long lineage_style_words(const uint8_t *text, long n, long range[4], int vector)
 /// Stock-phrase matches of a style view: at each position p where `text[p]` is an ASCII letter and p == 0
 /// or `text[p - 1]` is not an ASCII letter, every phrase (lowercase ASCII, at least 4 bytes,
 /// `phrases[offsets[k]..<offsets[k + 1]]`) that `text[p...]` spells, ASCII case-insensitively, and that no
-/// ASCII letter follows. The phrases starting with letter l ('a' + l) are the indices
-/// `by_first[l]..<by_first[l + 1]`, tried in that order; `prefixes` is an open-addressed table of 1024 slots
-/// holding every phrase's first four bytes as a little-endian key (0 = empty), each at
-/// `lineage_style_phrase_slot(key)` or the next free slot after it. `pairs` (from `lineage_style_phrase_pairs`,
+/// ASCII letter follows. `prefixes` is an open-addressed table of 1024 slots holding every phrase's first four
+/// bytes as a little-endian key (0 = empty), each at `lineage_style_phrase_slot(key)` or the next free slot
+/// after it; the phrases with the key of slot s are `slot_phrases[slot_starts[s]..<slot_starts[s + 1]]`, in
+/// increasing index, tried in that order (a phrase can only match where the text's first four bytes, with
+/// 0x20 set in each, are its key). `pairs` (from `lineage_style_phrase_pairs`,
 /// or NULL) lets a CPU with AVX-512 VBMI test 64 positions at a time before the scalar match (the same
 /// matches). Writes (position, phrase index) pairs into `matches`, at most `capacity` pairs; returns the
 /// pairs found (more than `capacity` means the output was cut: call again with more room).
 long lineage_style_phrases(const uint8_t *text, long n, const uint8_t *phrases, const int32_t *offsets,
-                           const int32_t *by_first, const uint32_t *prefixes, const uint8_t *pairs,
-                           int32_t *matches, long capacity);
+                           const uint32_t *prefixes, const int32_t *slot_starts, const int32_t *slot_phrases,
+                           const uint8_t *pairs, int32_t *matches, long capacity);
 
 /// The prefilter of `lineage_style_phrases`: for each of the first four byte pairs (x, y) of the `count`
 /// phrases, bit `((x | 0x20) & 31) << 5 | ((y | 0x20) & 31)` of the 1024-bit table `pairs[128 j ..< 128 (j + 1)]`

@@ -34,14 +34,16 @@ public enum StyleTokenizer {
     ]
 
     /// `phrases` as one flat byte table for `lineage_style_phrases`: phrase k is
-    /// `bytes[offsets[k]..<offsets[k + 1]]`, and the phrases starting with letter l are `byFirst[l]..<byFirst[l + 1]`,
-    /// in list order.
+    /// `bytes[offsets[k]..<offsets[k + 1]]`, the phrases grouped by first letter, in list order within a letter.
     struct PhraseTable {
         var bytes: [UInt8] = []
         var offsets: [Int32] = [0]
-        var byFirst: [Int32] = []
         /// Every phrase's first four bytes as a little-endian key, open-addressed in 1024 slots (4 % full, so a miss is one predictable load).
         var prefixes = [UInt32](repeating: 0, count: 1024)
+        /// The phrases of slot s's key, `slotPhrases[slotStarts[s]..<slotStarts[s + 1]]` in increasing k: only
+        /// these can match where the text has that key ("the " tries "the following", not every phrase in t).
+        var slotStarts: [Int32] = [0]
+        var slotPhrases: [Int32] = []
         /// The first four byte pairs of every phrase, as four 1024-bit tables (`lineage_style_phrase_pairs`):
         /// the vector scan's filter.
         var pairs = [UInt8](repeating: 0, count: 512)
@@ -50,22 +52,35 @@ public enum StyleTokenizer {
             for phrase in phrases {
                 let bytes = Array(phrase.utf8)
                 precondition(bytes.count >= 4, "a stock phrase is at least 4 bytes long")
-                let key = bytes.prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
+                let key = Self.key(bytes)
                 var slot = lineage_style_phrase_slot(key)
                 while prefixes[slot] != 0 && prefixes[slot] != key { slot = (slot + 1) & 1023 }
                 prefixes[slot] = key
             }
+            var slots: [Int] = []
             for letter in 0..<26 {
-                byFirst.append(Int32(offsets.count - 1))
                 for phrase in phrases where phrase.utf8.first == UInt8(0x61 + letter) {
                     bytes.append(contentsOf: phrase.utf8)
                     offsets.append(Int32(bytes.count))
+                    let key = Self.key(Array(phrase.utf8))
+                    var slot = lineage_style_phrase_slot(key)
+                    while prefixes[slot] != key { slot = (slot + 1) & 1023 }
+                    slots.append(slot)
                 }
             }
-            byFirst.append(Int32(offsets.count - 1))
+            precondition(slots.count == phrases.count, "every stock phrase starts with a lowercase ASCII letter")
+            for slot in 0..<1024 {
+                slotPhrases.append(contentsOf: slots.indices.filter { slots[$0] == slot }.map(Int32.init))
+                slotStarts.append(Int32(slotPhrases.count))
+            }
             bytes.withUnsafeBufferPointer { b in
                 offsets.withUnsafeBufferPointer { lineage_style_phrase_pairs(b.baseAddress, $0.baseAddress, $0.count - 1, &pairs) }
             }
+        }
+
+        /// A phrase's first four bytes as a little-endian key.
+        static func key(_ bytes: [UInt8]) -> UInt32 {
+            bytes.prefix(4).enumerated().reduce(UInt32(0)) { $0 | UInt32($1.element) << (8 * $1.offset) }
         }
     }
 
@@ -141,12 +156,13 @@ public enum StyleTokenizer {
         let table = phraseTable
         table.bytes.withUnsafeBufferPointer { bytes in
             table.offsets.withUnsafeBufferPointer { offsets in
-                table.byFirst.withUnsafeBufferPointer { byFirst in
+                table.slotStarts.withUnsafeBufferPointer { slotStarts in
+                  table.slotPhrases.withUnsafeBufferPointer { slotPhrases in
                   table.prefixes.withUnsafeBufferPointer { prefixes in
                   table.pairs.withUnsafeBufferPointer { pairs in
                     func scan(_ capacity: Int, _ matches: UnsafeMutablePointer<Int32>) -> Int {
                         let found = lineage_style_phrases(text.baseAddress, n, bytes.baseAddress, offsets.baseAddress,
-                                                          byFirst.baseAddress, prefixes.baseAddress,
+                                                          prefixes.baseAddress, slotStarts.baseAddress, slotPhrases.baseAddress,
                                                           vectorKernels ? pairs.baseAddress : nil, matches, capacity)
                         guard found <= capacity else { return found }
                         for k in 0..<found {
@@ -162,6 +178,7 @@ public enum StyleTokenizer {
                         defer { heap.deallocate() }
                         _ = scan(found, heap)
                     }
+                  }
                   }
                   }
                 }
