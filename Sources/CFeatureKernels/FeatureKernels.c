@@ -508,6 +508,26 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
     return c;
 }
 
+// ---- row finishing ----------------------------------------------------------------------------------
+
+LINEAGE_AVX512 void lineage_scale_row(float *row, long count, float scale) {
+    const __m512 s = _mm512_set1_ps(scale);
+    long d = 0;
+    for (; d + 16 <= count; d += 16) _mm512_storeu_ps(row + d, _mm512_mul_ps(_mm512_loadu_ps(row + d), s));
+    for (; d < count; d++) row[d] *= scale;
+}
+
+LINEAGE_AVX512 void lineage_scale_snap_row(float *row, long count, float scale, float grid) {
+    const float magic = 12582912.0f, inverse = 1 / grid;
+    const __m512 s = _mm512_set1_ps(scale), g = _mm512_set1_ps(grid), m = _mm512_set1_ps(magic), i = _mm512_set1_ps(inverse);
+    long d = 0;
+    for (; d + 16 <= count; d += 16) {
+        __m512 v = _mm512_mul_ps(_mm512_mul_ps(_mm512_loadu_ps(row + d), s), g);
+        _mm512_storeu_ps(row + d, _mm512_mul_ps(_mm512_sub_ps(_mm512_add_ps(v, m), m), i));
+    }
+    for (; d < count; d++) row[d] = (((row[d] * scale) * grid + magic) - magic) * inverse;
+}
+
 // ---- drain ------------------------------------------------------------------------------------------
 
 long lineage_drain_projected(const uint32_t *touched, long count, uint8_t *cells,

@@ -51,6 +51,14 @@ long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uin
                            uint32_t offset, uint64_t sample_mask, uint64_t *previous, int *seen, uint32_t *ids,
                            long capacity);
 
+/// `row[d] *= scale` for d in 0..<count (AVX-512; each product rounded as the Swift loop rounds it).
+void lineage_scale_row(float *row, long count, float scale);
+
+/// `Embedder.scaleToUnit` after its norm: `row[d] = (((row[d] · scale) · grid + 1.5·2²³) − 1.5·2²³) / grid`
+/// for d in 0..<count, each step rounded as the Swift loops round it (no fused multiply-add, no reassociation):
+/// the scaling and `EmbeddingGrid.snap` in one AVX-512 pass.
+void lineage_scale_snap_row(float *row, long count, float scale, float grid);
+
 /// `Embedder`'s drain of one segment with one-non-zero projection columns (`lineage_project_columns`): for
 /// each touched bucket b, `block[column] ±= sublinear[tf] · (idfBase + code · idfStep)` with the same
 /// rounding as the Swift loop (no fused multiply-add), then its count emptied. `cells` pairs each bucket's

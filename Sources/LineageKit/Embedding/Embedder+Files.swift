@@ -70,7 +70,7 @@ extension Embedder {
         var single = [Int?](repeating: nil, count: probes)
         /// Probes with several non-blank samples: each sample's own row, moved out of the stack.
         var several: [Int: [(sample: Int, row: [Float])]] = [:]
-        var finisher = RowFinisher(model: model)
+        var finisher = RowFinisher(model: model, vectorKernels: counter.vectorKernels)
         let header = try RecordingReader.forEachAnswer(path: path, format: format) { answer in
             guard let p = aligner.place(answer), let base = rows.baseAddress, dims > 0 else { return }
             let row = base + p * dims

@@ -102,7 +102,7 @@ public struct Embedder: Sendable {
     static func embed(_ texts: ArraySlice<String>, into base: UnsafeMutablePointer<Float>, counter: FeatureCounter,
                       projection: SparseProjection, model: EmbeddingModel) {
         let dims = model.dimensions
-        var finisher = RowFinisher(model: model)
+        var finisher = RowFinisher(model: model, vectorKernels: counter.vectorKernels)
         for (k, text) in texts.enumerated() {
             drainOne(text, counter: counter, projection: projection, model: model, row: base + k * dims)
             finisher.add(base + k * dims)
@@ -114,7 +114,7 @@ public struct Embedder: Sendable {
     static func embedOne(_ text: String, counter: FeatureCounter, projection: SparseProjection,
                          model: EmbeddingModel, row: UnsafeMutablePointer<Float>) {
         drainOne(text, counter: counter, projection: projection, model: model, row: row)
-        var finisher = RowFinisher(model: model)
+        var finisher = RowFinisher(model: model, vectorKernels: counter.vectorKernels)
         finisher.add(row)
         finisher.flush()
     }

@@ -1,3 +1,5 @@
+import CFeatureKernels
+
 /// The last step of embedding an answer, after `Embedder.drainOne`, taken for several rows at once: each
 /// family block scaled to length `√(w_f / Σ w)`, then the row scaled to unit length and snapped onto
 /// `EmbeddingGrid` (`Embedder.scaleToUnit`).
@@ -12,10 +14,14 @@ struct RowFinisher {
     /// The blocks that are scaled: columns and share `w_f / Σ w` of each family with columns and weight.
     private let blocks: [(columns: Range<Int>, share: Float)]
     private let dimensions: Int
+    /// Whether the scaling passes run as AVX-512 kernels (the featurizer's choice, `VectorKernels`; the same
+    /// floats either way).
+    private let vectorKernels: Bool
     /// Drained rows waiting to be finished (fewer than `lanes`).
     private var waiting: [UnsafeMutablePointer<Float>] = []
 
-    init(model: EmbeddingModel) {
+    init(model: EmbeddingModel, vectorKernels: Bool) {
+        self.vectorKernels = vectorKernels
         let total = model.totalWeight
         blocks = total > 0
             ? model.families.filter { $0.dimensions > 0 && $0.weight > 0 }.map { ($0.columns, $0.weight / total) }
@@ -50,11 +56,22 @@ struct RowFinisher {
             for j in 0..<count where norms[j] > 0 {
                 let scale = block.share.squareRoot() / norms[j].squareRoot()
                 let row = rows[j] // read once: through `rows[j]` the loop reloads the pointer at every store
-                for d in block.columns { row[d] *= scale }
+                if vectorKernels {
+                    lineage_scale_row(row + block.columns.lowerBound, block.columns.count, scale)
+                } else {
+                    for d in block.columns { row[d] *= scale }
+                }
             }
         }
         let norms = Self.squaredNorms(rows, count: count, columns: 0..<dimensions)
-        for j in 0..<count { Embedder.scaleToUnit(rows[j], count: dimensions, squaredNorm: norms[j]) }
+        for j in 0..<count {
+            // The scaling and the grid snap in one vector pass where the CPU has one (the same floats).
+            if vectorKernels, norms[j] > 0 {
+                lineage_scale_snap_row(rows[j], dimensions, 1 / norms[j].squareRoot(), EmbeddingGrid.scale)
+            } else {
+                Embedder.scaleToUnit(rows[j], count: dimensions, squaredNorm: norms[j])
+            }
+        }
     }
 
     /// `Σ_d row[d]²` over `columns` in column order, for each of `count` rows (lane j is row j; unused lanes

@@ -24,9 +24,10 @@ struct EmbeddingRowFinisherTests {
         row.withUnsafeMutableBufferPointer { EmbeddingGrid.snap($0.baseAddress!, count: $0.count) }
     }
 
-    @Test("rows finished eight at a time are bit-identical to rows finished one by one",
-          arguments: [1, 8, 13, 40])
-    func sameBytesAsOneByOne(rows count: Int) throws {
+    @Test("rows finished eight at a time are bit-identical to rows finished one by one, with and without the kernels",
+          arguments: [1, 8, 13, 40], [false, true])
+    func sameBytesAsOneByOne(rows count: Int, kernels: Bool) throws {
+        let vectorKernels = kernels && VectorKernels.supported
         let weighted = ModelRecipe.Family(family: "word", seed: 2, buckets: 1 << 10, dimensions: 48, weight: 3, minN: 1, maxN: 2)
         let model = try EmbeddingFeaturizerTests.model([EmbeddingFeaturizerTests.char, weighted, EmbeddingFeaturizerTests.style])
         let dims = model.dimensions
@@ -47,7 +48,7 @@ struct EmbeddingRowFinisherTests {
         for r in 0..<count { Self.finishOne(&expected[r], model: model) }
         var flat = rows.flatMap { $0 }
         flat.withUnsafeMutableBufferPointer { buffer in
-            var finisher = RowFinisher(model: model)
+            var finisher = RowFinisher(model: model, vectorKernels: vectorKernels)
             for r in 0..<count { finisher.add(buffer.baseAddress! + r * dims) }
             finisher.flush()
         }
