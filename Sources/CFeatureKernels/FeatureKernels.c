@@ -303,6 +303,16 @@ LINEAGE_AVX512 static inline uint64_t wordBytes(__m512i v) {
            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('_'));
 }
 
+/// The bytes of the window `text[p..<min(p + 64, length)]` that belong to a word, and those that are tokens of
+/// their own (neither a word byte nor a space), as bit masks.
+LINEAGE_AVX512 static inline void windowClasses(const uint8_t *text, long length, long p, uint64_t *words, uint64_t *others) {
+    long left = length - p;
+    __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
+    __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
+    *words = wordBytes(v) & inside;
+    *others = ~*words & ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+}
+
 /// Up to `max` next tokens from `*at` on (spaces skipped): their starts and lengths; returns how many, 0
 /// when the text ends. One 64-byte window gives all the tokens inside it from its masks (a token starts at
 /// a word byte after a non-word byte, or at any byte that is neither a word byte nor a space), so a token
@@ -313,11 +323,8 @@ LINEAGE_AVX512 static inline int nextTokens(const uint8_t *text, long length, lo
     long p = *at;
     int n = 0;
     while (n < max && p < length) {
-        long left = length - p;
-        __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
-        __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
-        uint64_t words = wordBytes(v) & inside;
-        uint64_t others = ~words & ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+        uint64_t words, others;
+        windowClasses(text, length, p, &words, &others);
         uint64_t begins = (words & ~(words << 1)) | others;
         long next = p + 64; // where the next window starts when this one is used up
         while (begins != 0 && n < max) {
@@ -406,11 +413,8 @@ LINEAGE_AVX512 static inline long hashGroup(const uint8_t *text, const long *sta
 /// window starts. Writes up to 8 entries past the last token.
 LINEAGE_AVX512_VBMI2 static inline long windowTokens(const uint8_t *text, long length, long p, long *starts, long *lengths,
                                                      int *n) {
-    long left = length - p;
-    __mmask64 inside = left >= 64 ? ~0ull : (1ull << left) - 1;
-    __m512i v = _mm512_maskz_loadu_epi8(inside, (const void *)(text + p));
-    uint64_t words = wordBytes(v) & inside;
-    uint64_t others = ~words & ~_mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(' ')) & inside;
+    uint64_t words, others;
+    windowClasses(text, length, p, &words, &others);
     uint64_t begins = (words & ~(words << 1)) | others;
     uint64_t ends = (words & ~(words >> 1)) | others;
     long next = p + 64;
