@@ -19,10 +19,13 @@ public struct Embedder: Sendable {
     static let chunkSize = 32
     /// Whether featurizing uses the AVX-512 kernels (`VectorKernels`); the rows are the same either way.
     var vectorKernels = VectorKernels.available
+    /// Counters kept for every text and file this embedder and its copies embed.
+    let counterPools: FeatureCounterPools
 
     public init(model: EmbeddingModel, threads: Int? = nil) {
         self.model = model
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        counterPools = FeatureCounterPools(model: model)
     }
 
     /// One L2-normalised row per text (a zero row for a text without features).
@@ -79,14 +82,13 @@ public struct Embedder: Sendable {
     }
 
     /// Writes `texts.count` rows of `dimensions` at `base` (already zero): fixed chunks of answers shared
-    /// out by `ParallelWork`, each embedded with a counter from a `WorkerPool` (one per worker in flight).
+    /// out by `ParallelWork`, each embedded with a counter from the embedder's pool (one per worker in flight).
     func embed(_ texts: [String], into base: UnsafeMutablePointer<Float>) {
         let dims = model.dimensions
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let model = self.model
-        let vectorKernels = self.vectorKernels
-        let counters = WorkerPool { FeatureCounter(model: model, vectorKernels: vectorKernels) }
+        let counters = counterPools.pool(vectorKernels: vectorKernels)
         let projection = SparseProjection(model: model)
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in

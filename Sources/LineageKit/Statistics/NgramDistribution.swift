@@ -11,12 +11,17 @@ struct NgramDistribution: Sendable {
     let probabilities: [Double]
 
     init(recording: AlignedRecording, model: EmbeddingModel) {
-        guard let layout = model.layout(.words), layout.bucketCount > 0 else {
+        self.init(recording: recording, counter: FeatureCounter(model: model))
+    }
+
+    /// - Parameter counter: counts the words (of its model); a counter kept for several recordings saves
+    ///   making its 2.4 MB table anew (`FeatureCounterPools`).
+    init(recording: AlignedRecording, counter: FeatureCounter) {
+        guard let layout = counter.model.layout(.words), layout.bucketCount > 0 else {
             buckets = []
             probabilities = []
             return
         }
-        let counter = FeatureCounter(model: model)
         // Counts held densely over the word family's buckets (ascending, the order the sum below takes), as
         // integers: exactly the sums of whole numbers a Double total would hold, in half the memory.
         let offset = layout.bucketOffset

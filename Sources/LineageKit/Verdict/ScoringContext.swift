@@ -76,7 +76,8 @@ struct ScoringContext: Sendable {
         }
         tensor = tensors[0]
         structure = Dictionary(uniqueKeysWithValues: zip(families.map(\.0), tensors.dropFirst()))
-        let distribution = distribution ?? { NgramDistribution(recording: $0, model: model) }
+        let counters = WorkerPool { FeatureCounter(model: model) }
+        let distribution = distribution ?? { recording in counters.withResource { NgramDistribution(recording: recording, counter: $0) } }
         let prepared = divergencesFor.sorted()
         let embeddings = embeddings
         let distributions = ParallelWork.map(jobs: prepared.count, threads: threads) { [recordings] k in
