@@ -36,16 +36,34 @@ public struct BatchDocument: Encodable {
         guard !results.isEmpty else { return try sink(JSONOutput.data(self)) }
         try sink(Data("{\n  \"results\" : [\n".utf8))
         for (k, document) in results.enumerated() {
-            let lines = try JSONOutput.data(document).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-            var out = Data()
-            for (j, line) in lines.enumerated() {
-                if !line.isEmpty { out.append(contentsOf: "    ".utf8) }  // an empty array's blank line stays blank
-                out.append(contentsOf: line)
-                if j + 1 < lines.count { out.append(UInt8(ascii: "\n")) }
-            }
+            var out = Self.indented(try JSONOutput.data(document))
             out.append(contentsOf: (k + 1 < results.count ? ",\n" : "\n").utf8)
-            try sink(out)
+            try sink(Data(out))
         }
         try sink(Data("  ]\n}".utf8))
+    }
+
+    /// `json` with four spaces before every non-empty line (an empty array's blank line stays blank), one pass
+    /// over the bytes: splitting the `Data` into lines spent more time in exclusivity checks than in copying.
+    static func indented(_ json: Data) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count + json.count / 4)
+        let indent: [UInt8] = Array("    ".utf8)
+        json.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            while true {
+                var end = start
+                while end < bytes.count && bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                if end > start {
+                    out.append(contentsOf: indent)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                }
+                if end == bytes.count { break }
+                out.append(UInt8(ascii: "\n"))
+                start = end + 1
+            }
+        }
+        return out
     }
 }
