@@ -17,7 +17,7 @@ struct BatchDocumentTests {
 
     @Test("the same as indenting each line of the split document, on an encoder's output")
     func sameAsSplitting() throws {
-        let json = try JSONOutput.data(["results": [["a": [Int](), "b": [1, 2]], ["c": [String: Int]()]]])
+        let json = try JSONOutput.data(["results": [["a": [Int](), "b": [1, 2]], ["c": [Int]()]]])
         let lines = json.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         let expected = lines.map { $0.isEmpty ? "" : "    " + String(decoding: $0, as: UTF8.self) }.joined(separator: "\n")
         #expect(String(decoding: BatchDocument.indented(json), as: UTF8.self) == expected)
