@@ -128,8 +128,7 @@ struct CalibrateCommand: ParsableCommand {
     /// How often close and clear firsts were a labelled teacher (`RankingRecord`).
     static func printRankingRecord(_ record: RankingRecord?) {
         guard let record else { return }
-        let factor = Int(pow(10, record.log10Threshold).rounded())
-        say("  ranking: the first candidate was a labelled teacher for \(record.clearFirst) of \(record.clearStudents) distilled students whose first LR was \(factor) or more times the second's, and for \(record.closeFirst) of \(record.closeStudents) whose first two were closer")
+        say("  ranking: the first candidate was a labelled teacher for \(record.clearFirst) of \(record.clearStudents) distilled students whose first LR was \(record.thresholdFactor) or more times the second's, and for \(record.closeFirst) of \(record.closeStudents) whose first two were closer")
     }
 
     /// Each labelled teacher's AUC among its own pairs (its students against the other students).

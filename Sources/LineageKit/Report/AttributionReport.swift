@@ -216,8 +216,7 @@ enum AttributionReport {
     /// The ranking record's rows: how often clear and close firsts were a labelled teacher.
     static func rankingRows(_ record: RankingRecord?) -> [[String]] {
         guard let record else { return [] }
-        let factor = Int(pow(10, record.log10Threshold).rounded())
-        return [["clear firsts", "\(record.clearFirst) of \(record.clearStudents)", "of the distilled students whose first candidate's LR was \(factor) or more times the second's, those whose first was a labelled teacher"],
+        return [["clear firsts", "\(record.clearFirst) of \(record.clearStudents)", "of the distilled students whose first candidate's LR was \(record.thresholdFactor) or more times the second's, those whose first was a labelled teacher"],
                 ["close firsts", "\(record.closeFirst) of \(record.closeStudents)", "of those whose first two were closer (the ranking between the two not established), those whose first was a labelled teacher"]]
     }
 

@@ -24,10 +24,17 @@ public struct RankingMargin: Sendable, Codable, Equatable {
     /// The margin of a ranking (best first), or nil with fewer than two candidates.
     static func of(_ ranking: [CandidateAssessment], threshold: Double) -> RankingMargin? {
         guard ranking.count > 1 else { return nil }
-        let factor = max(0, ranking[0].log10LikelihoodRatio - ranking[1].log10LikelihoodRatio)
+        let factor = log10Factor(ranking[0].log10LikelihoodRatio, over: ranking[1].log10LikelihoodRatio)
         return RankingMargin(first: ranking[0].model, second: ranking[1].model, log10Factor: factor,
                              close: factor < threshold)
     }
+
+    /// How far the first of two ranked log10 LRs is above the second (never below 0: ranked by score, the
+    /// bounded LRs can only tie).
+    static func log10Factor(_ first: Double, over second: Double) -> Double { max(0, first - second) }
+
+    /// A log10 threshold as the whole factor it stands for (1 → 10).
+    static func wholeFactor(_ log10: Double) -> Int { Int(pow(10, log10).rounded()) }
 }
 
 /// What the calibration's labelled students say a ranking margin is worth: each distilled student's
@@ -45,13 +52,16 @@ public struct RankingRecord: Sendable, Codable, Equatable {
         case clearStudents = "clear_students", clearFirst = "clear_first"
     }
 
+    /// The threshold as a factor (10 for log10 1).
+    public var thresholdFactor: Int { RankingMargin.wholeFactor(log10Threshold) }
+
     /// The record of judged pairs, or nil when no distilled student has two candidates.
     static func of(_ pairs: [CalibratedPair], threshold: Double) -> RankingRecord? {
         var record = RankingRecord(log10Threshold: threshold, closeStudents: 0, closeFirst: 0, clearStudents: 0, clearFirst: 0)
         for (_, own) in Dictionary(grouping: pairs, by: \.student) where own.contains(where: \.distilled) && own.count > 1 {
             // The order of `Attribution`: by score, then by name.
             let ranked = own.sorted { ($0.score, $1.teacher) > ($1.score, $0.teacher) }
-            let factor = ranked[0].log10LikelihoodRatio - ranked[1].log10LikelihoodRatio
+            let factor = RankingMargin.log10Factor(ranked[0].log10LikelihoodRatio, over: ranked[1].log10LikelihoodRatio)
             let hit = ranked[0].distilled ? 1 : 0
             if factor < threshold {
                 record.closeStudents += 1
@@ -66,7 +76,7 @@ public struct RankingRecord: Sendable, Codable, Equatable {
 
     /// The record's line for a margin: how often firsts as close (or as clear) were a labelled teacher.
     public func sentence(for margin: RankingMargin) -> String {
-        let factor = "a factor of \(Int(pow(10, log10Threshold).rounded()))"
+        let factor = "a factor of \(thresholdFactor)"
         return margin.close
             ? "in calibration, firsts this close (below \(factor)) were a labelled teacher for \(closeFirst) of \(closeStudents) students, clearer ones for \(clearFirst) of \(clearStudents)"
             : "in calibration, firsts this clear (\(factor) or more) were a labelled teacher for \(clearFirst) of \(clearStudents) students, closer ones for \(closeFirst) of \(closeStudents)"
@@ -77,7 +87,7 @@ extension RankingMargin {
     /// "gpt4_0314 above gpt-3.5-turbo-0301 by a factor of 3.0 (log10 0.47): below 10, the evidence does not tell them apart".
     /// - Parameter name: how a model's name is shown (escaped for a terminal, say).
     public func sentence(threshold: Double, name: (String) -> String = { $0 }) -> String {
-        let limit = Int(pow(10, threshold).rounded())
+        let limit = Self.wholeFactor(threshold)
         let head = "\(name(first)) above \(name(second)) by a factor of \(Self.factorText(log10Factor)) (log10 \(String(format: "%.2f", log10Factor)))"
         return close
             ? head + ": below \(limit), the evidence does not tell these two apart"

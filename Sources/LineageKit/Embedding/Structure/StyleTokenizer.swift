@@ -49,6 +49,7 @@ public enum StyleTokenizer {
         var pairs = [UInt8](repeating: 0, count: 512)
 
         init(_ phrases: [String]) {
+            var slotOfKey: [UInt32: Int] = [:]
             for phrase in phrases {
                 let bytes = Array(phrase.utf8)
                 precondition(bytes.count >= 4, "a stock phrase is at least 4 bytes long")
@@ -56,16 +57,14 @@ public enum StyleTokenizer {
                 var slot = lineage_style_phrase_slot(key)
                 while prefixes[slot] != 0 && prefixes[slot] != key { slot = (slot + 1) & 1023 }
                 prefixes[slot] = key
+                slotOfKey[key] = slot
             }
             var slots: [Int] = []
             for letter in 0..<26 {
                 for phrase in phrases where phrase.utf8.first == UInt8(0x61 + letter) {
                     bytes.append(contentsOf: phrase.utf8)
                     offsets.append(Int32(bytes.count))
-                    let key = Self.key(Array(phrase.utf8))
-                    var slot = lineage_style_phrase_slot(key)
-                    while prefixes[slot] != key { slot = (slot + 1) & 1023 }
-                    slots.append(slot)
+                    slots.append(slotOfKey[Self.key(Array(phrase.utf8))]!)
                 }
             }
             precondition(slots.count == phrases.count, "every stock phrase starts with a lowercase ASCII letter")
