@@ -488,8 +488,8 @@ LINEAGE_AVX512_VBMI2 static long wordIdsQueued(const uint8_t *text, long length,
 
 LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis,
                                           unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *previous,
-                                          int *seen, uint32_t *ids, long capacity) {
-    if (__builtin_cpu_supports("avx512vbmi2"))
+                                          int *seen, uint32_t *ids, long capacity, int queued) {
+    if (queued && __builtin_cpu_supports("avx512vbmi2"))
         return wordIdsQueued(text, length, position, basis, shift, offset, sample_mask, previous, seen, ids, capacity);
     long c = 0, at = *position;
     uint64_t prev = *previous;

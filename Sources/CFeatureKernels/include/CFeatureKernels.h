@@ -46,10 +46,11 @@ void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed,
 /// bigram with the token before), keeping those whose finalised hash has no bit of `sample_mask` set. Reads tokens from `*position` on and stops when the text ends or
 /// `capacity` ids could not take another 16; keeps the last token's hash in `*previous` and whether there
 /// is one in `*seen`, for the next call. Returns the ids written (`*position == length` when done). The
-/// text must be followed by 8 readable bytes.
+/// text must be followed by 8 readable bytes. `queued` 1 finds each 64-byte window's tokens at once where the
+/// CPU has VBMI2, 0 one token at a time (the same ids, for the tests of both).
 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis, unsigned shift,
                            uint32_t offset, uint64_t sample_mask, uint64_t *previous, int *seen, uint32_t *ids,
-                           long capacity);
+                           long capacity, int queued);
 
 /// `row[d] *= scale` for d in 0..<count (AVX-512; each product rounded as the Swift loop rounds it).
 void lineage_scale_row(float *row, long count, float scale);

@@ -526,7 +526,7 @@ final class FeatureCounter {
                 var position = i, previous = recent.0, hasPrevious: Int32 = seen > 0 ? 1 : 0
                 while true {
                     c += lineage_word_ids_1to2(text, end, &position, basis, UInt32(bucket.shift), bucket.offset,
-                                               bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c)
+                                               bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c, 1)
                     if position >= end { break }
                     tallyIDs(c)
                     c = 0

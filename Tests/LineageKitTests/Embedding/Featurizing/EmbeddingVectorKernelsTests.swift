@@ -148,6 +148,37 @@ struct EmbeddingVectorKernelsTests {
         #expect(vector.values.elementsEqual(scalar.values) { $0.bitPattern == $1.bitPattern })
     }
 
+    /// The word kernel's ids of `text` (lowercase ASCII) for one buffer size, run as `FeatureCounter` runs it:
+    /// called again from where it stopped until the text is done. Also the last token's hash and flag.
+    static func wordIDs(_ text: [UInt8], capacity: Int, queued: Int32) -> (ids: [UInt32], previous: UInt64, seen: Int32) {
+        let padded = text + [UInt8](repeating: 0, count: 8)
+        var ids: [UInt32] = [], buffer = [UInt32](repeating: 0, count: capacity + 16)
+        var position = 0, previous: UInt64 = 0, seen: Int32 = 0
+        repeat {
+            let written = lineage_word_ids_1to2(padded, text.count, &position, 0xcbf2_9ce4_8422_2325, 45, 7, 3,
+                                                &previous, &seen, &buffer, capacity, queued)
+            ids += buffer.prefix(written)
+        } while position < text.count
+        return (ids, previous, seen)
+    }
+
+    @Test("the word kernel gives the same ids finding a window's tokens at once as one token at a time",
+          arguments: [16, 40, 1 << 15])
+    func wordTokensQueued(capacity: Int) {
+        var mismatches = 0, ids = 0
+        for answer in Self.tokenHeavy(count: 300) + Self.answers {
+            var text: [UInt8] = []
+            TextNormalizer(lowercase: true).normalize(answer, into: &text)
+            guard !text.isEmpty, text.allSatisfy({ $0 < 0x80 }) else { continue }
+            let queued = Self.wordIDs(text, capacity: capacity, queued: 1)
+            let single = Self.wordIDs(text, capacity: capacity, queued: 0)
+            if queued.ids != single.ids || queued.previous != single.previous || queued.seen != single.seen { mismatches += 1 }
+            ids += queued.ids.count
+        }
+        #expect(mismatches == 0)
+        #expect(ids > 1_000_000) // the texts are there
+    }
+
     @Test("the projection kernel gives SparseProjection's column and sign for every bucket it is given")
     func projection() throws {
         let model = try EmbeddingModel.bundled()
