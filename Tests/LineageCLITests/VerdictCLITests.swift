@@ -134,6 +134,18 @@ struct VerdictCLITests {
         #expect(close + clear == rates["distilled_students"] as? Int)
         #expect((record["close_first"] as? Int ?? -1) + (record["clear_first"] as? Int ?? -1) == rates["right_teacher_first"] as? Int)
         #expect(record["log10_threshold"] as? Double == 1)
+        // The candidates given in the opposite order get the same ranking, margin and numbers (score ties go
+        // by model name, never by the order on the command line).
+        let reversed = ["claude", "gpt-3.5-turbo-0301", "gpt4_0314"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
+        let again = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
+                                                                 "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + reversed,
+                                in: Self.root)
+        let otherDetails = try #require((try JSONSerialization.jsonObject(with: again.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        for key in ["ranking", "ranking_margin"] {
+            let first = try JSONSerialization.data(withJSONObject: try #require(details[key]), options: [.sortedKeys])
+            let second = try JSONSerialization.data(withJSONObject: try #require(otherDetails[key]), options: [.sortedKeys])
+            #expect(first == second, "\(key) depends on the order of --candidate")
+        }
         // Without --json the summary says it in words.
         let text = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
                                                                 "--quiet", "--bootstrap", "20", "--permutations", "20"] + candidates,
