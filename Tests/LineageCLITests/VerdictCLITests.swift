@@ -111,12 +111,20 @@ struct VerdictCLITests {
     @Test("attribute states how far the first candidate's LR is above the second's, and the calibration's record of such margins",
           .enabled(if: release != nil))
     func rankingMarginAndRecord() throws {
-        let candidates = ["gpt4_0314", "gpt-3.5-turbo-0301", "claude"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
-        let run = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
-                                                               "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + candidates,
-                              in: Self.root)
-        #expect(run.status == 0, "\(run.stderr)")
-        let details = try #require((try JSONSerialization.jsonObject(with: run.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        /// zephyr-7b-beta against `candidates`, in that order.
+        func attribute(_ candidates: [String], json: Bool = true) throws -> CLI.Output {
+            let output = try CLI.run(executable: Self.release ?? "",
+                                     ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl", "--quiet", "--bootstrap", "20",
+                                      "--permutations", "20"] + (json ? ["--json"] : []) + candidates.flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] },
+                                     in: Self.root)
+            #expect(output.status == 0, "\(output.stderr)")
+            return output
+        }
+        func detailsOf(_ output: CLI.Output) throws -> [String: Any] {
+            try #require((try JSONSerialization.jsonObject(with: output.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        }
+        let candidates = ["gpt4_0314", "gpt-3.5-turbo-0301", "claude"]
+        let details = try detailsOf(try attribute(candidates))
         let ranking = try #require(details["ranking"] as? [[String: Any]])
         let margin = try #require(details["ranking_margin"] as? [String: Any])
         let lr = ranking.compactMap { $0["log10_likelihood_ratio"] as? Double }
@@ -136,20 +144,14 @@ struct VerdictCLITests {
         #expect(record["log10_threshold"] as? Double == 1)
         // The candidates given in the opposite order get the same ranking, margin and numbers (score ties go
         // by model name, never by the order on the command line).
-        let reversed = ["claude", "gpt-3.5-turbo-0301", "gpt4_0314"].flatMap { ["--candidate", "\(Self.recordings)/\($0).jsonl"] }
-        let again = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
-                                                                 "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + reversed,
-                                in: Self.root)
-        let otherDetails = try #require((try JSONSerialization.jsonObject(with: again.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        let otherDetails = try detailsOf(try attribute(candidates.reversed()))
         for key in ["ranking", "ranking_margin"] {
             let first = try JSONSerialization.data(withJSONObject: try #require(details[key]), options: [.sortedKeys])
             let second = try JSONSerialization.data(withJSONObject: try #require(otherDetails[key]), options: [.sortedKeys])
             #expect(first == second, "\(key) depends on the order of --candidate")
         }
         // Without --json the summary says it in words.
-        let text = try CLI.run(executable: Self.release ?? "", ["attribute", "--student", "\(Self.recordings)/zephyr-7b-beta.jsonl",
-                                                                "--quiet", "--bootstrap", "20", "--permutations", "20"] + candidates,
-                               in: Self.root)
+        let text = try attribute(candidates, json: false)
         let line = try #require(text.stdout.split(separator: "\n").first { $0.hasPrefix("ranking: ") })
         #expect(line.contains(factor < 1 ? "does not tell these two apart" : "the evidence favours the first"))
         #expect(line.contains("in calibration, firsts this"))
