@@ -28,11 +28,11 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Comma-separated features the map weighs (default: \(EvidenceFeature.standard.map(\.description).joined(separator: ","))).")
     var features: String?
 
-    @Option(help: "Ridge penalty on the standardised weights \(OptionRanges.ridge.help).")
-    var ridge: Double = LikelihoodRatioFusion.defaultRidge
+    @Option(help: "Ridge penalty on the standardised weights \(OptionRanges.ridge.help) (default: \(LikelihoodRatioFusion.defaultRidge)).")
+    var ridge: Double?
 
-    @Option(help: "The sign the fitted weights may take: non-negative (more alike never lowers the LR) or free.")
-    var weights: LikelihoodRatioFusion.WeightSign = .nonNegative
+    @Option(help: "The sign the fitted weights may take: non-negative (more alike never lowers the LR) or free (default: non-negative).")
+    var weights: LikelihoodRatioFusion.WeightSign?
 
     @Option(name: .customLong("probe-sample"), help: "Use only this many probes, drawn at random with --seed (probe-count study) \(OptionRanges.probeSample.help).")
     var probeSample: Int?
@@ -48,6 +48,13 @@ struct CalibrateCommand: ParsableCommand {
     func validate() throws {
         try OptionRanges.ridge.check(ridge)
         try OptionRanges.probeSample.check(probeSample)
+        if evaluate != nil {
+            let fitting = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
+                           ("--weights", weights != nil)].filter(\.1).map(\.0)
+            if !fitting.isEmpty {
+                throw ValidationError("\(fitting.joined(separator: ", ")) \(fitting.count == 1 ? "shapes" : "shape") a fitted map, and --evaluate fits nothing: it applies the given calibration unchanged; leave \(fitting.count == 1 ? "it" : "them") out, or drop --evaluate")
+            }
+        }
     }
 
     func run() throws {
@@ -61,11 +68,14 @@ struct CalibrateCommand: ParsableCommand {
             let fixed = try Calibration.load(path: evaluate)
             let (metrics, withinTeacher, operatingPoints, rankingRecord) = try fixed.evaluate(pairs: labelled, recordings: recordings,
                                                               panel: try analysis.panelFiles(for: set),
-                                                              probeSet: set, model: model, cache: session?.cache, progress: progress)
+                                                              probeSet: set, model: model, probeSample: probeSample,
+                                                              sampleSeed: analysis.attributionOptions.seed,
+                                                              cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
             session?.printSummary()
             if json { print(String(decoding: try JSONOutput.data(metrics), as: UTF8.self)); return }
-            say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs):")
+            let sample = probeSample.map { $0 < set.probes.count ? ", on \($0) of its \(set.probes.count) probes drawn with seed \(analysis.attributionOptions.seed)" : "" } ?? ""
+            say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs)\(sample):")
             Self.printMetrics(metrics)
             Self.printWithinTeacher(withinTeacher)
             Self.printOperatingPoints(operatingPoints, rule: fixed.options.decisionLog10LR)
@@ -81,7 +91,8 @@ struct CalibrateCommand: ParsableCommand {
         let calibration = try Calibration.fit(pairs: labelled, recordings: recordings,
                                               panel: try analysis.panelFiles(for: set), probeSet: set, model: model,
                                               features: chosen,
-                                              options: analysis.attributionOptions, ridge: ridge, weightSign: weights,
+                                              options: analysis.attributionOptions, ridge: ridge ?? LikelihoodRatioFusion.defaultRidge,
+                                              weightSign: weights ?? .nonNegative,
                                               probeSample: probeSample, cache: session?.cache, progress: progress)
         ProgressLine.finish(progress)
         session?.printSummary()

@@ -108,6 +108,30 @@ struct VerdictCLITests {
         #expect(metrics.first?["false_distilled"] as? Int == 0)
     }
 
+    @Test("calibrate --evaluate judges on a --probe-sample when one is given, and refuses the options that only shape a fit",
+          .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
+    func evaluateOnAProbeSample() throws {
+        func evaluate(_ extra: [String]) throws -> CLI.Output {
+            try CLI.run(executable: Self.release ?? "", [
+                "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
+                "--panel", "\(Self.arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--quiet"] + extra, in: Self.root)
+        }
+        let whole = try evaluate(["--json"])
+        let sampled = try evaluate(["--json", "--probe-sample", "60", "--seed", "7"])
+        #expect(whole.status == 0 && sampled.status == 0, "\(whole.stderr)\(sampled.stderr)")
+        let wholeMetrics = try #require(try JSONSerialization.jsonObject(with: whole.stdoutBytes) as? [[String: Any]])
+        let sampledMetrics = try #require(try JSONSerialization.jsonObject(with: sampled.stdoutBytes) as? [[String: Any]])
+        // Fewer probes, other features: the log-likelihood-ratio cost of the same 27 pairs moves.
+        #expect(sampledMetrics.first?["pairs"] as? Int == wholeMetrics.first?["pairs"] as? Int)
+        #expect(sampledMetrics.first?["cllr"] as? Double != wholeMetrics.first?["cllr"] as? Double)
+        let text = try evaluate(["--probe-sample", "60", "--seed", "7"])
+        #expect(text.stdout.contains("on 60 of its 300 probes drawn with seed 7"), "\(text.stdout)")
+        let refused = try evaluate(["--ridge", "1", "--write", "unused.json"])
+        #expect(refused.status == 64)
+        #expect(refused.stderr.contains("--write, --ridge"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: (Self.root as NSString).appendingPathComponent("unused.json")))
+    }
+
     @Test("attribute states how far the first candidate's LR is above the second's, and the calibration's record of such margins",
           .enabled(if: release != nil))
     func rankingMarginAndRecord() throws {

@@ -186,13 +186,19 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
     /// models): does what was fitted carry over? The evidence range is that of the new set's own
     /// labelled models and probe count; nothing is refitted.
+    /// - Parameters:
+    ///   - probeSample: judge on only this many probes, drawn with `sampleSeed` as `fit` draws them (how the map
+    ///     carries over to a smaller probe set).
     public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
-                         model: EmbeddingModel, cache: EmbeddingCache? = nil,
+                         model: EmbeddingModel, probeSample: Int? = nil, sampleSeed: UInt64? = nil,
+                         cache: EmbeddingCache? = nil,
                          progress: (@Sendable (String) -> Void)? = nil) throws
         -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination], operatingPoints: [OperatingPoint],
             rankingRecord: RankingRecord?) {
+        var sampling = options
+        if let sampleSeed { sampling.seed = sampleSeed }
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
-                                         model: model, features: try features, options: options, probeSample: nil,
+                                         model: model, features: try features, options: sampling, probeSample: probeSample,
                                          cache: cache, progress: progress, table: false)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
