@@ -66,20 +66,21 @@ struct CalibrateCommand: ParsableCommand {
         let model = try analysis.embeddingModel()
         if let evaluate {
             let fixed = try Calibration.load(path: evaluate)
-            let (metrics, withinTeacher, operatingPoints, rankingRecord) = try fixed.evaluate(pairs: labelled, recordings: recordings,
-                                                              panel: try analysis.panelFiles(for: set),
-                                                              probeSet: set, model: model, probeSample: probeSample,
-                                                              sampleSeed: analysis.attributionOptions.seed,
-                                                              cache: session?.cache, progress: progress)
+            let evaluation = try fixed.evaluate(pairs: labelled, recordings: recordings, panel: try analysis.panelFiles(for: set),
+                                                probeSet: set, model: model, probeSample: probeSample,
+                                                sampleSeed: analysis.attributionOptions.seed,
+                                                cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
             session?.printSummary()
-            if json { print(String(decoding: try JSONOutput.data(metrics), as: UTF8.self)); return }
-            let sample = probeSample.map { $0 < set.probes.count ? ", on \($0) of its \(set.probes.count) probes drawn with seed \(analysis.attributionOptions.seed)" : "" } ?? ""
+            if json { print(String(decoding: try JSONOutput.data(evaluation), as: UTF8.self)); return }
+            let sample = evaluation.probeSampleSeed.map { ", on \(evaluation.probes) of its \(set.probes.count) probes drawn with seed \($0)" } ?? ""
             say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs)\(sample):")
-            Self.printMetrics(metrics)
-            Self.printWithinTeacher(withinTeacher)
-            Self.printOperatingPoints(operatingPoints, rule: fixed.options.decisionLog10LR)
-            Self.printRankingRecord(rankingRecord)
+            Self.printMetrics(evaluation.metrics)
+            Self.printWithinTeacher(evaluation.withinTeacher)
+            Self.printOperatingPoints(evaluation.operatingPoints, rule: fixed.options.decisionLog10LR)
+            Self.printRankingRecord(evaluation.rankingRecord)
+            say("pairs (score and log10 LR of the map applied unchanged):")
+            Self.printPairs(evaluation.pairs)
             return
         }
         let chosen = try features.map { try EvidenceFeature.parse($0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }) }
@@ -120,10 +121,15 @@ struct CalibrateCommand: ParsableCommand {
         let terms = zip(map.features, map.weights).map { "\(String(format: "%+.4f", $1))·z(\($0))" }.joined(separator: " ")
         say("map (\(map.weightSign.rawValue) weights): log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
         say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
-        for pair in calibration.pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
+        Self.printPairs(calibration.pairs)
+        if let output { say("calibration written to \(output)") }
+    }
+
+    /// Each judged pair, a student's candidates from the highest score down.
+    static func printPairs(_ pairs: [CalibratedPair]) {
+        for pair in pairs.sorted(by: { ($0.student, -$0.score) < ($1.student, -$1.score) }) {
             say("  \(TextSummary.pad(TerminalText.field(pair.student), 30))\(TextSummary.pad(TerminalText.field(pair.teacher), 22))\(pair.distilled ? "distilled  " : "independent") \(TextSummary.pad(pair.confidence ?? "", 7)) score \(TextSummary.fmt(pair.score))  log10 LR \(TextSummary.fmt(pair.log10LikelihoodRatio))  \(pair.verdict.rawValue)")
         }
-        if let output { say("calibration written to \(output)") }
     }
 
     /// The decision rule at other thresholds, the one in use marked.

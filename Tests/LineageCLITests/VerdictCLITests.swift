@@ -103,9 +103,15 @@ struct VerdictCLITests {
             "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
             "--panel", "\(Self.arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--json", "--quiet"], in: Self.root)
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
-        let metrics = try #require(try JSONSerialization.jsonObject(with: evaluated.stdoutBytes) as? [[String: Any]])
+        let evaluation = try #require(try JSONSerialization.jsonObject(with: evaluated.stdoutBytes) as? [String: Any])
+        let metrics = try #require(evaluation["metrics"] as? [[String: Any]])
         #expect((metrics.first?["auc"] as? Double ?? 0) >= 0.95)
         #expect(metrics.first?["false_distilled"] as? Int == 0)
+        #expect(evaluation["fitted_probe_set"] as? String == "alpaca-eval")
+        #expect(evaluation["probe_set"] as? String == "arena-bench-v1")
+        #expect(evaluation["probes"] as? Int == 300 && evaluation["probe_sample_seed"] == nil)
+        #expect((evaluation["pairs"] as? [[String: Any]])?.count == metrics.first?["pairs"] as? Int)
+        #expect((evaluation["within_teacher"] as? [[String: Any]])?.first?["teacher"] as? String == "gpt-3.5-turbo")
     }
 
     @Test("calibrate --evaluate judges on a --probe-sample when one is given, and refuses the options that only shape a fit",
@@ -119,8 +125,10 @@ struct VerdictCLITests {
         let whole = try evaluate(["--json"])
         let sampled = try evaluate(["--json", "--probe-sample", "60", "--seed", "7"])
         #expect(whole.status == 0 && sampled.status == 0, "\(whole.stderr)\(sampled.stderr)")
-        let wholeMetrics = try #require(try JSONSerialization.jsonObject(with: whole.stdoutBytes) as? [[String: Any]])
-        let sampledMetrics = try #require(try JSONSerialization.jsonObject(with: sampled.stdoutBytes) as? [[String: Any]])
+        let sampledDocument = try #require(try JSONSerialization.jsonObject(with: sampled.stdoutBytes) as? [String: Any])
+        #expect(sampledDocument["probes"] as? Int == 60 && sampledDocument["probe_sample_seed"] as? Int == 7)
+        let wholeMetrics = try #require((try JSONSerialization.jsonObject(with: whole.stdoutBytes) as? [String: Any])?["metrics"] as? [[String: Any]])
+        let sampledMetrics = try #require(sampledDocument["metrics"] as? [[String: Any]])
         // Fewer probes, other features: the log-likelihood-ratio cost of the same 27 pairs moves.
         #expect(sampledMetrics.first?["pairs"] as? Int == wholeMetrics.first?["pairs"] as? Int)
         #expect(sampledMetrics.first?["cllr"] as? Double != wholeMetrics.first?["cllr"] as? Double)

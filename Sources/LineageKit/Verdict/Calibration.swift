@@ -192,9 +192,7 @@ public struct Calibration: Sendable, Codable, Equatable {
     public func evaluate(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet,
                          model: EmbeddingModel, probeSample: Int? = nil, sampleSeed: UInt64? = nil,
                          cache: EmbeddingCache? = nil,
-                         progress: (@Sendable (String) -> Void)? = nil) throws
-        -> (metrics: [CalibrationMetrics], withinTeacher: [TeacherDiscrimination], operatingPoints: [OperatingPoint],
-            rankingRecord: RankingRecord?) {
+                         progress: (@Sendable (String) -> Void)? = nil) throws -> CalibrationEvaluation {
         var sampling = options
         if let sampleSeed { sampling.seed = sampleSeed }
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
@@ -202,8 +200,15 @@ public struct Calibration: Sendable, Codable, Equatable {
                                          cache: cache, progress: progress, table: false)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
-        return (CalibrationMetrics.byTier(results, intervalSeed: options.seed), TeacherDiscrimination.byTeacher(results),
-                OperatingPoint.table(results), RankingRecord.of(results, threshold: options.decisionLog10LR))
+        let sampled = scored.probes < probeSet.probes.count
+        return CalibrationEvaluation(
+            calibration: path, calibrationSHA256: sha256, fittedProbeSet: probeSetName, fittedPairs: overall.pairs,
+            probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256, probes: scored.probes,
+            probeSampleSeed: sampled ? sampling.seed : nil, panel: scored.panelNames,
+            panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats, supported: supported,
+            metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed),
+            withinTeacher: TeacherDiscrimination.byTeacher(results), operatingPoints: OperatingPoint.table(results),
+            rankingRecord: RankingRecord.of(results, threshold: options.decisionLog10LR), pairs: results)
     }
 }
 

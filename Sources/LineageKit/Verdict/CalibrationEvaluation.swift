@@ -1,0 +1,39 @@
+import Foundation
+
+/// A calibration's map applied unchanged to other labelled pairs (`lineage calibrate --evaluate`): what it
+/// was fitted on, what it was judged on, and every figure `calibrate` prints for a fit, so that a pipeline
+/// reads from the JSON what a reader sees in the text.
+public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
+    /// The calibration file applied (path and SHA-256 of its bytes) and the set it was fitted on.
+    public var calibration: String
+    public var calibrationSHA256: String
+    public var fittedProbeSet: String
+    public var fittedPairs: Int
+    /// The probe set the pairs were judged on, how many of its probes, and the seed that drew them when
+    /// that was a sample (`--probe-sample`; absent for the whole set).
+    public var probeSetName: String
+    public var probeSetSHA256: String
+    public var probes: Int
+    public var probeSampleSeed: UInt64?
+    public var panel: [String]
+    public var panelExcluded: [PanelExclusion]?
+    /// The evidence range the verdicts were judged against: that of these pairs' own models and probe count.
+    public var supported: EvidenceSufficiency
+    /// All pairs first, then each confidence tier.
+    public var metrics: [CalibrationMetrics]
+    public var withinTeacher: [TeacherDiscrimination]
+    public var operatingPoints: [OperatingPoint]
+    public var rankingRecord: RankingRecord?
+    /// Every judged pair, as `Calibration.pairs` holds them (here judged by the one map, not leave-one-out).
+    public var pairs: [CalibratedPair]
+
+    enum CodingKeys: String, CodingKey {
+        case calibration, calibrationSHA256 = "calibration_sha256", fittedProbeSet = "fitted_probe_set"
+        case fittedPairs = "fitted_pairs", probeSetName = "probe_set", probeSetSHA256 = "probe_set_sha256", probes
+        case probeSampleSeed = "probe_sample_seed", panel, panelExcluded = "panel_excluded", supported, metrics
+        case withinTeacher = "within_teacher", operatingPoints = "operating_points", rankingRecord = "ranking_record", pairs
+    }
+
+    /// The error rates over all judged pairs.
+    public var overall: CalibrationMetrics { metrics.first ?? .empty }
+}
