@@ -120,7 +120,7 @@ struct CalibrateCommand: ParsableCommand {
         let map = calibration.map
         let terms = zip(map.features, map.weights).map { "\(String(format: "%+.4f", $1))·z(\($0))" }.joined(separator: " ")
         say("map (\(map.weightSign.rawValue) weights): log10 LR = \(String(format: "%.4f", map.intercept)) \(terms), bounded to [\(TextSummary.fmt(map.lowerBound)), \(TextSummary.fmt(map.upperBound))]")
-        say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts")
+        say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts\(calibration.supported.minimumPanel.map { ", a panel of ≥ \($0) models" } ?? "")")
         Self.printPairs(calibration.pairs)
         if let output { say("calibration written to \(output)") }
     }

@@ -81,6 +81,28 @@ struct VerdictCLITests {
         #expect(Self.reasons(comparison).isEmpty)
     }
 
+    @Test("the same pair against 5 of the shipped panel's 32 models is inconclusive, naming the panel; against 24 it is judged",
+          .enabled(if: release != nil))
+    func smallPanelIsInconclusive() throws {
+        let bundled = "Probes/alpaca-eval/panel"
+        let names = try FileManager.default.contentsOfDirectory(atPath: (Self.root as NSString).appendingPathComponent(bundled)).sorted()
+        func panel(_ count: Int) throws -> String {
+            let folder = try CLI.temporaryFolder("panel-\(count)")
+            for name in names.prefix(count) {
+                try FileManager.default.createSymbolicLink(atPath: (folder as NSString).appendingPathComponent(name),
+                                                           withDestinationPath: (Self.root as NSString).appendingPathComponent("\(bundled)/\(name)"))
+            }
+            return folder
+        }
+        let student = "\(Self.recordings)/vicuna-13b.jsonl", teacher = "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl"
+        let small = try Self.compare(student: student, teacher: teacher, extra: ["--panel", try panel(5)])
+        #expect(small["verdict"] as? String == "inconclusive")
+        #expect(Self.reasons(small) == ["the panel has 5 models; the calibration's error rates hold for a panel of 24 or more (a smaller panel makes every pair look more alike)"])
+        let enough = try Self.compare(student: student, teacher: teacher, extra: ["--panel", try panel(24)])
+        #expect(Self.reasons(enough).isEmpty)
+        #expect(enough["verdict"] as? String == "distilled")
+    }
+
     @Test("calibrate on a user's own probe set writes the calibration that compare then uses for that set",
           .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
     func ownProbeSetCalibration() throws {

@@ -270,7 +270,7 @@ enum AttributionReport {
         let threshold = result.options.decisionLog10LR
         let upper = min(threshold, map.upperBound)
         let lower = max(-threshold, map.lowerBound)
-        var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between, or evidence outside what the calibration covers (fewer than \(result.calibration.supported.minimumProbes) probes compared, answers of unusual length, echoed prompts), is 'inconclusive'."
+        var rule = "Verdict rule: 'distilled' needs LR ≥ \(lrText(pow(10, upper))); 'not-distilled' needs LR ≤ 1/\(lrText(pow(10, -lower))); anything between, or evidence outside what the calibration covers (fewer than \(result.calibration.supported.minimumProbes) probes compared\(result.calibration.supported.minimumPanel.map { ", a panel of fewer than \($0) models" } ?? ""), answers of unusual length, echoed prompts), is 'inconclusive'."
         guard map.distilledPairs > 0 else { return rule }
         rule += " Limits: the calibration learnt from \(map.distilledPairs) known-distilled and \(map.independentPairs) known-independent pairs, and that many examples cannot back a stronger statement than this: answers like these are at most \(lrText(pow(10, map.upperBound))) times as probable if the student was distilled from the candidate as if not, and at most \(lrText(pow(10, -map.lowerBound))) times as probable if it was not. Any stronger likelihood ratio is cut to these limits."
         if upper < threshold || lower > -threshold {

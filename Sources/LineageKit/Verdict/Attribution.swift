@@ -145,7 +145,8 @@ public enum Attribution {
                 EvidenceValue(feature: features[j].description, value: x[j],
                               contribution: calibrated ? map.contribution(ofFeature: j, value: x[j]) : 0)
             }
-            let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, student: studentProfile,
+            let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, panelSize: panel.count,
+                                            student: studentProfile,
                                             candidate: candidateProfile,
                                             studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(

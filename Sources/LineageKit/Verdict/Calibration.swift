@@ -140,7 +140,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         if Swift.abs(m.lowerBound - expectedLower) > 1e-9 || Swift.abs(m.upperBound - expectedUpper) > 1e-9 {
             return "map: bounds [\(m.lowerBound), \(m.upperBound)] are not what \(m.distilledPairs) distilled and \(m.independentPairs) independent pairs support"
         }
-        if supported.minimumProbes < 0 || supported.medianCharactersLow > supported.medianCharactersHigh
+        if supported.minimumProbes < 0 || (supported.minimumPanel ?? 0) < 0 || supported.medianCharactersLow > supported.medianCharactersHigh
             || !(0...1).contains(supported.maximumEchoShare) {
             return "supported: inconsistent evidence range"
         }
@@ -162,7 +162,8 @@ public struct Calibration: Sendable, Codable, Equatable {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: features, options: options, probeSample: probeSample,
                                          cache: cache, progress: progress)
-        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
+        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values),
+                                                   panel: scored.panelNames.count)
         let names = features.map(\.description)
         let results = scored.leaveOneStudentOut(names: names, columns: Array(features.indices), ridge: ridge, weightSign: weightSign,
                                                 supported: supported, options: options)
@@ -198,7 +199,8 @@ public struct Calibration: Sendable, Codable, Equatable {
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: try features, options: sampling, probeSample: probeSample,
                                          cache: cache, progress: progress, table: false)
-        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values))
+        let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values),
+                                                   panel: scored.panelNames.count)
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
         let sampled = scored.probes < probeSet.probes.count
         return CalibrationEvaluation(
@@ -320,7 +322,7 @@ struct LabelledScoring {
                 let x = columns.map { rows[i][$0] }
                 let score = fitted.score(x)
                 let lr = fitted.log10LikelihoodRatio(score: score)
-                let reasons = supported.reasons(comparedProbes: comparedProbes[i],
+                let reasons = supported.reasons(comparedProbes: comparedProbes[i], panelSize: panelNames.count,
                                                 student: profiles[pair.student] ?? .empty, candidate: profiles[pair.teacher] ?? .empty,
                                                 studentName: pair.student, candidateName: pair.teacher)
                 results.append(CalibratedPair(

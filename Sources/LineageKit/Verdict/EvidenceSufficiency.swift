@@ -83,10 +83,26 @@ public struct EvidenceSufficiency: Sendable, Codable, Equatable {
     public var medianCharactersHigh: Double
     /// Highest share of answers that repeat their prompt: a model that mostly echoes is not answering.
     public var maximumEchoShare: Double
+    /// Fewest panel models a run must be judged against: three quarters of the calibration's panel (absent
+    /// in files of before 2026-12-07). The structure families are centred on the panel's mean answer, and a
+    /// mean of fewer models is noisier, which makes every pair's centred likeness larger by about 1/k: with
+    /// the shipped map, false `distilled` grew from 2 of 225 with its 32 models to 3.2 with 24, 5.4 with 16
+    /// and 47 with 5 (docs/METHOD.md §7, `scripts/research/panel-size/`).
+    public var minimumPanel: Int?
 
     enum CodingKeys: String, CodingKey {
         case minimumProbes = "minimum_probes", medianCharactersLow = "median_characters_low"
         case medianCharactersHigh = "median_characters_high", maximumEchoShare = "maximum_echo_share"
+        case minimumPanel = "minimum_panel"
+    }
+
+    public init(minimumProbes: Int, medianCharactersLow: Double, medianCharactersHigh: Double, maximumEchoShare: Double,
+                minimumPanel: Int? = nil) {
+        self.minimumProbes = minimumProbes
+        self.medianCharactersLow = medianCharactersLow
+        self.medianCharactersHigh = medianCharactersHigh
+        self.maximumEchoShare = maximumEchoShare
+        self.minimumPanel = minimumPanel
     }
 
     public static let defaultMaximumEchoShare = 0.25
@@ -96,20 +112,25 @@ public struct EvidenceSufficiency: Sendable, Codable, Equatable {
                                                  medianCharactersHigh: .greatestFiniteMagnitude,
                                                  maximumEchoShare: 1)
 
-    /// The range a calibration on `profiles` (its labelled models) over a probe set of `probes` supports.
-    static func fitted(probes: Int, profiles: [AnswerProfile]) -> EvidenceSufficiency {
+    /// The range a calibration on `profiles` (its labelled models) over a probe set of `probes`, against a
+    /// panel of `panel` models, supports.
+    static func fitted(probes: Int, profiles: [AnswerProfile], panel: Int) -> EvidenceSufficiency {
         let medians = profiles.map(\.medianCharacters).filter { $0 > 0 }
         return EvidenceSufficiency(minimumProbes: (probes + 1) / 2, medianCharactersLow: (medians.min() ?? 0) / 2,
                                    medianCharactersHigh: (medians.max() ?? .greatestFiniteMagnitude) * 2,
-                                   maximumEchoShare: defaultMaximumEchoShare)
+                                   maximumEchoShare: defaultMaximumEchoShare, minimumPanel: (3 * panel + 3) / 4)
     }
 
     /// Why a pair's evidence falls outside what is supported (empty when it does not).
-    func reasons(comparedProbes: Int, student: AnswerProfile, candidate: AnswerProfile,
+    /// - Parameter panelSize: the panel models the pair was judged against.
+    func reasons(comparedProbes: Int, panelSize: Int, student: AnswerProfile, candidate: AnswerProfile,
                  studentName: String, candidateName: String) -> [String] {
         var reasons: [String] = []
         if comparedProbes < minimumProbes {
             reasons.append("only \(comparedProbes) probes could be compared; the calibration's error rates hold from \(minimumProbes)")
+        }
+        if let minimumPanel, panelSize < minimumPanel {
+            reasons.append("the panel has \(panelSize) models; the calibration's error rates hold for a panel of \(minimumPanel) or more (a smaller panel makes every pair look more alike)")
         }
         for (name, profile) in [(studentName, student), (candidateName, candidate)] {
             if profile.answered > 0, profile.medianCharacters < medianCharactersLow || profile.medianCharacters > medianCharactersHigh {

@@ -119,18 +119,27 @@ struct VerdictDecisionTests {
         #expect(tiers[1].pairs == 3 && tiers[1].falseDistilled == 1)
     }
 
-    @Test("too few probes, unusual lengths and echoed prompts are each named as a reason")
+    @Test("too few probes, too small a panel, unusual lengths and echoed prompts are each named as a reason")
     func sufficiencyNamesItsReasons() {
         let supported = EvidenceSufficiency(minimumProbes: 400, medianCharactersLow: 100, medianCharactersHigh: 4000,
-                                            maximumEchoShare: 0.25)
+                                            maximumEchoShare: 0.25, minimumPanel: 24)
         let normal = AnswerProfile(answered: 805, medianCharacters: 900, echoShare: 0)
-        #expect(supported.reasons(comparedProbes: 805, student: normal, candidate: normal, studentName: "s", candidateName: "t").isEmpty)
-        #expect(supported.reasons(comparedProbes: 2, student: normal, candidate: normal, studentName: "s", candidateName: "t").count == 1)
+        #expect(supported.reasons(comparedProbes: 805, panelSize: 32, student: normal, candidate: normal, studentName: "s", candidateName: "t").isEmpty)
+        #expect(supported.reasons(comparedProbes: 2, panelSize: 32, student: normal, candidate: normal, studentName: "s", candidateName: "t").count == 1)
+        // A panel of 24 of the 32 is enough; 23 is not, and says so. A calibration of before the panel rule has none.
+        #expect(supported.reasons(comparedProbes: 805, panelSize: 24, student: normal, candidate: normal, studentName: "s", candidateName: "t").isEmpty)
+        let small = supported.reasons(comparedProbes: 805, panelSize: 23, student: normal, candidate: normal, studentName: "s", candidateName: "t")
+        #expect(small == ["the panel has 23 models; the calibration's error rates hold for a panel of 24 or more (a smaller panel makes every pair look more alike)"])
+        var older = supported
+        older.minimumPanel = nil
+        #expect(older.reasons(comparedProbes: 805, panelSize: 5, student: normal, candidate: normal, studentName: "s", candidateName: "t").isEmpty)
+        #expect(EvidenceSufficiency.fitted(probes: 805, profiles: [normal], panel: 32).minimumPanel == 24)
+        #expect(EvidenceSufficiency.fitted(probes: 300, profiles: [normal], panel: 5).minimumPanel == 4)
         let echo = AnswerProfile(answered: 805, medianCharacters: 900, echoShare: 0.9)
-        #expect(supported.reasons(comparedProbes: 805, student: echo, candidate: normal, studentName: "s", candidateName: "t")
+        #expect(supported.reasons(comparedProbes: 805, panelSize: 32, student: echo, candidate: normal, studentName: "s", candidateName: "t")
             .contains { $0.contains("repeat the prompt") })
         let terse = AnswerProfile(answered: 805, medianCharacters: 3, echoShare: 0)
-        #expect(supported.reasons(comparedProbes: 805, student: terse, candidate: normal, studentName: "s", candidateName: "t")
+        #expect(supported.reasons(comparedProbes: 805, panelSize: 32, student: terse, candidate: normal, studentName: "s", candidateName: "t")
             .contains { $0.contains("median length") })
         #expect(AnswerProfile.echoes("  Write a poem.\n", prompt: "write a poem."))
         #expect(!AnswerProfile.echoes("Roses are red, violets are blue, and so on for a while.", prompt: "Write a poem."))
