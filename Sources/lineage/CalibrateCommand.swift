@@ -75,6 +75,10 @@ struct CalibrateCommand: ParsableCommand {
             if json { print(String(decoding: try JSONOutput.data(evaluation), as: UTF8.self)); return }
             let sample = evaluation.probeSampleSeed.map { ", on \(evaluation.probes) of its \(set.probes.count) probes drawn with seed \($0)" } ?? ""
             say("calibration \(evaluate) (fitted on \(fixed.probeSetName), \(fixed.overall.pairs) pairs) applied unchanged to \(pairs)\(sample):")
+            let shortfalls = evaluation.outsideCalibration
+            if !shortfalls.isEmpty {
+                say("  judged on this set's own evidence range; compare and attribute with this calibration would give every pair 'inconclusive' here: \(shortfalls.joined(separator: " and "))")
+            }
             Self.printMetrics(evaluation.metrics)
             Self.printWithinTeacher(evaluation.withinTeacher)
             Self.printOperatingPoints(evaluation.operatingPoints, rule: fixed.options.decisionLog10LR)

@@ -156,6 +156,9 @@ struct VerdictCLITests {
         #expect(sampledMetrics.first?["cllr"] as? Double != wholeMetrics.first?["cllr"] as? Double)
         let text = try evaluate(["--probe-sample", "60", "--seed", "7"])
         #expect(text.stdout.contains("on 60 of its 300 probes drawn with seed 7"), "\(text.stdout)")
+        // The shipped calibration covers 403 probes and 24 panel models: arena-bench-v1 has neither, and says so.
+        #expect(text.stdout.contains("would give every pair 'inconclusive' here: 60 probes (it needs 403) and a panel of 5 models (it needs 24)"), "\(text.stdout)")
+        #expect((sampledDocument["calibration_supported"] as? [String: Any])?["minimum_panel"] as? Int == 24)
         let refused = try evaluate(["--ridge", "1", "--write", "unused.json"])
         #expect(refused.status == 64)
         #expect(refused.stderr.contains("--write, --ridge"), "\(refused.stderr)")

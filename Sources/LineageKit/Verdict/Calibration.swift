@@ -208,7 +208,7 @@ public struct Calibration: Sendable, Codable, Equatable {
             probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256, probes: scored.probes,
             probeSampleSeed: sampled ? sampling.seed : nil, panel: scored.panelNames,
             panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats, supported: supported,
-            metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed),
+            calibrationSupported: self.supported, metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed),
             withinTeacher: TeacherDiscrimination.byTeacher(results), operatingPoints: OperatingPoint.table(results),
             rankingRecord: RankingRecord.of(results, threshold: options.decisionLog10LR), pairs: results)
     }

@@ -17,8 +17,10 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
     public var probeSampleSeed: UInt64?
     public var panel: [String]
     public var panelExcluded: [PanelExclusion]?
-    /// The evidence range the verdicts were judged against: that of these pairs' own models and probe count.
+    /// The evidence range the verdicts were judged against: that of these pairs' own models, probe count and
+    /// panel; and the calibration's own, which `compare` and `attribute` apply with it.
     public var supported: EvidenceSufficiency
+    public var calibrationSupported: EvidenceSufficiency
     /// All pairs first, then each confidence tier.
     public var metrics: [CalibrationMetrics]
     public var withinTeacher: [TeacherDiscrimination]
@@ -31,7 +33,19 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
         case calibration, calibrationSHA256 = "calibration_sha256", fittedProbeSet = "fitted_probe_set"
         case fittedPairs = "fitted_pairs", probeSetName = "probe_set", probeSetSHA256 = "probe_set_sha256", probes
         case probeSampleSeed = "probe_sample_seed", panel, panelExcluded = "panel_excluded", supported, metrics
+        case calibrationSupported = "calibration_supported"
         case withinTeacher = "within_teacher", operatingPoints = "operating_points", rankingRecord = "ranking_record", pairs
+    }
+
+    /// Where these pairs fall short of the calibration's own range (fewer probes, a smaller panel): in
+    /// `compare` and `attribute` with this calibration their verdicts would be `inconclusive`.
+    public var outsideCalibration: [String] {
+        var shortfalls: [String] = []
+        if probes < calibrationSupported.minimumProbes { shortfalls.append("\(probes) probes (it needs \(calibrationSupported.minimumProbes))") }
+        if let minimum = calibrationSupported.minimumPanel, panel.count < minimum {
+            shortfalls.append("a panel of \(panel.count) models (it needs \(minimum))")
+        }
+        return shortfalls
     }
 
     /// The error rates over all judged pairs.
