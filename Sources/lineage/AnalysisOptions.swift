@@ -24,6 +24,9 @@ struct AnalysisOptions: ParsableArguments {
     @Option(help: "Permutations for the MMD test \(OptionRanges.permutations.help).")
     var permutations: Int = AttributionOptions().permutations
 
+    @Flag(name: .customLong("panel-jackknife"), help: "compare and attribute: also judge every candidate with each panel model left out in turn, and report how far its likelihood ratio and verdict move (about a second more per 10 panel models).")
+    var panelJackknife = false
+
     @Flag(help: "No progress lines on stderr.")
     var quiet = false
 
@@ -39,6 +42,7 @@ struct AnalysisOptions: ParsableArguments {
         options.seed = seed
         options.bootstrapResamples = bootstrap
         options.permutations = permutations
+        options.panelJackknife = panelJackknife
         return options
     }
 

@@ -48,6 +48,9 @@ struct CalibrateCommand: ParsableCommand {
     func validate() throws {
         try OptionRanges.ridge.check(ridge)
         try OptionRanges.probeSample.check(probeSample)
+        if analysis.panelJackknife {
+            throw ValidationError("--panel-jackknife is for compare and attribute; calibrate measures its error rates on its own panel")
+        }
         if evaluate != nil {
             let fitting = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
                            ("--weights", weights != nil)].filter(\.1).map(\.0)

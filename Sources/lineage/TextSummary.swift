@@ -26,6 +26,7 @@ enum TextSummary {
                 let record = result.calibration.rankingRecord.map { "; " + $0.sentence(for: margin) } ?? ""
                 lines.append("ranking: " + margin.sentence(threshold: result.options.decisionLog10LR, name: F) + record)
             }
+            if let jackknife = result.panelJackknife { lines.append("panel jackknife: " + jackknife.sentence(name: F)) }
         }
         for mismatch in result.calibration.mismatches {
             lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")

@@ -103,6 +103,45 @@ struct VerdictCLITests {
         #expect(enough["verdict"] as? String == "distilled")
     }
 
+    @Test("--panel-jackknife: each omission is the run against the panel without that model, and the option is recorded",
+          .enabled(if: release != nil))
+    func panelJackknifeIsASmallerPanel() throws {
+        let bundled = "Probes/alpaca-eval/panel"
+        let names = try FileManager.default.contentsOfDirectory(atPath: (Self.root as NSString).appendingPathComponent(bundled)).sorted()
+        func attribute(_ extra: [String]) throws -> [String: Any] {
+            let output = try CLI.run(executable: Self.release ?? "", [
+                "attribute", "--student", "\(Self.recordings)/vicuna-13b.jsonl", "--candidate", "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl",
+                "--candidate", "\(Self.recordings)/gpt4_0314.jsonl", "--json", "--quiet", "--bootstrap", "20", "--permutations", "20"] + extra,
+                                     in: Self.root)
+            #expect(output.status == 0, "\(output.stderr)")
+            return try #require((try JSONSerialization.jsonObject(with: output.stdoutBytes) as? [String: Any])?["details"] as? [String: Any])
+        }
+        let details = try attribute(["--panel-jackknife"])
+        #expect((details["options"] as? [String: Any])?["panel_jackknife"] as? Bool == true)
+        let jackknife = try #require(details["panel_jackknife"] as? [String: Any])
+        let candidates = try #require(jackknife["candidates"] as? [[String: Any]])
+        let first = try #require(candidates.first?["omissions"] as? [[String: Any]])
+        #expect(jackknife["omissions"] as? Int == names.count)
+        #expect(first.compactMap { $0["panel_model"] as? String }.sorted() == names.map { ($0 as NSString).deletingPathExtension }.sorted())
+        // The lowest omission, run for real against the 31 other panel models, gives the same LR to the bit.
+        let lowest = try #require(first.min { ($0["log10_likelihood_ratio"] as? Double ?? 0) < ($1["log10_likelihood_ratio"] as? Double ?? 0) })
+        let left = try #require(lowest["panel_model"] as? String)
+        let folder = try CLI.temporaryFolder("panel-without")
+        for name in names where (name as NSString).deletingPathExtension != left {
+            try FileManager.default.createSymbolicLink(atPath: (folder as NSString).appendingPathComponent(name),
+                                                       withDestinationPath: (Self.root as NSString).appendingPathComponent("\(bundled)/\(name)"))
+        }
+        let smaller = try attribute(["--panel", folder])
+        #expect(smaller["panel_jackknife"] == nil)
+        let ranking = try #require(smaller["ranking"] as? [[String: Any]])
+        let model = try #require(candidates.first?["model"] as? String)
+        let rerun = try #require(ranking.first { $0["model"] as? String == model }?["log10_likelihood_ratio"] as? Double)
+        #expect(rerun == lowest["log10_likelihood_ratio"] as? Double)
+        let refused = try CLI.run(executable: Self.release ?? "", ["calibrate", "--pairs", "\(Self.recordings)/pairs.json",
+                                                                  "--recordings", Self.recordings, "--panel-jackknife"], in: Self.root)
+        #expect(refused.status == 64 && refused.stderr.contains("--panel-jackknife is for compare and attribute"))
+    }
+
     @Test("calibrate on a user's own probe set writes the calibration that compare then uses for that set",
           .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
     func ownProbeSetCalibration() throws {

@@ -39,6 +39,16 @@ enum AttributionReport {
                 let record = result.calibration.rankingRecord.map { "; " + $0.sentence(for: margin) } ?? ""
                 doc.blocks.append(.paragraph("Ranking: " + margin.sentence(threshold: result.options.decisionLog10LR) + record + ". Each likelihood ratio weighs a candidate against an unrelated model; the ratio of the first two weighs them against each other."))
             }
+            if let jackknife = result.panelJackknife {
+                doc.blocks.append(.paragraph("Panel jackknife: " + jackknife.sentence() + ". The calibration's map is unchanged; only the panel the evidence is measured against is one model smaller."))
+                doc.blocks.append(.table(header: ["candidate", "log10 LR", "lowest, without", "highest, without", "verdict changes"],
+                                         rows: jackknife.candidates.compactMap { c in
+                    guard let full = ranking.first(where: { $0.model == c.model }), let low = c.lowest, let high = c.highest else { return nil }
+                    return [c.model, Markup.number(full.log10LikelihoodRatio),
+                            "\(Markup.number(low.log10LikelihoodRatio)) (\(low.panelModel))", "\(Markup.number(high.log10LikelihoodRatio)) (\(high.panelModel))",
+                            "\(c.verdictChanges) of \(jackknife.omissions)"]
+                }))
+            }
             for note in Self.calibrationMembership(student: student, candidates: ranking.map(\.model), pairs: calibrationPairs) {
                 doc.blocks.append(.paragraph(note))
             }

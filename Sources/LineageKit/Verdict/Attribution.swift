@@ -119,7 +119,8 @@ public enum Attribution {
         try checkFeatures(features, model: request.model)
         let all = [student] + candidates + panel
         let panelIndices = Array((1 + candidates.count)..<all.count)
-        let context = ScoringContext(recordings: all, rows: [studentEmbedding] + (candidates + panel).map(embed),
+        let rows = [studentEmbedding] + (candidates + panel).map(embed)
+        let context = ScoringContext(recordings: all, rows: rows,
                                      model: request.model, divergencesFor: Set(0...candidates.count),
                                      structureFamilies: Set(features.compactMap(\.family)), centringPool: panelIndices,
                                      distribution: distribution, selfGram: selfGram, threads: threads,
@@ -161,6 +162,34 @@ public enum Attribution {
         for k in assessments.indices { assessments[k].pValueHolm = adjusted[k] }
         assessments.sort { ($0.score, $1.model) > ($1.score, $0.model) }
         for k in assessments.indices { assessments[k].rank = k + 1 }
+        var jackknife: PanelJackknife? = nil
+        if request.options.panelJackknife {
+            progress?("judging every candidate with each of \(panel.count) panel models left out")
+            let order = assessments.map { a in candidates.firstIndex { $0.model == a.model } ?? 0 }
+            let profiles = scored.map(\.2)
+            let families = Set(features.compactMap(\.family))
+            // Each omission is its own context (the structure families centred on the smaller panel), anchored
+            // on the student: one job a core, each with one thread, so the bits do not depend on the threads.
+            let omitted = ParallelWork.map(jobs: panel.count, threads: threads) { [all, rows, model = request.model] j -> [(Double, Double, Verdict)] in
+                let pool = panelIndices.filter { $0 != panelIndices[j] }
+                let reduced = ScoringContext(recordings: all, rows: rows, model: model, divergencesFor: [],
+                                             structureFamilies: families, centringPool: pool, distribution: nil,
+                                             selfGram: nil, threads: 1, anchor: 0, centring: nil)
+                return order.map { k in
+                    let x = reduced.evidence(features, student: 0, candidate: 1 + k, panel: pool)
+                    let score = calibrated ? map.score(x) : x[0]
+                    let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
+                    let reasons = supported.reasons(comparedProbes: scored[k].0.impostor.probesCompared, panelSize: pool.count,
+                                                    student: studentProfile, candidate: profiles[k],
+                                                    studentName: student.model, candidateName: candidates[k].model)
+                    return (score, log10LR, Verdict.decide(log10LR: log10LR, options: request.options, bounds: map.bounds,
+                                                           sufficient: reasons.isEmpty))
+                }
+            }
+            jackknife = PanelJackknife.of(ranking: assessments.map { ($0.model, $0.verdict) }, panel: panel.map(\.model),
+                                          scores: omitted.map { $0.map(\.0) }, log10LRs: omitted.map { $0.map(\.1) },
+                                          verdicts: omitted.map { $0.map(\.2) })
+        }
         let result = AttributionResult(
             student: ModelInput(student), candidates: candidates.map(ModelInput.init),
             panel: panel.map(ModelInput.init), panelExcluded: selection.excluded, ranking: assessments,
@@ -170,7 +199,7 @@ public enum Attribution {
                                                dimensions: request.model.dimensions),
             calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model),
                                                        student: student.model),
-            options: request.options)
+            options: request.options, panelJackknife: jackknife)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
                               tensor: context.tensor, context: context, features: features)
     }

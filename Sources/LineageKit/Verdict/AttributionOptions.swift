@@ -8,12 +8,35 @@ public struct AttributionOptions: Sendable, Codable, Equatable {
     public var alpha: Double = 0.05
     /// |log10 LR| below this is `inconclusive`: 1 is "moderate support" on the ENFSI scale (LR 10).
     public var decisionLog10LR: Double = 1
+    /// Also judge every candidate with each panel model left out in turn (`PanelJackknife`). Written only
+    /// when on, so that results, manifests and calibration files without it keep their bytes.
+    public var panelJackknife: Bool = false
 
     public init() {}
 
     enum CodingKeys: String, CodingKey {
         case seed, bootstrapResamples = "bootstrap_resamples", permutations, alpha
-        case decisionLog10LR = "decision_log10_lr"
+        case decisionLog10LR = "decision_log10_lr", panelJackknife = "panel_jackknife"
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        bootstrapResamples = try c.decode(Int.self, forKey: .bootstrapResamples)
+        permutations = try c.decode(Int.self, forKey: .permutations)
+        alpha = try c.decode(Double.self, forKey: .alpha)
+        decisionLog10LR = try c.decode(Double.self, forKey: .decisionLog10LR)
+        panelJackknife = try c.decodeIfPresent(Bool.self, forKey: .panelJackknife) ?? false
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(bootstrapResamples, forKey: .bootstrapResamples)
+        try c.encode(permutations, forKey: .permutations)
+        try c.encode(alpha, forKey: .alpha)
+        try c.encode(decisionLog10LR, forKey: .decisionLog10LR)
+        if panelJackknife { try c.encode(true, forKey: .panelJackknife) }
     }
 }
 

@@ -148,10 +148,13 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     public var embeddingModel: EmbeddingReference
     public var calibration: CalibrationReference
     public var options: AttributionOptions
+    /// Every candidate judged with each panel model left out in turn (`--panel-jackknife`; absent otherwise).
+    public var panelJackknife: PanelJackknife? = nil
 
     enum CodingKeys: String, CodingKey {
         case student, candidates, panel, panelExcluded = "panel_excluded", ranking, rankingMargin = "ranking_margin"
         case probeSet = "probe_set", embeddingModel = "embedding_model", calibration, options
+        case panelJackknife = "panel_jackknife"
     }
 }
 
