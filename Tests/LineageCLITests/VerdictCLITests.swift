@@ -28,6 +28,23 @@ struct VerdictCLITests {
         return ranking?.first?["inconclusive_reasons"] as? [String] ?? []
     }
 
+    static let bundledPanelFolder = "Probes/alpaca-eval/panel"
+
+    /// The bundled panel's file names, sorted.
+    static func bundledPanel() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: (root as NSString).appendingPathComponent(bundledPanelFolder)).sorted()
+    }
+
+    /// A new folder of links to these files of the bundled panel: a panel of only those models.
+    static func panelFolder(_ names: [String]) throws -> String {
+        let folder = try CLI.temporaryFolder("panel-\(names.count)")
+        for name in names {
+            try FileManager.default.createSymbolicLink(atPath: (folder as NSString).appendingPathComponent(name),
+                                                       withDestinationPath: (root as NSString).appendingPathComponent("\(bundledPanelFolder)/\(name)"))
+        }
+        return folder
+    }
+
     /// A recording of `model` with the given answers by probe id.
     static func recording(_ model: String, _ answers: [(String, String)]) throws -> String {
         let folder = try CLI.temporaryFolder("verdict")
@@ -84,16 +101,8 @@ struct VerdictCLITests {
     @Test("the same pair against 5 of the shipped panel's 32 models is inconclusive, naming the panel; against 24 it is judged",
           .enabled(if: release != nil))
     func smallPanelIsInconclusive() throws {
-        let bundled = "Probes/alpaca-eval/panel"
-        let names = try FileManager.default.contentsOfDirectory(atPath: (Self.root as NSString).appendingPathComponent(bundled)).sorted()
-        func panel(_ count: Int) throws -> String {
-            let folder = try CLI.temporaryFolder("panel-\(count)")
-            for name in names.prefix(count) {
-                try FileManager.default.createSymbolicLink(atPath: (folder as NSString).appendingPathComponent(name),
-                                                           withDestinationPath: (Self.root as NSString).appendingPathComponent("\(bundled)/\(name)"))
-            }
-            return folder
-        }
+        let names = try Self.bundledPanel()
+        func panel(_ count: Int) throws -> String { try Self.panelFolder(Array(names.prefix(count))) }
         let student = "\(Self.recordings)/vicuna-13b.jsonl", teacher = "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl"
         let small = try Self.compare(student: student, teacher: teacher, extra: ["--panel", try panel(5)])
         #expect(small["verdict"] as? String == "inconclusive")
@@ -106,8 +115,7 @@ struct VerdictCLITests {
     @Test("--panel-jackknife: each omission is the run against the panel without that model, and the option is recorded",
           .enabled(if: release != nil))
     func panelJackknifeIsASmallerPanel() throws {
-        let bundled = "Probes/alpaca-eval/panel"
-        let names = try FileManager.default.contentsOfDirectory(atPath: (Self.root as NSString).appendingPathComponent(bundled)).sorted()
+        let names = try Self.bundledPanel()
         func attribute(_ extra: [String]) throws -> [String: Any] {
             let output = try CLI.run(executable: Self.release ?? "", [
                 "attribute", "--student", "\(Self.recordings)/vicuna-13b.jsonl", "--candidate", "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl",
@@ -126,11 +134,7 @@ struct VerdictCLITests {
         // The lowest omission, run for real against the 31 other panel models, gives the same LR to the bit.
         let lowest = try #require(first.min { ($0["log10_likelihood_ratio"] as? Double ?? 0) < ($1["log10_likelihood_ratio"] as? Double ?? 0) })
         let left = try #require(lowest["panel_model"] as? String)
-        let folder = try CLI.temporaryFolder("panel-without")
-        for name in names where (name as NSString).deletingPathExtension != left {
-            try FileManager.default.createSymbolicLink(atPath: (folder as NSString).appendingPathComponent(name),
-                                                       withDestinationPath: (Self.root as NSString).appendingPathComponent("\(bundled)/\(name)"))
-        }
+        let folder = try Self.panelFolder(names.filter { ($0 as NSString).deletingPathExtension != left })
         let smaller = try attribute(["--panel", folder])
         #expect(smaller["panel_jackknife"] == nil)
         let ranking = try #require(smaller["ranking"] as? [[String: Any]])
