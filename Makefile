@@ -74,11 +74,12 @@ demo: release
 	$(RELEASE_BIN) doctor
 	$(RELEASE_BIN) validate Probes/alpaca-eval/recordings/*.jsonl
 	$(RELEASE_BIN) attribute --student $(DEMO_RECORDINGS)/vicuna-13b.jsonl \
-	  $(foreach c,$(DEMO_CANDIDATES),--candidate $(DEMO_RECORDINGS)/$(c).jsonl) --out Results/demo
+	  $(foreach c,$(DEMO_CANDIDATES),--candidate $(DEMO_RECORDINGS)/$(c).jsonl) --panel-jackknife --out Results/demo
 	$(RELEASE_BIN) matrix $(DEMO_RECORDINGS)/*.jsonl --out Results/demo/matrix
 	@echo "demo results: Results/demo/report.html (report), Results/demo/matrix/matrix.html (heat map and lineage tree); make exhibits DIR=Results/demo for a PDF and PNGs"
 
-## report / matrix / calibrate: result folders with report, plots and manifest (`lineage verify DIR` re-runs them).
+## report / matrix / calibrate: result folders with report, plots and manifest (`lineage verify DIR` re-runs them);
+## report and demo also judge each candidate with each panel model left out (--panel-jackknife).
 ## make report STUDENT=… TEACHER=… NAME=…   or   make report STUDENT=… CANDIDATES="a b" [PANEL=dir] NAME=…
 ## (a bare model name means Probes/alpaca-eval/recordings/<name>.jsonl)
 DEMO_RECORDINGS := Probes/alpaca-eval/recordings
@@ -97,7 +98,7 @@ report:
 	@$(call check-recordings,$(STUDENT) $(TEACHER) $(CANDIDATES))
 	@$(MAKE) --no-print-directory release
 	$(RELEASE_BIN) $(if $(TEACHER),compare --teacher $(call recording,$(TEACHER)),attribute $(foreach c,$(CANDIDATES),--candidate $(call recording,$(c)))) \
-	  --student $(call recording,$(STUDENT)) $(if $(PANEL),--panel $(PANEL)) --out $(OUT)
+	  --student $(call recording,$(STUDENT)) $(if $(PANEL),--panel $(PANEL)) --panel-jackknife --out $(OUT)
 	@echo "report: $(OUT)/report.html (verify with: $(RELEASE_BIN) verify $(OUT))"
 
 MATRIX_OUT = $(if $(filter command line,$(origin NAME)),$(OUT),Results/matrix)
