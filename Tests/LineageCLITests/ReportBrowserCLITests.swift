@@ -65,7 +65,7 @@ enum Browser {
 
 /// report.html as a reader sees it: within a 1280 px window, printed whole on A4 (issue 20: 1789 px wide,
 /// and the identity-claims table lost its last columns on paper). Runs the demo's attribution on the
-/// bundled data (the release binary when `make test` names it).
+/// bundled data with `--panel-jackknife`, as `make demo` does (the release binary when `make test` names it).
 @Suite("CLI: report.html in a browser and on paper", .serialized)
 struct ReportBrowserCLITests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -78,7 +78,7 @@ struct ReportBrowserCLITests {
         let recordings = "Probes/alpaca-eval/recordings/"
         let lineage = try ProcessInfo.processInfo.environment["LINEAGE_RELEASE_BIN"] ?? CLI.executable()
         let run = try CLI.run(executable: lineage, ["attribute", "--student", recordings + "vicuna-13b.jsonl"]
-                              + candidates.flatMap { ["--candidate", recordings + $0 + ".jsonl"] } + ["--out", out, "--quiet"],
+                              + candidates.flatMap { ["--candidate", recordings + $0 + ".jsonl"] } + ["--panel-jackknife", "--out", out, "--quiet"],
                               in: repository)
         guard run.status == 0 else { throw CLI.CLIError(description: "attribute --out failed: \(run.stderr)") }
         try run.stdoutBytes.write(to: URL(fileURLWithPath: out + "-summary.txt"))
@@ -133,7 +133,9 @@ struct ReportBrowserCLITests {
         let upper = Int(pow(10, calibration.map.upperBound).rounded())
         for sentence in ["vicuna-13b is itself a labelled student of the calibration",
                          "Not labelled either way in the calibration: vicuna-13b with gpt4\\_0314, gpt4\\_0613",
-                         "at most \(upper) times as probable", "calibration-position.svg"] {
+                         "at most \(upper) times as probable", "calibration-position.svg",
+                         "Panel jackknife: each of the 32 panel models left out in turn: gpt-3.5-turbo-0301 stays first in 32 of 32",
+                         "| candidate | log10 LR | lowest, without | highest, without | verdict changes |"] {
             #expect(markdown.contains(sentence), "report.md lacks \(sentence.debugDescription)")
         }
         // With 25 distilled and 225 independent pairs the limits are beyond 10:1 both ways, so no verdict of
@@ -141,6 +143,7 @@ struct ReportBrowserCLITests {
         #expect(!markdown.contains("(weak)"))
         let summary = try String(contentsOfFile: try Self.report.get() + "-summary.txt", encoding: .utf8)
         #expect(summary.contains("vicuna-13b is one of the calibration's labelled students"), "the text summary too")
+        #expect(summary.contains("panel jackknife: each of the 32 panel models left out in turn"), "the summary's jackknife line")
         // Each error rate with its exact 95 % upper bound, in the report and in the summary.
         let all = try #require(calibration.metrics.first { $0.tier == "all" })
         let falseDistilled = String(format: "%.1f %%", 100 * all.falseDistilledUpper95)
