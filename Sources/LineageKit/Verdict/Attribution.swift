@@ -137,26 +137,30 @@ public enum Attribution {
              context.evidence(features, student: 0, candidate: 1 + k, panel: panelIndices),
              profile?(candidates[k]) ?? AnswerProfile(candidates[k], probeSet: set))
         }
+        /// Candidate `k`'s score, LR, verdict and reasons from its features `x` against a panel of `panelSize`
+        /// models (uncalibrated: the n-gram score, which is then the only feature, and LR 1).
+        @Sendable func judge(_ x: [Double], candidate k: Int, panelSize: Int) -> (score: Double, log10LR: Double, verdict: Verdict, reasons: [String]) {
+            let score = calibrated ? map.score(x) : x[0]
+            let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
+            let reasons = supported.reasons(comparedProbes: scored[k].0.impostor.probesCompared, panelSize: panelSize,
+                                            student: studentProfile, candidate: scored[k].2,
+                                            studentName: student.model, candidateName: candidates[k].model)
+            return (score, log10LR, Verdict.decide(log10LR: log10LR, options: request.options, bounds: map.bounds,
+                                                   sufficient: reasons.isEmpty), reasons)
+        }
         var assessments: [CandidateAssessment] = []
         for (k, candidate) in candidates.enumerated() {
-            let (statistics, x, candidateProfile) = scored[k]
-            let score = calibrated ? map.score(x) : statistics.impostor.score
-            let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
+            let (statistics, x, _) = scored[k]
+            let judged = judge(x, candidate: k, panelSize: panel.count)
             let evidence = features.indices.map { j in
                 EvidenceValue(feature: features[j].description, value: x[j],
                               contribution: calibrated ? map.contribution(ofFeature: j, value: x[j]) : 0)
             }
-            let reasons = supported.reasons(comparedProbes: statistics.impostor.probesCompared, panelSize: panel.count,
-                                            student: studentProfile,
-                                            candidate: candidateProfile,
-                                            studentName: student.model, candidateName: candidate.model)
             assessments.append(CandidateAssessment(
-                model: candidate.model, source: candidate.source, rank: 0, score: score,
-                log10LikelihoodRatio: log10LR, verbal: VerbalScale.phrase(log10LR: log10LR),
-                pValue: statistics.impostor.pValue, pValueHolm: 1,
-                verdict: Verdict.decide(log10LR: log10LR, options: request.options, bounds: map.bounds,
-                                        sufficient: reasons.isEmpty),
-                inconclusiveReasons: reasons.isEmpty ? nil : reasons, evidence: evidence, statistics: statistics))
+                model: candidate.model, source: candidate.source, rank: 0, score: judged.score,
+                log10LikelihoodRatio: judged.log10LR, verbal: VerbalScale.phrase(log10LR: judged.log10LR),
+                pValue: statistics.impostor.pValue, pValueHolm: 1, verdict: judged.verdict,
+                inconclusiveReasons: judged.reasons.isEmpty ? nil : judged.reasons, evidence: evidence, statistics: statistics))
         }
         let adjusted = MultipleTesting.holm(assessments.map(\.pValue))
         for k in assessments.indices { assessments[k].pValueHolm = adjusted[k] }
@@ -166,29 +170,21 @@ public enum Attribution {
         if request.options.panelJackknife {
             progress?("judging every candidate with each of \(panel.count) panel models left out")
             let order = assessments.map { a in candidates.firstIndex { $0.model == a.model } ?? 0 }
-            let profiles = scored.map(\.2)
             let families = Set(features.compactMap(\.family))
             // Each omission is its own context (the structure families centred on the smaller panel), anchored
             // on the student: one job a core, each with one thread, so the bits do not depend on the threads.
-            let omitted = ParallelWork.map(jobs: panel.count, threads: threads) { [all, rows, model = request.model] j -> [(Double, Double, Verdict)] in
+            let omitted = ParallelWork.map(jobs: panel.count, threads: threads) { [all, rows, model = request.model] j in
                 let pool = panelIndices.filter { $0 != panelIndices[j] }
                 let reduced = ScoringContext(recordings: all, rows: rows, model: model, divergencesFor: [],
                                              structureFamilies: families, centringPool: pool, distribution: nil,
                                              selfGram: nil, threads: 1, anchor: 0, centring: nil)
                 return order.map { k in
-                    let x = reduced.evidence(features, student: 0, candidate: 1 + k, panel: pool)
-                    let score = calibrated ? map.score(x) : x[0]
-                    let log10LR = calibrated ? map.log10LikelihoodRatio(score: score) : 0
-                    let reasons = supported.reasons(comparedProbes: scored[k].0.impostor.probesCompared, panelSize: pool.count,
-                                                    student: studentProfile, candidate: profiles[k],
-                                                    studentName: student.model, candidateName: candidates[k].model)
-                    return (score, log10LR, Verdict.decide(log10LR: log10LR, options: request.options, bounds: map.bounds,
-                                                           sufficient: reasons.isEmpty))
+                    judge(reduced.evidence(features, student: 0, candidate: 1 + k, panel: pool), candidate: k, panelSize: pool.count)
                 }
             }
             jackknife = PanelJackknife.of(ranking: assessments.map { ($0.model, $0.verdict) }, panel: panel.map(\.model),
-                                          scores: omitted.map { $0.map(\.0) }, log10LRs: omitted.map { $0.map(\.1) },
-                                          verdicts: omitted.map { $0.map(\.2) })
+                                          scores: omitted.map { $0.map(\.score) }, log10LRs: omitted.map { $0.map(\.log10LR) },
+                                          verdicts: omitted.map { $0.map(\.verdict) })
         }
         let result = AttributionResult(
             student: ModelInput(student), candidates: candidates.map(ModelInput.init),

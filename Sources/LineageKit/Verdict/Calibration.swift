@@ -186,7 +186,8 @@ public struct Calibration: Sendable, Codable, Equatable {
 
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
     /// models): does what was fitted carry over? The evidence range is that of the new set's own
-    /// labelled models and probe count; nothing is refitted.
+    /// labelled models, probe count and panel (`CalibrationEvaluation.outsideCalibration` says where it falls
+    /// short of this calibration's); nothing is refitted.
     /// - Parameters:
     ///   - probeSample: judge on only this many probes, drawn with `sampleSeed` as `fit` draws them (how the map
     ///     carries over to a smaller probe set).
