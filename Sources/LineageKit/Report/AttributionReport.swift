@@ -41,11 +41,12 @@ enum AttributionReport {
             }
             if let jackknife = result.panelJackknife {
                 doc.blocks.append(.paragraph("Panel jackknife: " + jackknife.sentence() + ". The calibration's map is unchanged; only the panel the evidence is measured against is one model smaller."))
-                doc.blocks.append(.table(header: ["candidate", "log10 LR", "lowest, without", "highest, without", "verdict changes"],
+                let label = jackknife.measureName, value = jackknife.measure
+                doc.blocks.append(.table(header: ["candidate", label, "lowest, without", "highest, without", "verdict changes"],
                                          rows: jackknife.candidates.compactMap { c in
-                    guard let full = ranking.first(where: { $0.model == c.model }), let low = c.lowest, let high = c.highest else { return nil }
-                    return [c.model, Markup.number(full.log10LikelihoodRatio),
-                            "\(Markup.number(low.log10LikelihoodRatio)) (\(low.panelModel))", "\(Markup.number(high.log10LikelihoodRatio)) (\(high.panelModel))",
+                    guard let full = ranking.first(where: { $0.model == c.model }), let low = c.lowest(value), let high = c.highest(value) else { return nil }
+                    return [c.model, Markup.number(jackknife.calibrated ? full.log10LikelihoodRatio : full.score),
+                            "\(Markup.number(low[keyPath: value])) (\(low.panelModel))", "\(Markup.number(high[keyPath: value])) (\(high.panelModel))",
                             "\(c.verdictChanges) of \(jackknife.omissions)"]
                 }))
             }

@@ -184,7 +184,7 @@ public enum Attribution {
             }
             jackknife = PanelJackknife.of(ranking: assessments.map { ($0.model, $0.verdict) }, panel: panel.map(\.model),
                                           scores: omitted.map { $0.map(\.score) }, log10LRs: omitted.map { $0.map(\.log10LR) },
-                                          verdicts: omitted.map { $0.map(\.verdict) })
+                                          verdicts: omitted.map { $0.map(\.verdict) }, calibrated: calibrated)
         }
         let result = AttributionResult(
             student: ModelInput(student), candidates: candidates.map(ModelInput.init),

@@ -33,8 +33,11 @@ public struct PanelJackknife: Sendable, Codable, Equatable {
         }
 
         /// The omission that gives the lowest (or highest) LR, the first in panel order among equals.
-        public var lowest: Omission? { omissions.min { $0.log10LikelihoodRatio < $1.log10LikelihoodRatio } }
-        public var highest: Omission? { omissions.max { $0.log10LikelihoodRatio < $1.log10LikelihoodRatio } }
+        public var lowest: Omission? { lowest(\.log10LikelihoodRatio) }
+        public var highest: Omission? { highest(\.log10LikelihoodRatio) }
+        /// The same by any measure (the score, in an uncalibrated run, whose LRs are all 1).
+        public func lowest(_ measure: KeyPath<Omission, Double>) -> Omission? { omissions.min { $0[keyPath: measure] < $1[keyPath: measure] } }
+        public func highest(_ measure: KeyPath<Omission, Double>) -> Omission? { omissions.max { $0[keyPath: measure] < $1[keyPath: measure] } }
     }
 
     /// In the run's ranking order.
@@ -42,16 +45,25 @@ public struct PanelJackknife: Sendable, Codable, Equatable {
     /// Omissions (one per panel model) under which the run's first candidate still ranks first.
     public var firstKept: Int
     public var omissions: Int
+    /// Whether the run had a calibration: without one every LR is 1, and only the scores (the ranking) move.
+    public var calibrated: Bool
 
     enum CodingKeys: String, CodingKey {
-        case candidates, firstKept = "first_kept", omissions
+        case candidates, firstKept = "first_kept", omissions, calibrated
     }
+
+    /// What the sentence and the report's table follow: the LR, or the score when there is no calibration.
+    public var measure: KeyPath<Omission, Double> {
+        if calibrated { return \Omission.log10LikelihoodRatio }
+        return \Omission.score
+    }
+    public var measureName: String { calibrated ? "log10 LR" : "score" }
 
     /// - Parameters:
     ///   - ranking: the full panel's candidates in ranking order and their verdicts; `scores[j][k]`,
     ///     `log10LRs[j][k]`, `verdicts[j][k]`: candidate `k` (in that order) without panel model `j`.
     static func of(ranking: [(model: String, verdict: Verdict)], panel: [String], scores: [[Double]], log10LRs: [[Double]],
-                   verdicts: [[Verdict]]) -> PanelJackknife {
+                   verdicts: [[Verdict]], calibrated: Bool = true) -> PanelJackknife {
         let candidates = ranking.enumerated().map { k, ranked in
             let omissions = panel.indices.map { j in
                 Omission(panelModel: panel[j], score: scores[j][k], log10LikelihoodRatio: log10LRs[j][k], verdict: verdicts[j][k])
@@ -65,7 +77,7 @@ public struct PanelJackknife: Sendable, Codable, Equatable {
         let firstKept = panel.indices.filter { j in
             ranking.indices.max { a, b in (scores[j][a], ranking[b].model) < (scores[j][b], ranking[a].model) } == 0
         }.count
-        return PanelJackknife(candidates: candidates, firstKept: firstKept, omissions: panel.count)
+        return PanelJackknife(candidates: candidates, firstKept: firstKept, omissions: panel.count, calibrated: calibrated)
     }
 
     /// "each of the 32 panel models left out in turn: gpt-3.5-turbo-0301 stays first in 32 of 32; its log10 LR
@@ -73,11 +85,14 @@ public struct PanelJackknife: Sendable, Codable, Equatable {
     /// candidate's verdict changes".
     /// - Parameter name: how a model's name is shown (escaped for a terminal, say).
     public func sentence(name: (String) -> String = { $0 }) -> String {
-        guard let first = candidates.first, let low = first.lowest, let high = first.highest else { return "" }
-        func lr(_ o: Omission) -> String { "\(String(format: "%.2f", o.log10LikelihoodRatio)) (without \(name(o.panelModel)))" }
+        let label = measureName, value = measure
+        guard let first = candidates.first, let low = first.lowest(value), let high = first.highest(value) else { return "" }
+        func at(_ o: Omission) -> String { "\(String(format: "%.2f", o[keyPath: value])) (without \(name(o.panelModel)))" }
+        let head = "each of the \(omissions) panel models left out in turn: \(name(first.model)) stays first in \(firstKept) of \(omissions); "
+            + "its \(label) \(at(low)) to \(at(high))"
+        guard calibrated else { return head + " (no calibration: no likelihood ratio or verdict to move)" }
         let changed = candidates.dropFirst().filter { $0.verdictChanges > 0 }
-        return "each of the \(omissions) panel models left out in turn: \(name(first.model)) stays first in \(firstKept) of \(omissions); "
-            + "its log10 LR \(lr(low)) to \(lr(high)), its verdict the same in \(omissions - first.verdictChanges) of \(omissions); "
+        return head + ", its verdict the same in \(omissions - first.verdictChanges) of \(omissions); "
             + (changed.isEmpty ? "no other candidate's verdict changes"
                 : "other verdicts that change: " + changed.map { "\(name($0.model)) (in \($0.verdictChanges) of \(omissions))" }.joined(separator: ", "))
     }

@@ -32,6 +32,15 @@ struct PanelJackknifeTests {
         #expect(reversed.sentence().hasSuffix("no other candidate's verdict changes"))
     }
 
+    @Test("without a calibration the sentence follows the scores, which rank, and says there is no LR to move")
+    func uncalibratedFollowsTheScore() {
+        let j = PanelJackknife.of(ranking: [("a", .inconclusive), ("b", .inconclusive)], panel: ["p1", "p2"],
+                                  scores: [[0.7, 0.1], [1.2, 0.3]], log10LRs: [[0, 0], [0, 0]],
+                                  verdicts: [[.inconclusive, .inconclusive], [.inconclusive, .inconclusive]], calibrated: false)
+        #expect(j.measureName == "score" && j.measure == \PanelJackknife.Omission.score)
+        #expect(j.sentence() == "each of the 2 panel models left out in turn: a stays first in 2 of 2; its score 0.70 (without p1) to 1.20 (without p2) (no calibration: no likelihood ratio or verdict to move)")
+    }
+
     @Test("the option is written only when on, and files without it read as off")
     func optionKeepsOldBytes() throws {
         let plain = try JSONOutput.data(AttributionOptions())
