@@ -112,6 +112,25 @@ struct VerdictCLITests {
         #expect(enough["verdict"] as? String == "distilled")
     }
 
+    @Test("a copy of the student under another name in its own panel is left out, naming the reason, and the verdict is the one without it",
+          .enabled(if: release != nil))
+    func studentCopyInThePanelIsLeftOut() throws {
+        let folder = try Self.panelFolder(try Self.bundledPanel())
+        let original = try String(contentsOfFile: (Self.root as NSString).appendingPathComponent("\(Self.recordings)/vicuna-13b.jsonl"), encoding: .utf8)
+        let renamed = original.replacingOccurrences(of: "\"model\": \"vicuna-13b\"", with: "\"model\": \"lmsys-vicuna\"")
+        #expect(renamed != original)
+        try Data(renamed.utf8).write(to: URL(fileURLWithPath: (folder as NSString).appendingPathComponent("lmsys-vicuna.jsonl")))
+        let student = "\(Self.recordings)/vicuna-13b.jsonl", teacher = "\(Self.recordings)/gpt-3.5-turbo-0301.jsonl"
+        let withCopy = try Self.compare(student: student, teacher: teacher, extra: ["--panel", folder])
+        let details = try #require(withCopy["details"] as? [String: Any])
+        let excluded = try #require(details["panel_excluded"] as? [[String: Any]])
+        #expect(excluded.contains { $0["model"] as? String == "lmsys-vicuna" && $0["reason"] as? String == "same_answers" })
+        #expect((details["panel"] as? [[String: Any]])?.count == 32)
+        let plain = try #require(try Self.compare(student: student, teacher: teacher)["details"] as? [String: Any])
+        let lr = { (d: [String: Any]) in (d["ranking"] as? [[String: Any]])?.first?["log10_likelihood_ratio"] as? Double }
+        #expect(lr(details) != nil && lr(details) == lr(plain))
+    }
+
     @Test("--panel-jackknife: each omission is the run against the panel without that model, and the option is recorded",
           .enabled(if: release != nil))
     func panelJackknifeIsASmallerPanel() throws {

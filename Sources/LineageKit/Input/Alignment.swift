@@ -39,6 +39,10 @@ public struct AlignedRecording: Sendable {
     /// when aligned from a stream without keeping texts).
     public var answers: [[String]]
     public var summary: AlignmentSummary
+    /// Every kept answer's fingerprint, by probe and sample, combined (nil when there is none):
+    /// two recordings with the same value gave the same answers, whatever their files and names, so a panel
+    /// keeps one of them (`PanelSelection`). Kept when the texts are dropped; comparable within one run only.
+    var answersFingerprint: Int? = nil
 
     /// The first answer to probe `p`, or nil where the probe is missing or empty.
     public func answer(_ p: Int) -> String? { answers[p].first }
@@ -157,10 +161,18 @@ public struct StreamingAligner {
         var answers = [[String]](repeating: [], count: set.probes.count)
         var missingIDs: [String] = []
         var emptyIDs: [String] = []
+        var combined = Hasher(), kept = 0
         for p in set.probes.indices {
             guard !samples[p].isEmpty else { missingIDs.append(set.probes[p].id); continue }
             if !samples[p].values.contains(where: { !$0.blank }) { emptyIDs.append(set.probes[p].id); continue }
             if keepTexts { answers[p] = texts[p].sorted(by: { $0.key < $1.key }).map(\.value) }
+            for (sample, print) in samples[p].sorted(by: { $0.key < $1.key }) where !print.blank {
+                combined.combine(p)
+                combined.combine(sample)
+                combined.combine(print.length)
+                combined.combine(print.hash)
+                kept += 1
+            }
         }
         let summary = AlignmentSummary(
             probes: set.probes.count,
@@ -169,6 +181,7 @@ public struct StreamingAligner {
             duplicate: duplicate, conflicting: conflicting, unknown: unknownCount,
             missingIDs: missingIDs, emptyIDs: emptyIDs, duplicateIDs: duplicateIDs, unknownRecords: unknown)
         return AlignedRecording(model: model, source: source, sha256: sha256,
-                                format: format, notes: notes, answers: answers, summary: summary)
+                                format: format, notes: notes, answers: answers, summary: summary,
+                                answersFingerprint: kept > 0 ? combined.finalize() : nil)
     }
 }

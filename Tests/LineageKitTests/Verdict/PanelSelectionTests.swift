@@ -34,4 +34,31 @@ struct PanelSelectionTests {
         ])
         #expect(selection.excluded[2].explanation == "p1-copy (panel/p1-copy.jsonl): the same bytes as panel/p1.jsonl")
     }
+
+    @Test("a panel file with the student's answers under another name and in another format is left out; one changed answer keeps it")
+    func sameAnswersAreOneModel() throws {
+        let set = try ProbeSet(name: "t", probes: [Probe(id: "a", prompt: "One?"), Probe(id: "b", prompt: "Two?")], sha256: "x",
+                               path: "t.jsonl", directory: nil)
+        func aligned(_ model: String, _ source: String, _ answers: [String]) -> AlignedRecording {
+            var aligner = StreamingAligner(set: set, keepTexts: true)
+            for (k, text) in answers.enumerated() {
+                aligner.add(RecordedAnswer(probeID: ["a", "b"][k], prompt: nil, sample: 0, output: text, line: k + 1))
+            }
+            return aligner.finish(model: model, source: source, sha256: source, format: .canonical, notes: ReadingNotes())
+        }
+        let student = aligned("student", "s.jsonl", ["first answer", "second answer"])
+        var selection = PanelSelection(underTest: [student])
+        selection.consider(aligned("vicuna-copy", "panel/vicuna.json", ["first answer", "second answer"]))
+        selection.consider(aligned("near", "panel/near.jsonl", ["first answer", "second answer!"]))
+        selection.consider(aligned("near-again", "panel/near-again.jsonl", ["first answer", "second answer!"]))
+        var lean = aligned("lean", "panel/lean.jsonl", ["first answer", "second answer"])
+        lean.answers = lean.answers.map { _ in [] }  // a batch keeps no texts of its panel; the fingerprint stays
+        selection.consider(lean)
+        #expect(selection.kept.map(\.source) == ["panel/near.jsonl"])
+        #expect(selection.excluded.map(\.reason) == [.sameAnswers, .sameAnswers, .sameAnswers])
+        #expect(selection.excluded[0].explanation == "vicuna-copy (panel/vicuna.json): the same answers, probe for probe, as s.jsonl")
+        #expect(selection.excluded[1].sameAs == "panel/near.jsonl")
+        // A recording with no answers has no fingerprint, so two of them are not "the same answers".
+        #expect(aligned("none", "n.jsonl", ["", " "]).answersFingerprint == nil)
+    }
 }
