@@ -71,7 +71,7 @@ struct CalibrateCommand: ParsableCommand {
             let fixed = try Calibration.load(path: evaluate)
             let evaluation = try fixed.evaluate(pairs: labelled, recordings: recordings, panel: try analysis.panelFiles(for: set),
                                                 probeSet: set, model: model, probeSample: probeSample,
-                                                sampleSeed: analysis.attributionOptions.seed,
+                                                sampleSeed: analysis.seed,
                                                 cache: session?.cache, progress: progress)
             ProgressLine.finish(progress)
             session?.printSummary()

@@ -45,6 +45,13 @@ struct VerdictCLITests {
         return folder
     }
 
+    /// `calibrate --evaluate` of the shipped AlpacaEval calibration on arena-bench-v1's pairs, panel and probes.
+    static func evaluateOnArena(_ extra: [String]) throws -> CLI.Output {
+        try CLI.run(executable: release ?? "", [
+            "calibrate", "--probes", arena, "--pairs", "\(arena)/pairs.json", "--recordings", "\(arena)/recordings",
+            "--panel", "\(arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--quiet"] + extra, in: root)
+    }
+
     /// A recording of `model` with the given answers by probe id.
     static func recording(_ model: String, _ answers: [(String, String)]) throws -> String {
         let folder = try CLI.temporaryFolder("verdict")
@@ -183,9 +190,7 @@ struct VerdictCLITests {
         #expect((calibration["mismatches"] as? [String])?.isEmpty == true)
         #expect(calibration["panel_size"] as? Int == 5)
         // The shipped AlpacaEval calibration, applied unchanged, carries over (AUC on the 27 pairs).
-        let evaluated = try CLI.run(executable: Self.release ?? "", [
-            "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
-            "--panel", "\(Self.arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--json", "--quiet"], in: Self.root)
+        let evaluated = try Self.evaluateOnArena(["--json"])
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let evaluation = try #require(try JSONSerialization.jsonObject(with: evaluated.stdoutBytes) as? [String: Any])
         let metrics = try #require(evaluation["metrics"] as? [[String: Any]])
@@ -201,11 +206,7 @@ struct VerdictCLITests {
     @Test("calibrate --evaluate judges on a --probe-sample when one is given, and refuses the options that only shape a fit",
           .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
     func evaluateOnAProbeSample() throws {
-        func evaluate(_ extra: [String]) throws -> CLI.Output {
-            try CLI.run(executable: Self.release ?? "", [
-                "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", "\(Self.arena)/recordings",
-                "--panel", "\(Self.arena)/panel", "--evaluate", "Probes/alpaca-eval/calibration.json", "--quiet"] + extra, in: Self.root)
-        }
+        let evaluate = Self.evaluateOnArena
         let whole = try evaluate(["--json"])
         let sampled = try evaluate(["--json", "--probe-sample", "60", "--seed", "7"])
         #expect(whole.status == 0 && sampled.status == 0, "\(whole.stderr)\(sampled.stderr)")

@@ -88,21 +88,12 @@ public struct EvidenceSufficiency: Sendable, Codable, Equatable {
     /// mean of fewer models is noisier, which makes every pair's centred likeness larger by about 1/k: with
     /// the shipped map, false `distilled` grew from 2 of 225 with its 32 models to 3.2 with 24, 5.4 with 16
     /// and 47 with 5 (docs/METHOD.md §7, `scripts/research/panel-size/`).
-    public var minimumPanel: Int?
+    public var minimumPanel: Int? = nil
 
     enum CodingKeys: String, CodingKey {
         case minimumProbes = "minimum_probes", medianCharactersLow = "median_characters_low"
         case medianCharactersHigh = "median_characters_high", maximumEchoShare = "maximum_echo_share"
         case minimumPanel = "minimum_panel"
-    }
-
-    public init(minimumProbes: Int, medianCharactersLow: Double, medianCharactersHigh: Double, maximumEchoShare: Double,
-                minimumPanel: Int? = nil) {
-        self.minimumProbes = minimumProbes
-        self.medianCharactersLow = medianCharactersLow
-        self.medianCharactersHigh = medianCharactersHigh
-        self.maximumEchoShare = maximumEchoShare
-        self.minimumPanel = minimumPanel
     }
 
     public static let defaultMaximumEchoShare = 0.25
