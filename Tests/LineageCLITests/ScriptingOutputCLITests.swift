@@ -66,6 +66,49 @@ struct ScriptingOutputCLITests {
         #expect(try CLI.run(Self.attribute + ["--csv", "--json"], in: folder).status == 64)
     }
 
+    @Test("each model under test carries its answer profile (median length as characters) in JSON, ranking.csv and the report; panel models do not")
+    func answerLengths() throws {
+        let folder = try Self.corpus.get()
+        /// The median length in Unicode scalars of a JSONL recording's outputs, worked out here from the file.
+        func median(_ file: String) throws -> Double {
+            let lengths = try String(contentsOfFile: folder + "/" + file, encoding: .utf8).split(separator: "\n").map { line in
+                let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                return Double((record?["output"] as? String ?? "").unicodeScalars.count)
+            }.sorted()
+            let n = lengths.count
+            return n % 2 == 1 ? lengths[n / 2] : (lengths[n / 2 - 1] + lengths[n / 2]) / 2
+        }
+        let json = try CLI.run(Self.attribute + ["--json"], in: folder)
+        #expect(json.status == 0, "\(json.stderr)")
+        let details = (try JSONSerialization.jsonObject(with: json.stdoutBytes) as? [String: Any])?["details"] as? [String: Any]
+        func characters(_ input: Any?) -> Double? {
+            ((input as? [String: Any])?["answers"] as? [String: Any])?["median_characters"] as? Double
+        }
+        let student = try median("student.jsonl"), other = try median("other.jsonl")
+        #expect(student != other, "the corpus gives the two different lengths")
+        #expect(characters(details?["student"]) == student)
+        let candidates = details?["candidates"] as? [[String: Any]] ?? []
+        #expect(characters(candidates.first { $0["model"] as? String == "other" }) == other)
+        #expect(candidates.count == 3 && candidates.allSatisfy { characters($0) != nil })
+        let panel = details?["panel"] as? [[String: Any]] ?? []
+        #expect(!panel.isEmpty && panel.allSatisfy { $0["answers"] == nil })
+
+        let rows = Self.records(try CLI.run(Self.attribute + ["--csv"], in: folder).stdout)
+        let header = rows.first ?? []
+        let columns = ["student_median_characters", "candidate_median_characters"].compactMap { header.firstIndex(of: $0) }
+        #expect(columns.count == 2)
+        let row = rows.first { $0.count > 1 && $0[1] == "other" } ?? []
+        #expect(columns.count == 2 && row.count == header.count && columns.map { Double(row[$0]) } == [student, other])
+
+        let text = try CLI.run(Self.attribute, in: folder)
+        #expect(text.stdout.contains("median answer \(Int(student.rounded())) characters"), "\(text.stdout)")
+        #expect(try CLI.run(Self.attribute + ["--out", "lengths"], in: folder).status == 0)
+        let report = try String(contentsOfFile: folder + "/lengths/report.md", encoding: .utf8)
+        let rankingHeader = report.split(separator: "\n").first { $0.hasPrefix("| rank | candidate |") }
+        #expect(rankingHeader?.hasSuffix("| median answer (characters) |") == true, "\(rankingHeader ?? "no ranking table")")
+        #expect(report.contains("| \(Int(other.rounded())) |"))
+    }
+
     @Test("matrix --csv prints every ordered pair in long form; --out writes the same pairs.csv")
     func pairsCSV() throws {
         let folder = try Self.corpus.get()

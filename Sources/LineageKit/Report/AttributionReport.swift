@@ -55,11 +55,13 @@ enum AttributionReport {
             }
         }
         if ranking.count > 1 || !compare {
-            doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict"],
+            let lengths = Dictionary(result.candidates.map { ($0.model, $0.answers) }, uniquingKeysWith: { first, _ in first })
+            doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict", "median answer (characters)"],
                                      rows: ranking.map { a in
                 [String(a.rank), a.model, Markup.number(a.score),
                  "[\(Markup.number(a.statistics.scoreInterval.low)), \(Markup.number(a.statistics.scoreInterval.high))]",
-                 Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), verdictLabel(a)]
+                 Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), verdictLabel(a),
+                 lengths[a.model].flatMap { $0 }.map { String(Int($0.medianCharacters.rounded())) } ?? "–"]
             }))
         }
 

@@ -8,7 +8,8 @@ public enum RankingTable {
 
     public static let header = ["student", "candidate", "rank", "score", "log10_likelihood_ratio", "verbal", "verdict",
                                 "inconclusive_reasons", "ngram_score", "ngram_score_ci_low", "ngram_score_ci_high",
-                                "p_value", "p_value_holm", "probes_compared", "candidate_source"]
+                                "p_value", "p_value_holm", "probes_compared", "candidate_source",
+                                "student_median_characters", "candidate_median_characters"]
 
     /// Several runs' rankings as one table (a batch's `ranking.csv` and `attribute --students --csv`).
     public static func table(_ results: [AttributionResult]) -> CSVTable {
@@ -16,13 +17,19 @@ public enum RankingTable {
     }
 
     public static func table(_ result: AttributionResult) -> CSVTable {
-        CSVTable(header: header, rows: result.ranking.map { a in
+        // Median answer lengths (`AnswerProfile`), empty where a result predates them.
+        func length(_ input: ModelInput?) -> CSVTable.Cell {
+            input?.answers.map { .number($0.medianCharacters, digits: 1) } ?? .text("")
+        }
+        let student = length(result.student)
+        return CSVTable(header: header, rows: result.ranking.map { a in
             [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
              .number(a.log10LikelihoodRatio, digits: 4), .text(a.verbal), .text(a.verdict.rawValue),
              .text((a.inconclusiveReasons ?? []).joined(separator: "; ")), .number(a.statistics.impostor.score, digits: 4),
              .number(a.statistics.scoreInterval.low, digits: 4), .number(a.statistics.scoreInterval.high, digits: 4),
              .number(a.pValue, digits: 6), .number(a.pValueHolm, digits: 6),
-             .integer(a.statistics.impostor.probesCompared), .text(a.source)]
+             .integer(a.statistics.impostor.probesCompared), .text(a.source),
+             student, length(result.candidates.first { $0.model == a.model })]
         })
     }
 }

@@ -186,9 +186,10 @@ public enum Attribution {
                                           scores: omitted.map { $0.map(\.score) }, log10LRs: omitted.map { $0.map(\.log10LR) },
                                           verdicts: omitted.map { $0.map(\.verdict) }, calibrated: calibrated)
         }
+        let candidateInputs: [ModelInput] = candidates.indices.map { ModelInput(candidates[$0], answers: scored[$0].2) }
         let result = AttributionResult(
-            student: ModelInput(student), candidates: candidates.map(ModelInput.init),
-            panel: panel.map(ModelInput.init), panelExcluded: selection.excluded, ranking: assessments,
+            student: ModelInput(student, answers: studentProfile), candidates: candidateInputs,
+            panel: panel.map { ModelInput($0) }, panelExcluded: selection.excluded, ranking: assessments,
             rankingMargin: RankingMargin.of(assessments, threshold: request.options.decisionLog10LR),
             probeSet: ProbeSetReference(name: set.name, path: set.path, sha256: set.sha256, probes: set.probes.count),
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,

@@ -6,14 +6,19 @@ public struct ModelInput: Sendable, Codable, Equatable {
     public var format: String
     public var probes: AlignmentSummary
     public var notes: ReadingNotes
+    /// How its answers look as evidence (the student's and the candidates'; absent for panel models): what
+    /// `EvidenceSufficiency` judged, and the answer lengths a reader weighs against the ranking (two answers
+    /// of unlike length look less alike in every feature family; METHOD.md §10).
+    public var answers: AnswerProfile?
 
-    init(_ recording: AlignedRecording) {
+    init(_ recording: AlignedRecording, answers: AnswerProfile? = nil) {
         model = recording.model
         source = recording.source
         sha256 = recording.sha256
         format = recording.format.rawValue
         probes = recording.summary
         notes = recording.notes
+        self.answers = answers
     }
 }
 
