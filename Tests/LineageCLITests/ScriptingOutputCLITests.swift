@@ -105,7 +105,7 @@ struct ScriptingOutputCLITests {
         #expect(try CLI.run(Self.attribute + ["--out", "lengths"], in: folder).status == 0)
         let report = try String(contentsOfFile: folder + "/lengths/report.md", encoding: .utf8)
         let rankingHeader = report.split(separator: "\n").first { $0.hasPrefix("| rank | candidate |") }
-        #expect(rankingHeader?.hasSuffix("| median answer (characters) |") == true, "\(rankingHeader ?? "no ranking table")")
+        #expect(rankingHeader?.hasSuffix("| median answer (characters; student \(Int(student.rounded()))) |") == true, "\(rankingHeader ?? "no ranking table")")
         #expect(report.contains("| \(Int(other.rounded())) |"))
     }
 

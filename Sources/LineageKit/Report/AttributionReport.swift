@@ -56,7 +56,8 @@ enum AttributionReport {
         }
         if ranking.count > 1 || !compare {
             let lengths = Dictionary(result.candidates.map { ($0.model, $0.answers) }, uniquingKeysWith: { first, _ in first })
-            doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict", "median answer (characters)"],
+            let lengthHeader = "median answer (characters" + (result.student.answers.map { "; student \(Int($0.medianCharacters.rounded()))" } ?? "") + ")"
+            doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict", lengthHeader],
                                      rows: ranking.map { a in
                 [String(a.rank), a.model, Markup.number(a.score),
                  "[\(Markup.number(a.statistics.scoreInterval.low)), \(Markup.number(a.statistics.scoreInterval.high))]",
