@@ -57,7 +57,14 @@ def slope(C, H, J, extra=None):
     Xs = np.stack([dm(c).ravel() for c in cols], 1); y = dm(C).ravel()
     return np.linalg.lstsq(Xs, y, rcond=None)[0]
 
-def features(folder, pairs_path, lengths_of, variant):
+def probe_spread(C, J):
+    """Per probe, the sd of the cosine over the panel pairs that both answered it (verdict v1's "3b" weight)."""
+    n = np.maximum(J.sum(0), 1); mean = (C * J).sum(0) / n
+    return np.sqrt((((C - mean) ** 2) * J).sum(0) / n)
+
+def features(folder, pairs_path, lengths_of, variant, weighting=None):
+    """The shipped six features (cos - beta.h with a length `variant`); `weighting` ("ngram" or "all") makes each
+    feature's mean over probes a mean weighted by the family's per-probe panel spread (`probe_spread`)."""
     idx, names, E, A, pairs = load(folder, pairs_path)
     fam = idx["families"]; cands = pairs["candidates"]; students = sorted({p["student"] for p in pairs["pairs"]})
     panel = [m for m in names if m not in cands and m not in students]
@@ -77,12 +84,13 @@ def features(folder, pairs_path, lengths_of, variant):
         H = np.abs(Ln[pix][:, None] - Ln[pix][None])[iu]; M = ((Ln[pix][:, None] + Ln[pix][None]) / 2)[iu]
         b = slope(C, H, J, M if variant == "L2" else None) if variant and not (variant == "L1s" and f == "ngram") else np.zeros(1)
         betas[f] = b
+        w = probe_spread(C, J) if weighting == "all" or (weighting == "ngram" and f == "ngram") else np.ones(C.shape[1])
         def adjusted(s, Y):
             cos = np.einsum("pd,apd->ap", Y[ix[s]], Y)                          # models x probes
             adj = cos - b[0] * np.abs(Ln[ix[s]][None] - Ln)
             if len(b) > 1: adj -= b[1] * (Ln[ix[s]][None] + Ln) / 2
-            joint = Am * Am[ix[s]][None]
-            return (adj * joint).sum(1) / np.maximum(joint.sum(1), 1)
+            joint = Am * Am[ix[s]][None] * w[None]
+            return (adj * joint).sum(1) / np.maximum(joint.sum(1), 1e-12)
         if f == "ngram":
             for s in students + panel:
                 m = adjusted(s, X); pool = pix[pix != ix[s]]; pm = m[pool]
