@@ -15,46 +15,16 @@ import os, sys, json, pickle
 import numpy as np
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(here, "..", "verdict-v2")); sys.path.insert(0, os.path.join(here, "..", "verdict-v4"))
-from lab import load, block, SHARED, WORK
-import monotone
+sys.path.insert(0, os.path.join(here, "..", "verdict-v6"))
+from lab import SHARED, WORK
+import monotone, length
 from monotone import SHIPPED, standardised_fit, design, LN10
 
-def unit(Y):
-    n = np.linalg.norm(Y, axis=-1, keepdims=True); n[n == 0] = 1; return Y / n
-
 def features(folder, pairs_path):
-    """Shipped features of every (subject, candidate), subject over students and panel; pool = panel without subject."""
-    idx, names, E, A, pairs = load(folder, pairs_path)
-    fam = idx["families"]; cands = pairs["candidates"]; students = sorted({p["student"] for p in pairs["pairs"]})
-    panel = [m for m in names if m not in cands and m not in students]
-    order = students + panel + cands; ix = {m: i for i, m in enumerate(order)}
-    Am = np.array([A[m] for m in order], float)                                  # models x probes
-    out = {}
-    cols = {"ngram": [fam["char"], fam["word"]], "edges": [fam["edges"]], "phrases": [fam["phrases"]],
-            "lines": [fam["lines"]], "markdown": [fam["markdown"]], "shape": [fam["shape"]]}
-    pix = np.array([ix[m] for m in panel])
-    for f, c in cols.items():
-        Bk = block(E, c); X = np.stack([Bk[m] for m in order])                  # models x probes x dims
-        X = X * Am[:, :, None]
-        if f == "ngram":
-            G = np.einsum("apd,bpd->ab", X, X) / np.maximum(Am @ Am.T, 1)        # mean cosine, joint probes
-            for s in students + panel:
-                pool = pix[pix != ix[s]]; pm = G[ix[s], pool]
-                for t in cands: out[("ngram/raw/z", s, t)] = (G[ix[s], ix[t]] - pm.mean()) / pm.std()
-            continue
-        Ssum = X[pix].sum(0); Csum = Am[pix].sum(0)
-        for s in students + panel:
-            Sp, Cp = Ssum.copy(), Csum.copy()
-            if s in panel: Sp -= X[ix[s]]; Cp -= Am[ix[s]]
-            mu = Sp / np.maximum(Cp, 1)[:, None]
-            Y = unit((X - mu[None]) * Am[:, :, None])
-            joint = Am * Am[ix[s]][None]
-            m = np.einsum("pd,apd->a", Y[ix[s]], Y * joint[:, :, None]) / np.maximum(joint.sum(1), 1)
-            pool = pix[pix != ix[s]]; pm = m[pool]
-            for t in cands:
-                out[(f"{f}/cpanel/m", s, t)] = m[ix[t]]
-                out[(f"{f}/cpanel/z", s, t)] = (m[ix[t]] - pm.mean()) / pm.std()
-    return out, students, panel, cands, pairs["pairs"]
+    """Shipped features of every (subject, candidate), subject over students and panel; pool = panel without subject
+    (verdict-v6/length.py's features with no length correction)."""
+    out, _, (students, panel, cands, pairs) = length.features(folder, pairs_path, None, None)
+    return out, students, panel, cands, pairs
 
 def X_of(feats, s, t): return np.array([feats[(k, s, t)] for k in SHIPPED])
 

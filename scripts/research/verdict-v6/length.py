@@ -63,14 +63,17 @@ def probe_spread(C, J):
     return np.sqrt((((C - mean) ** 2) * J).sum(0) / n)
 
 def features(folder, pairs_path, lengths_of, variant, weighting=None):
-    """The shipped six features (cos - beta.h with a length `variant`); `weighting` ("ngram" or "all") makes each
-    feature's mean over probes a mean weighted by the family's per-probe panel spread (`probe_spread`)."""
+    """The shipped six features of every (subject, candidate), subject over students and panel (pool = panel without
+    the subject), as cos - beta.h with a length `variant` (None: the shipped features; `lengths_of` is then not
+    read); `weighting` ("ngram" or "all") makes each feature's mean over probes a mean weighted by the family's
+    per-probe panel spread (`probe_spread`). Returns the features, the slopes and (students, panel, candidates,
+    labelled pairs)."""
     idx, names, E, A, pairs = load(folder, pairs_path)
     fam = idx["families"]; cands = pairs["candidates"]; students = sorted({p["student"] for p in pairs["pairs"]})
     panel = [m for m in names if m not in cands and m not in students]
     order = students + panel + cands; ix = {m: i for i, m in enumerate(order)}
     Am = np.array([A[m] for m in order], float)
-    L = lengths_of(order); Ln = np.log1p(np.array([L[m] for m in order]))
+    Ln = np.log1p(np.array([lengths_of(order)[m] for m in order])) if variant else np.zeros(Am.shape)
     pix = np.array([ix[m] for m in panel]); iu = np.triu_indices(len(pix), 1)
     cols = {"ngram": [fam["char"], fam["word"]], "edges": [fam["edges"]], "phrases": [fam["phrases"]],
             "lines": [fam["lines"]], "markdown": [fam["markdown"]], "shape": [fam["shape"]]}
@@ -106,7 +109,7 @@ def features(folder, pairs_path, lengths_of, variant, weighting=None):
             for t in cands:
                 out[(f"{f}/cpanel/m", s, t)] = m[ix[t]]
                 out[(f"{f}/cpanel/z", s, t)] = (m[ix[t]] - pm.mean()) / pm.std()
-    return out, betas
+    return out, betas, (students, panel, cands, pairs["pairs"])
 
 SIX = ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m", "shape/cpanel/m"]
 def design(feats, pairs): return np.array([[feats[(k, p["student"], p["teacher"])] for k in SIX] for p in pairs])
@@ -120,8 +123,8 @@ if __name__ == "__main__":
         cache = os.path.join(WORK, f"length-{variant}.pkl")
         if os.path.exists(cache): (fa, ba), (fb, bb) = pickle.load(open(cache, "rb"))
         else:
-            fa, ba = features(os.path.join(WORK, "emb-ae"), SHARED + "/data/alpaca-eval/pairs.json", lengths_alpaca, variant)
-            fb, bb = features(os.path.join(WORK, "emb-ab"), SHARED + "/data/arena-bench-v1/pairs.json", lengths_arena, variant)
+            fa, ba, _ = features(os.path.join(WORK, "emb-ae"), SHARED + "/data/alpaca-eval/pairs.json", lengths_alpaca, variant)
+            fb, bb, _ = features(os.path.join(WORK, "emb-ab"), SHARED + "/data/arena-bench-v1/pairs.json", lengths_arena, variant)
             pickle.dump(((fa, ba), (fb, bb)), open(cache, "wb"))
         Xa, Xb = design(fa, pa), design(fb, pb)
         sc = loso(Xa, pa, 0.01, True); f, w = standardised_fit(Xa, ya, 0.01, True); sb = f(Xb)
