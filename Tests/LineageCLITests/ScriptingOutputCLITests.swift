@@ -107,6 +107,7 @@ struct ScriptingOutputCLITests {
         let rankingHeader = report.split(separator: "\n").first { $0.hasPrefix("| rank | candidate |") }
         #expect(rankingHeader?.hasSuffix("| median answer (characters; student \(Int(student.rounded()))) |") == true, "\(rankingHeader ?? "no ranking table")")
         #expect(report.contains("| \(Int(other.rounded())) |"))
+        #expect(report.contains("Answer length is a confound"), "the limitations name the confound the column is for")
     }
 
     @Test("matrix --csv prints every ordered pair in long form; --out writes the same pairs.csv")

@@ -323,6 +323,9 @@ enum AttributionReport {
         if result.panel.count < 15 {
             items.append("The panel has only \(result.panel.count) models: its mean and sd, and so the score, are imprecise, and the rank p-value cannot go below \(Markup.number(1 / Double(result.panel.count + 1), 3)).")
         }
+        if result.ranking.count > 1 {
+            items.append("Answer length is a confound between candidates that differ mainly in verbosity: two answers of unlike length look less alike in every feature, and on the AlpacaEval labelled students each wrong first pick between GPT-3.5 and GPT-4 was the one nearer the student's median length (docs/METHOD.md §10). The ranking table gives each candidate's median answer length beside the student's.")
+        }
         let aligned = result.ranking.first?.statistics.impostor.probesCompared ?? 0
         if aligned < 200 {
             items.append("Only \(aligned) probes could be compared for the top candidate; intervals are wide with few probes.")
