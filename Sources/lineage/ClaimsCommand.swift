@@ -8,17 +8,11 @@ struct ClaimsCommand: ParsableCommand {
         abstract: "List, per model, the model families its answers claim to be (\"I am ChatGPT\", \"as an AI trained by OpenAI\") and those they merely mention."
     )
 
-    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
-    var files: [String]
-
-    @OptionGroup var input: InputOptions
-
-    @Flag(help: "Print one JSON document on stdout.")
-    var json = false
+    @OptionGroup var recordings: RecordingListOptions
 
     func run() throws {
-        let files = try expandRecordingArguments(self.files)
-        let set = try ProbeSet.resolve(input.probes)
+        let (files, set) = try recordings.resolve()
+        let input = recordings.input, json = recordings.json
         var models: [IdentityClaims] = []
         for file in files {
             let aligned = try Aligner.align(path: file, format: input.inputFormat, to: set)

@@ -46,3 +46,20 @@ func expandRecordingArguments(_ arguments: [String], report: Bool = true) throws
     }
     return files
 }
+
+/// The arguments of the commands that read a list of recordings against a probe set and report on each
+/// (`validate`, `claims`): the files or folders, the input options, and `--json`.
+struct RecordingListOptions: ParsableArguments {
+    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
+    var files: [String]
+
+    @OptionGroup var input: InputOptions
+
+    @Flag(help: "Print one JSON document on stdout.")
+    var json = false
+
+    /// The recording files, each folder expanded (`expandRecordingArguments`), and the probe set.
+    func resolve() throws -> (files: [String], set: ProbeSet) {
+        (try expandRecordingArguments(files), try ProbeSet.resolve(input.probes))
+    }
+}

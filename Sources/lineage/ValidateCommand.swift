@@ -8,17 +8,11 @@ struct ValidateCommand: ParsableCommand {
         abstract: "Read recordings and report how each aligns with a probe set (aligned, missing, empty, duplicate, unknown)."
     )
 
-    @Argument(help: "Recording files (JSONL, AlpacaEval JSON, OpenAI Batch output, CSV), or folders of them.")
-    var files: [String]
-
-    @OptionGroup var input: InputOptions
-
-    @Flag(help: "Print one JSON document on stdout.")
-    var json = false
+    @OptionGroup var recordings: RecordingListOptions
 
     func run() throws {
-        let files = try expandRecordingArguments(self.files)
-        let set = try ProbeSet.resolve(input.probes)
+        let (files, set) = try recordings.resolve()
+        let input = recordings.input, json = recordings.json
         var reports: [ValidationReport] = []
         var failures = 0
         for file in files {
