@@ -6,7 +6,7 @@ enum TextSummary {
     static func attribution(_ result: AttributionResult) -> String {
         var lines: [String] = []
         let s = result.student
-        lines.append("student \(F(s.model)) (\(F(s.source))): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty" + (s.answers.map { "; median answer \(Int($0.medianCharacters.rounded())) characters" } ?? ""))
+        lines.append("student \(F(s.model)) (\(F(s.source))): \(s.probes.aligned)/\(s.probes.probes) probes answered, \(s.probes.missing) missing, \(s.probes.empty) empty" + (s.answers.map { "; median answer \($0.wholeMedianCharacters) characters" } ?? ""))
         lines.append("panel: \(result.panel.count) models\(result.panelExcluded.isEmpty ? "" : " (left out: \(result.panelExcluded.map { F($0.model) }.joined(separator: ", ")))"); probe set \(result.probeSet.name); embedding \(result.embeddingModel.version)")
         lines.append("")
         lines.append(pad("rank", 5) + pad("candidate", 28) + pad("score", 8) + pad("n-gram z [95% CI]", 24) + pad("log10 LR", 10) + pad("p (Holm)", 10) + "verdict")

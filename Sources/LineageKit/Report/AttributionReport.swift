@@ -55,14 +55,13 @@ enum AttributionReport {
             }
         }
         if ranking.count > 1 || !compare {
-            let lengths = Dictionary(result.candidates.map { ($0.model, $0.answers) }, uniquingKeysWith: { first, _ in first })
-            let lengthHeader = "median answer (characters" + (result.student.answers.map { "; student \(Int($0.medianCharacters.rounded()))" } ?? "") + ")"
+            let lengthHeader = "median answer (characters" + (result.student.answers.map { "; student \($0.wholeMedianCharacters)" } ?? "") + ")"
             doc.blocks.append(.table(header: ["rank", "candidate", "score", "n-gram z 95% CI", "log10 LR", "verbal (ENFSI)", "p", "p (Holm)", "verdict", lengthHeader],
                                      rows: ranking.map { a in
                 [String(a.rank), a.model, Markup.number(a.score),
                  "[\(Markup.number(a.statistics.scoreInterval.low)), \(Markup.number(a.statistics.scoreInterval.high))]",
                  Markup.number(a.log10LikelihoodRatio), a.verbal, Markup.pValue(a.pValue), Markup.pValue(a.pValueHolm), verdictLabel(a),
-                 lengths[a.model].flatMap { $0 }.map { String(Int($0.medianCharacters.rounded())) } ?? "–"]
+                 result.candidateAnswers(a.model).map { String($0.wholeMedianCharacters) } ?? "–"]
             }))
         }
 

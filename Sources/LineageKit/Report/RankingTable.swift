@@ -18,10 +18,10 @@ public enum RankingTable {
 
     public static func table(_ result: AttributionResult) -> CSVTable {
         // Median answer lengths (`AnswerProfile`), empty where a result predates them.
-        func length(_ input: ModelInput?) -> CSVTable.Cell {
-            input?.answers.map { .number($0.medianCharacters, digits: 1) } ?? .text("")
+        func length(_ answers: AnswerProfile?) -> CSVTable.Cell {
+            answers.map { .number($0.medianCharacters, digits: 1) } ?? .text("")
         }
-        let student = length(result.student)
+        let student = length(result.student.answers)
         return CSVTable(header: header, rows: result.ranking.map { a in
             [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
              .number(a.log10LikelihoodRatio, digits: 4), .text(a.verbal), .text(a.verdict.rawValue),
@@ -29,7 +29,7 @@ public enum RankingTable {
              .number(a.statistics.scoreInterval.low, digits: 4), .number(a.statistics.scoreInterval.high, digits: 4),
              .number(a.pValue, digits: 6), .number(a.pValueHolm, digits: 6),
              .integer(a.statistics.impostor.probesCompared), .text(a.source),
-             student, length(result.candidates.first { $0.model == a.model })]
+             student, length(result.candidateAnswers(a.model))]
         })
     }
 }

@@ -156,6 +156,11 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     /// Every candidate judged with each panel model left out in turn (`--panel-jackknife`; absent otherwise).
     public var panelJackknife: PanelJackknife? = nil
 
+    /// A candidate's answer profile by model name (nil for a result that predates them).
+    func candidateAnswers(_ model: String) -> AnswerProfile? {
+        candidates.first { $0.model == model }?.answers
+    }
+
     enum CodingKeys: String, CodingKey {
         case student, candidates, panel, panelExcluded = "panel_excluded", ranking, rankingMargin = "ranking_margin"
         case probeSet = "probe_set", embeddingModel = "embedding_model", calibration, options

@@ -8,6 +8,8 @@ public struct AnswerProfile: Sendable, Codable, Equatable {
     public var medianCharacters: Double
     /// Share of the non-empty answers that repeat their prompt (`AnswerProfile.echoes`).
     public var echoShare: Double
+    /// `medianCharacters` as the report, the ranking table and the text summary show it: rounded to whole characters.
+    public var wholeMedianCharacters: Int { Int(medianCharacters.rounded()) }
 
     enum CodingKeys: String, CodingKey {
         case answered, medianCharacters = "median_characters", echoShare = "echo_share"
