@@ -62,7 +62,20 @@ def probe_spread(C, J):
     n = np.maximum(J.sum(0), 1); mean = (C * J).sum(0) / n
     return np.sqrt((((C - mean) ** 2) * J).sum(0) / n)
 
-def features(folder, pairs_path, lengths_of, variant, weighting=None):
+def bounded(C, H, J, beta, bound):
+    """The cosine's expected shift at length difference h, as a function of h: `None` beta.h (v6, unbounded);
+    "clip" beta.min(h, the 95th percentile of the panel pairs' h); "bins" the mean within-probe-demeaned panel cosine
+    in ten equal-count bins of the panel pairs' h, minus that of the first bin, flat beyond the last edge (verdict v8)."""
+    if bound is None: return lambda h: beta * h
+    h = H[J > 0]
+    if bound == "clip":
+        top = np.quantile(h, 0.95); return lambda x: beta * np.minimum(x, top)
+    c = ((C - (C * J).sum(0) / np.maximum(J.sum(0), 1)) * J)[J > 0]
+    edges = np.quantile(h, np.linspace(0, 1, 11)[1:-1]); which = np.searchsorted(edges, h, side="right")
+    level = np.array([c[which == k].mean() for k in range(10)]); level -= level[0]
+    return lambda x: level[np.searchsorted(edges, x, side="right")]
+
+def features(folder, pairs_path, lengths_of, variant, weighting=None, bound=None):
     """The shipped six features of every (subject, candidate), subject over students and panel (pool = panel without
     the subject), as cos - beta.h with a length `variant` (None: the shipped features; `lengths_of` is then not
     read); `weighting` ("ngram" or "all") makes each feature's mean over probes a mean weighted by the family's
@@ -87,10 +100,11 @@ def features(folder, pairs_path, lengths_of, variant, weighting=None):
         H = np.abs(Ln[pix][:, None] - Ln[pix][None])[iu]; M = ((Ln[pix][:, None] + Ln[pix][None]) / 2)[iu]
         b = slope(C, H, J, M if variant == "L2" else None) if variant and not (variant == "L1s" and f == "ngram") else np.zeros(1)
         betas[f] = b
+        expected = bounded(C, H, J, b[0], bound)
         w = probe_spread(C, J) if weighting == "all" or (weighting == "ngram" and f == "ngram") else np.ones(C.shape[1])
         def adjusted(s, Y):
             cos = np.einsum("pd,apd->ap", Y[ix[s]], Y)                          # models x probes
-            adj = cos - b[0] * np.abs(Ln[ix[s]][None] - Ln)
+            adj = cos - expected(np.abs(Ln[ix[s]][None] - Ln))
             if len(b) > 1: adj -= b[1] * (Ln[ix[s]][None] + Ln) / 2
             joint = Am * Am[ix[s]][None] * w[None]
             return (adj * joint).sum(1) / np.maximum(joint.sum(1), 1e-12)
