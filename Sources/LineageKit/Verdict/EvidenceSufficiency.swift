@@ -127,7 +127,7 @@ public struct EvidenceSufficiency: Sendable, Codable, Equatable {
         }
         for (name, profile) in [(studentName, student), (candidateName, candidate)] {
             if profile.answered > 0, profile.medianCharacters < medianCharactersLow || profile.medianCharacters > medianCharactersHigh {
-                reasons.append("\(name)'s answers have a median length of \(Int(profile.medianCharacters)) characters, outside the \(Int(medianCharactersLow))–\(Int(medianCharactersHigh)) the calibration covers")
+                reasons.append("\(name)'s answers have a median length of \(profile.wholeMedianCharacters) characters, outside the \(Int(medianCharactersLow.rounded()))–\(Int(medianCharactersHigh.rounded())) the calibration covers")
             }
             if profile.echoShare > maximumEchoShare {
                 reasons.append("\(Int((profile.echoShare * 100).rounded())) % of \(name)'s answers only repeat the prompt")

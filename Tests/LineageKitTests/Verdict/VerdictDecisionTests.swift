@@ -141,6 +141,14 @@ struct VerdictDecisionTests {
         let terse = AnswerProfile(answered: 805, medianCharacters: 3, echoShare: 0)
         #expect(supported.reasons(comparedProbes: 805, panelSize: 32, student: terse, candidate: normal, studentName: "s", candidateName: "t")
             .contains { $0.contains("median length") })
+        // The reason shows the median and the bounds rounded, as the ranking table shows the median.
+        let between = EvidenceSufficiency(minimumProbes: 400, medianCharactersLow: 990.6, medianCharactersHigh: 1999.5,
+                                          maximumEchoShare: 0.25, minimumPanel: 24)
+        let halfway = AnswerProfile(answered: 805, medianCharacters: 987.5, echoShare: 0)
+        #expect(between.reasons(comparedProbes: 805, panelSize: 32, student: halfway, candidate: AnswerProfile(answered: 805, medianCharacters: 1500, echoShare: 0),
+                                studentName: "s", candidateName: "t")
+            == ["s's answers have a median length of 988 characters, outside the 991–2000 the calibration covers"])
+        #expect(halfway.wholeMedianCharacters == 988)
         #expect(AnswerProfile.echoes("  Write a poem.\n", prompt: "write a poem."))
         #expect(!AnswerProfile.echoes("Roses are red, violets are blue, and so on for a while.", prompt: "Write a poem."))
     }
