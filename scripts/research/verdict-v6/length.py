@@ -125,6 +125,25 @@ def features(folder, pairs_path, lengths_of, variant, weighting=None, bound=None
                 out[(f"{f}/cpanel/z", s, t)] = (m[ix[t]] - pm.mean()) / pm.std()
     return out, betas, (students, panel, cands, pairs["pairs"])
 
+def evaluate(fa, fb, pa, pb):
+    """The non-negative fusion (ridge 0.01) of the six refitted leave-one-student-out on AlpacaEval (`sc`), its
+    all-pairs map (weights `w`, log10 units) applied unchanged to arena-bench-v1 (`sb`, summary `mb`)."""
+    ya = np.array([p["distilled"] for p in pa]); Xa, Xb = design(fa, pa), design(fb, pb)
+    sc = loso(Xa, pa, 0.01, True); f, w = standardised_fit(Xa, ya, 0.01, True); sb = f(Xb)
+    return sc, sb, np.round(w[1:] / np.log(10), 2).tolist(), summary(sb, pb, ("all",))["all"]
+
+def arena_line(mb):
+    return (f"AB (AE map) AUC {mb['auc']:.3f} first {mb['first'][0]}/{mb['first'][1]} false-d {mb['fd'][0]}/{mb['fd'][1]} "
+            f"found {mb['found'][0]}/{mb['found'][1]}")
+
+def misses(sc, pa):
+    """Each distilled student whose first candidate is not a labelled teacher, with the scores."""
+    ya = np.array([p["distilled"] for p in pa]); st = np.array([p["student"] for p in pa])
+    for s in sorted(set(st[ya])):
+        i = np.where(st == s)[0]; top = i[np.argmax(sc[i])]
+        if not ya[top]: print(f"    miss {s}: first {pa[top]['teacher']} {sc[top]:.2f}; labelled "
+                              + ", ".join(f"{pa[j]['teacher']} {sc[j]:.2f}" for j in i if ya[j]))
+
 SIX = ["ngram/raw/z", "edges/cpanel/m", "phrases/cpanel/z", "lines/cpanel/m", "markdown/cpanel/m", "shape/cpanel/m"]
 def design(feats, pairs): return np.array([[feats[(k, p["student"], p["teacher"])] for k in SIX] for p in pairs])
 
@@ -140,16 +159,9 @@ if __name__ == "__main__":
             fa, ba, _ = features(os.path.join(WORK, "emb-ae"), SHARED + "/data/alpaca-eval/pairs.json", lengths_alpaca, variant)
             fb, bb, _ = features(os.path.join(WORK, "emb-ab"), SHARED + "/data/arena-bench-v1/pairs.json", lengths_arena, variant)
             pickle.dump(((fa, ba), (fb, bb)), open(cache, "wb"))
-        Xa, Xb = design(fa, pa), design(fb, pb)
-        sc = loso(Xa, pa, 0.01, True); f, w = standardised_fit(Xa, ya, 0.01, True); sb = f(Xb)
-        mb = summary(sb, pb, ("all",))["all"]
+        sc, sb, w, mb = evaluate(fa, fb, pa, pb)
         print(f"== {variant or 'replica (no adjustment)'}; slopes AE {dict((k, np.round(v, 3).tolist()) for k, v in ba.items())}"
               f"\n   slopes AB {dict((k, np.round(v, 3).tolist()) for k, v in bb.items())}")
         print(f"  AE LOSO {line(summary(sc, pa))}\n  AE within-teacher {dict((k, round(v, 3)) for k, v in within_teacher(sc, pa).items())}")
-        print(f"  AB (AE map) AUC {mb['auc']:.3f} first {mb['first'][0]}/{mb['first'][1]} false-d {mb['fd'][0]}/{mb['fd'][1]} "
-              f"found {mb['found'][0]}/{mb['found'][1]}  weights {np.round(w[1:] / np.log(10), 2).tolist()}")
-        st = np.array([p["student"] for p in pa])
-        for s in sorted(set(st[ya])):
-            i = np.where(st == s)[0]; top = i[np.argmax(sc[i])]
-            if not ya[top]: print(f"    miss {s}: first {pa[top]['teacher']} {sc[top]:.2f}; labelled "
-                                  + ", ".join(f"{pa[j]['teacher']} {sc[j]:.2f}" for j in i if ya[j]))
+        print(f"  {arena_line(mb)}  weights {w}")
+        misses(sc, pa)

@@ -21,9 +21,9 @@ import os, sys, json, pickle
 import numpy as np
 here = os.path.dirname(os.path.abspath(__file__))
 for d in ("verdict-v6", "verdict-v4", "verdict-v2"): sys.path.insert(0, os.path.join(here, "..", d))
-from length import features, design, lengths_alpaca, lengths_arena
+from length import features, lengths_alpaca, lengths_arena, evaluate, arena_line
 from lab import SHARED, WORK
-from monotone import standardised_fit, loso, summary, within_teacher, line, cllr
+from monotone import summary, within_teacher, line, cllr
 
 pa = json.load(open(SHARED + "/data/alpaca-eval/pairs.json"))["pairs"]
 pb = json.load(open(SHARED + "/data/arena-bench-v1/pairs.json"))["pairs"]
@@ -35,10 +35,7 @@ for weighting in (None, "ngram", "all"):
         fa = features(os.path.join(WORK, "emb-ae"), SHARED + "/data/alpaca-eval/pairs.json", lengths_alpaca, None, weighting)[0]
         fb = features(os.path.join(WORK, "emb-ab"), SHARED + "/data/arena-bench-v1/pairs.json", lengths_arena, None, weighting)[0]
         pickle.dump((fa, fb), open(cache, "wb"))
-    Xa, Xb = design(fa, pa), design(fb, pb)
-    sc = loso(Xa, pa, 0.01, True); f, w = standardised_fit(Xa, ya, 0.01, True); sb = f(Xb)
-    mb = summary(sb, pb, ("all",))["all"]
+    sc, sb, w, mb = evaluate(fa, fb, pa, pb)
     print(f"== {weighting or 'replica (unweighted)'}: AE LOSO Cllr {cllr(sc, pa):.3f}\n  {line(summary(sc, pa))}"
           f"\n  within-teacher {dict((k, round(v, 3)) for k, v in within_teacher(sc, pa).items())}"
-          f"\n  AB (AE map) AUC {mb['auc']:.3f} first {mb['first'][0]}/{mb['first'][1]} false-d {mb['fd'][0]}/{mb['fd'][1]} "
-          f"found {mb['found'][0]}/{mb['found'][1]}  weights {np.round(w[1:] / np.log(10), 2).tolist()}")
+          f"\n  {arena_line(mb)}  weights {w}")

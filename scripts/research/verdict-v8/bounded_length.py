@@ -25,9 +25,9 @@ import os, sys, json, pickle
 import numpy as np
 here = os.path.dirname(os.path.abspath(__file__))
 for d in ("verdict-v6", "verdict-v4", "verdict-v2"): sys.path.insert(0, os.path.join(here, "..", d))
-from length import features, design, lengths_alpaca, lengths_arena
+from length import features, lengths_alpaca, lengths_arena, evaluate, arena_line, misses
 from lab import SHARED, WORK
-from monotone import standardised_fit, loso, summary, within_teacher, line, cllr
+from monotone import summary, within_teacher, line, cllr
 
 pa = json.load(open(SHARED + "/data/alpaca-eval/pairs.json"))["pairs"]
 pb = json.load(open(SHARED + "/data/arena-bench-v1/pairs.json"))["pairs"]
@@ -46,17 +46,10 @@ if __name__ == "__main__":
         if bound is None:
             (fa, _), (fb, _) = pickle.load(open(os.path.join(WORK, f"length-{variant}.pkl"), "rb"))
         else: fa, fb = cached(variant, bound)
-        Xa, Xb = design(fa, pa), design(fb, pb)
-        sc = loso(Xa, pa, 0.01, True); f, w = standardised_fit(Xa, ya, 0.01, True); sb = f(Xb)
-        mb = summary(sb, pb, ("all",))["all"]
+        sc, sb, w, mb = evaluate(fa, fb, pa, pb)
         print(f"== {name}\n  AE LOSO {line(summary(sc, pa))}  Cllr {cllr(sc, pa):.3f}"
               f"\n  AE within-teacher {dict((k, round(v, 3)) for k, v in within_teacher(sc, pa).items())}"
-              f"\n  AB (AE map) AUC {mb['auc']:.3f} first {mb['first'][0]}/{mb['first'][1]} false-d {mb['fd'][0]}/{mb['fd'][1]} "
-              f"found {mb['found'][0]}/{mb['found'][1]}  weights {np.round(w[1:] / np.log(10), 2).tolist()}")
-        st = np.array([p["student"] for p in pa])
-        for s in sorted(set(st[ya])):
-            i = np.where(st == s)[0]; top = i[np.argmax(sc[i])]
-            if not ya[top]: print(f"    miss {s}: first {pa[top]['teacher']} {sc[top]:.2f}; labelled "
-                                  + ", ".join(f"{pa[j]['teacher']} {sc[j]:.2f}" for j in i if ya[j]))
+              f"\n  {arena_line(mb)}  weights {w}")
+        misses(sc, pa)
         for k in np.where((sb >= 1) & ~np.array([p["distilled"] for p in pb]))[0]:
             print(f"    arena false distilled: {pb[k]['student']} -> {pb[k]['teacher']} {sb[k]:.2f}")
