@@ -205,25 +205,26 @@ LINEAGE_AVX512 static inline __m512i fnvStep8(__m512i h, const uint8_t *bytes) {
     return _mm512_mullo_epi64(_mm512_xor_si512(h, b), _mm512_set1_epi64((long long)0x100000001B3ull));
 }
 
-/// The buckets of 8 finalised hashes.
-LINEAGE_AVX512 static inline __m256i bucket8(__m512i mixed, __m128i shift, __m256i offset) {
-    return _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(mixed, shift)), offset);
-}
-
 /// Lanes whose finalised hash is kept by sampling (`BucketMap.kept`): its `sampleMask` bits are zero.
 LINEAGE_AVX512 static inline __mmask8 kept8(__m512i mixed, __m512i sampleMask) {
     return _mm512_testn_epi64_mask(mixed, sampleMask);
 }
 
-/// Lane j of 8 positions holds position i + j; the three n's are computed side by side and interleaved
-/// into (position, n) order with two permutes.
+/// Lane j of 8 positions holds position i + j; the three n's are computed side by side. A bucket is the high
+/// 32 bits of its finalised hash shifted by `shift - 32` (the shift is at least 32: at most 2^32 buckets), so
+/// the high halves are picked straight from the three hash vectors into (position, n) order by three permutes,
+/// then shifted and offset 16 at a time: four fewer vector operations for 8 positions than narrowing each hash
+/// vector first (the kernel is bound by its vector operations), the same ids.
 LINEAGE_AVX512 long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
                                                 uint32_t offset, uint64_t sample_mask, uint32_t *ids, long *written) {
     const __m512i start = _mm512_set1_epi64((long long)basis);
-    const __m128i by = _mm_cvtsi32_si128((int)shift);
-    const __m256i add = _mm256_set1_epi32((int)offset);
-    const __m512i first = _mm512_setr_epi32(0, 8, 16, 1, 9, 17, 2, 10, 18, 3, 11, 19, 4, 12, 20, 5);
-    const __m512i rest = _mm512_setr_epi32(13, 21, 6, 14, 22, 7, 15, 23, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m128i by = _mm_cvtsi32_si128((int)shift - 32);
+    const __m512i add = _mm512_set1_epi32((int)offset);
+    // The high halves of the 3-gram and 4-gram hashes (dwords 2j + 1 of each).
+    const __m512i highs = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    // From those (0-15) and the 5-gram hashes (16 + 2j + 1 for lane j), in (position, n) order.
+    const __m512i first = _mm512_setr_epi32(0, 8, 17, 1, 9, 19, 2, 10, 21, 3, 11, 23, 4, 12, 25, 5);
+    const __m512i rest = _mm512_setr_epi32(13, 27, 6, 14, 29, 7, 15, 31, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m512i sampled = _mm512_set1_epi64((long long)sample_mask);
     long i = 0, c = 0;
     for (; i + 8 <= positions; i += 8) {
@@ -234,17 +235,16 @@ LINEAGE_AVX512 long lineage_char_ngram_ids_3to5(const uint8_t *text, long positi
         __m512i m4 = mix8(h);
         h = fnvStep8(h, t + 4);
         __m512i m5 = mix8(h);
-        __m512i threeFour = _mm512_inserti64x4(_mm512_castsi256_si512(bucket8(m3, by, add)), bucket8(m4, by, add), 1);
-        __m512i five = _mm512_castsi256_si512(bucket8(m5, by, add));
+        __m512i threeFour = _mm512_permutex2var_epi32(m3, highs, m4);
         // The kept lanes in (position, n) order: bit 3j + (n - 3) for position j.
         uint32_t keep = _pdep_u32(kept8(m3, sampled), 0x249249u) | _pdep_u32(kept8(m4, sampled), 0x492492u) |
                         _pdep_u32(kept8(m5, sampled), 0x924924u);
-        __m512i low = _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutex2var_epi32(threeFour, first, five));
-        _mm512_storeu_si512((void *)(ids + c), low);
+        __m512i low = _mm512_add_epi32(_mm512_srl_epi32(_mm512_permutex2var_epi32(threeFour, first, m5), by), add);
+        _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, low));
         c += __builtin_popcount(keep & 0xffffu);
-        __m256i high = _mm256_maskz_compress_epi32((__mmask8)(keep >> 16),
-                                                   _mm512_castsi512_si256(_mm512_permutex2var_epi32(threeFour, rest, five)));
-        _mm256_storeu_si256((__m256i *)(ids + c), high);
+        __m256i high = _mm512_castsi512_si256(
+            _mm512_add_epi32(_mm512_srl_epi32(_mm512_permutex2var_epi32(threeFour, rest, m5), by), add));
+        _mm256_storeu_si256((__m256i *)(ids + c), _mm256_maskz_compress_epi32((__mmask8)(keep >> 16), high));
         c += __builtin_popcount(keep >> 16);
     }
     *written = c;
@@ -376,9 +376,9 @@ static inline long hashOne(const uint8_t *text, long start, long length, uint64_
 LINEAGE_AVX512 static inline long hashGroup(const uint8_t *text, const long *starts, const long *lengths, uint64_t basis,
                                             unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *prev,
                                             uint32_t *ids, long c) {
-    const __m128i by = _mm_cvtsi32_si128((int)shift);
-    const __m256i add = _mm256_set1_epi32((int)offset);
-    const __m512i pairs = _mm512_setr_epi32(0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+    const __m128i by = _mm_cvtsi32_si128((int)shift - 32);
+    const __m512i add = _mm512_set1_epi32((int)offset);
+    const __m512i pairs = _mm512_setr_epi32(1, 17, 3, 19, 5, 21, 7, 23, 9, 25, 11, 27, 13, 29, 15, 31);
     const __m512i prime = _mm512_set1_epi64((long long)0x100000001B3ull), bytes = _mm512_set1_epi64(0xff);
     const __m512i sampled = _mm512_set1_epi64((long long)sample_mask);
     __m512i s = _mm512_loadu_si512((const void *)starts), l = _mm512_loadu_si512((const void *)lengths);
@@ -398,12 +398,13 @@ LINEAGE_AVX512 static inline long hashGroup(const uint8_t *text, const long *sta
     __m512i before = _mm512_alignr_epi64(token, _mm512_set1_epi64((long long)*prev), 7);
     __m512i bigram = mix8(_mm512_xor_si512(_mm512_mullo_epi64(before, _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull)),
                                            _mm512_add_epi64(token, _mm512_set1_epi64((long long)0x632be59bd9b4e019ull))));
-    __m256i uni = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(token, by)), add);
-    __m256i bi = _mm256_add_epi32(_mm512_cvtepi64_epi32(_mm512_srl_epi64(bigram, by)), add);
-    __m512i both = _mm512_inserti64x4(_mm512_castsi256_si512(uni), bi, 1);
+    // The buckets in (token, n) order: the high halves of the hashes (dword 2j + 1 of token j's unigram, 16 + 2j + 1
+    // of its bigram; the shift is at least 32) picked by one permute, then shifted and offset, as in the
+    // character kernel.
+    __m512i both = _mm512_add_epi32(_mm512_srl_epi32(_mm512_permutex2var_epi32(token, pairs, bigram), by), add);
     // The kept lanes in (token, n) order: bit 2j for token j's unigram, 2j + 1 for its bigram.
     uint32_t keep = _pdep_u32(kept8(token, sampled), 0x5555u) | _pdep_u32(kept8(bigram, sampled), 0xaaaau);
-    _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, _mm512_permutexvar_epi32(pairs, both)));
+    _mm512_storeu_si512((void *)(ids + c), _mm512_maskz_compress_epi32((__mmask16)keep, both));
     *prev = (uint64_t)_mm_extract_epi64(_mm512_extracti64x2_epi64(token, 3), 1);
     return c + __builtin_popcount(keep);
 }

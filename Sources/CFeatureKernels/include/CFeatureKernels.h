@@ -25,7 +25,8 @@ long lineage_fold_ascii_continuing(const uint8_t *input, long count, int lowerca
                                    long written, int *pendingSpace, int *pendingNewlines);
 
 /// Bucket ids of the character 3-, 4- and 5-grams starting at positions [0, positions) of an ASCII text,
-/// in the order (position, then n): FNV-1a 64 from `basis`, SplitMix64 finaliser, `(hash >> shift) + offset`.
+/// in the order (position, then n): FNV-1a 64 from `basis`, SplitMix64 finaliser, `(hash >> shift) + offset`
+/// (`shift` in 32...63: `BucketMap` of 2^1 to 2^32 buckets).
 /// Keeps an n-gram when its finalised hash has no bit of `sample_mask` set (`BucketMap.kept`; 0 keeps all).
 /// Handles whole groups of 8 positions and returns how many positions it did; every byte of each done
 /// n-gram must be part of the text (position + 5 <= text length). Writes the kept ids, at most 3 a
@@ -47,7 +48,7 @@ void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed,
 /// `capacity` ids could not take another 16; keeps the last token's hash in `*previous` and whether there
 /// is one in `*seen`, for the next call. Returns the ids written (`*position == length` when done). The
 /// text must be followed by 8 readable bytes. `queued` 1 finds each 64-byte window's tokens at once where the
-/// CPU has VBMI2, 0 one token at a time (the same ids, for the tests of both).
+/// CPU has VBMI2, 0 one token at a time (the same ids, for the tests of both). `shift` in 32...63, as above.
 long lineage_word_ids_1to2(const uint8_t *text, long length, long *position, uint64_t basis, unsigned shift,
                            uint32_t offset, uint64_t sample_mask, uint64_t *previous, int *seen, uint32_t *ids,
                            long capacity, int queued);
