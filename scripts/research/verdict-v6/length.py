@@ -50,11 +50,14 @@ def lengths_arena(names):
         out[m] = np.array([rows.get(i, 0) for i in ids], float)
     return out
 
+def demeaned(X, J):
+    """X (pairs x probes) less each probe's mean over the pairs that both answered it (J), zero elsewhere."""
+    return (X - (X * J).sum(0) / np.maximum(J.sum(0), 1)) * J
+
 def slope(C, H, J, extra=None):
     """Within-probe OLS slope(s) of the cosine on h over panel pairs: C, H, J are pairs x probes (J = both answered)."""
     cols = [H] + ([extra] if extra is not None else [])
-    def dm(X): return (X - (X * J).sum(0) / np.maximum(J.sum(0), 1)) * J
-    Xs = np.stack([dm(c).ravel() for c in cols], 1); y = dm(C).ravel()
+    Xs = np.stack([demeaned(c, J).ravel() for c in cols], 1); y = demeaned(C, J).ravel()
     return np.linalg.lstsq(Xs, y, rcond=None)[0]
 
 def probe_spread(C, J):
@@ -70,7 +73,7 @@ def bounded(C, H, J, beta, bound):
     h = H[J > 0]
     if bound == "clip":
         top = np.quantile(h, 0.95); return lambda x: beta * np.minimum(x, top)
-    c = ((C - (C * J).sum(0) / np.maximum(J.sum(0), 1)) * J)[J > 0]
+    c = demeaned(C, J)[J > 0]
     edges = np.quantile(h, np.linspace(0, 1, 11)[1:-1]); which = np.searchsorted(edges, h, side="right")
     level = np.array([c[which == k].mean() for k in range(10)]); level -= level[0]
     return lambda x: level[np.searchsorted(edges, x, side="right")]
