@@ -32,10 +32,8 @@ public struct PanelJackknife: Sendable, Codable, Equatable {
             case log10LikelihoodRatioHighest = "log10_likelihood_ratio_highest", verdictChanges = "verdict_changes"
         }
 
-        /// The omission that gives the lowest (or highest) LR, the first in panel order among equals.
-        public var lowest: Omission? { lowest(\.log10LikelihoodRatio) }
-        public var highest: Omission? { highest(\.log10LikelihoodRatio) }
-        /// The same by any measure (the score, in an uncalibrated run, whose LRs are all 1).
+        /// The omission that gives the lowest (or highest) `measure` — the LR, or the score in an uncalibrated
+        /// run, whose LRs are all 1 (`PanelJackknife.measure`) — the first in panel order among equals.
         public func lowest(_ measure: KeyPath<Omission, Double>) -> Omission? { omissions.min { $0[keyPath: measure] < $1[keyPath: measure] } }
         public func highest(_ measure: KeyPath<Omission, Double>) -> Omission? { omissions.max { $0[keyPath: measure] < $1[keyPath: measure] } }
     }

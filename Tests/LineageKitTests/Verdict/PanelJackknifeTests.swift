@@ -18,7 +18,7 @@ struct PanelJackknifeTests {
         #expect(j.candidates.map(\.model) == ["a", "b"])
         let a = j.candidates[0]
         #expect(a.log10LikelihoodRatioLowest == 0.8 && a.log10LikelihoodRatioHighest == 1.5)
-        #expect(a.lowest?.panelModel == "p3" && a.highest?.panelModel == "p1")
+        #expect(a.lowest(\.log10LikelihoodRatio)?.panelModel == "p3" && a.highest(\.log10LikelihoodRatio)?.panelModel == "p1")
         #expect(a.verdictChanges == 1 && j.candidates[1].verdictChanges == 1)
         #expect(j.sentence() == "each of the 3 panel models left out in turn: a stays first in 2 of 3; its log10 LR 0.80 (without p3) to 1.50 (without p1), its verdict the same in 2 of 3; other verdicts that change: b (in 1 of 3)")
     }
