@@ -86,6 +86,7 @@ struct CalibrateCommand: ParsableCommand {
             Self.printWithinTeacher(evaluation.withinTeacher)
             Self.printOperatingPoints(evaluation.operatingPoints, rule: fixed.options.decisionLog10LR)
             Self.printRankingRecord(evaluation.rankingRecord)
+            Self.printLengthAdjustment(evaluation.lengthAdjustment, measured: "on these pairs (both maps applied unchanged)")
             say("pairs (score and log10 LR of the map applied unchanged):")
             Self.printPairs(evaluation.pairs)
             return
@@ -117,6 +118,7 @@ struct CalibrateCommand: ParsableCommand {
         Self.printWithinTeacher(calibration.withinTeacher ?? [])
         Self.printOperatingPoints(calibration.operatingPoints ?? [], rule: calibration.options.decisionLog10LR)
         Self.printRankingRecord(calibration.rankingRecord)
+        Self.printLengthAdjustment(calibration.lengthAdjustment)
         say("each feature alone, leave-one-student-out (AUC all / high / medium; right teacher first high, medium):")
         for row in calibration.featureTable {
             let byTier = Dictionary(uniqueKeysWithValues: row.metrics.map { ($0.tier, $0) })
@@ -153,6 +155,14 @@ struct CalibrateCommand: ParsableCommand {
     static func printRankingRecord(_ record: RankingRecord?) {
         guard let record else { return }
         say("  ranking: the first candidate was a labelled teacher for \(record.clearFirst) of \(record.clearStudents) distilled students whose first LR was \(record.thresholdFactor) or more times the second's, and for \(record.closeFirst) of \(record.closeStudents) whose first two were closer")
+    }
+
+    /// The length check's own error rates and how its first candidates compared with the verdict's.
+    static func printLengthAdjustment(_ adjustment: LengthAdjustment?, measured: String = "leave one student out,") {
+        guard let adjustment else { return }
+        say("length check (every cosine corrected for answer length, the same features fused by a map of their own; it never decides a verdict):")
+        printMetrics(adjustment.metrics)
+        if let agreement = adjustment.agreement { say("  " + agreement.sentence(measured: measured)) }
     }
 
     /// Each labelled teacher's AUC among its own pairs (its students against the other students).

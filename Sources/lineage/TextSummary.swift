@@ -27,6 +27,9 @@ enum TextSummary {
                 lines.append("ranking: " + margin.sentence(threshold: result.options.decisionLog10LR, name: F) + record)
             }
             if let jackknife = result.panelJackknife { lines.append("panel jackknife: " + jackknife.sentence(name: F)) }
+            if let check = result.lengthCheck {
+                lines.append("length check (answer length corrected; not the verdict): " + check.sentence(verdictFirst: best.model, name: F))
+            }
         }
         for mismatch in result.calibration.mismatches {
             lines.append("warning: the calibration was \(mismatch); its error rates are not this run's")

@@ -43,9 +43,23 @@ public struct AlignedRecording: Sendable {
     /// two recordings with the same value gave the same answers, whatever their files and names, so a panel
     /// keeps one of them (`PanelSelection`). Kept when the texts are dropped; comparable within one run only.
     var answersFingerprint: Int? = nil
+    /// `firstAnswerLengths` as they were before the texts were let go (`withoutTexts()`; nil while texts are held).
+    var keptLengths: [Int]? = nil
 
     /// The first answer to probe `p`, or nil where the probe is missing or empty.
     public func answer(_ p: Int) -> String? { answers[p].first }
+
+    /// Each probe's first answer's length in Unicode scalars (0 where there is none).
+    var firstAnswerLengths: [Int] { keptLengths ?? answers.map { $0.first?.unicodeScalars.count ?? 0 } }
+
+    /// The recording with no answer texts, its `firstAnswerLengths` kept: what a batch holds of its candidates
+    /// and panel once they are embedded (the length check still needs their lengths).
+    func withoutTexts() -> AlignedRecording {
+        var lean = self
+        lean.keptLengths = firstAnswerLengths
+        lean.answers = Array(repeating: [], count: answers.count)
+        return lean
+    }
 
     /// The file and its bytes: how a batch finds a recording's shared work again (`BatchAttribution`).
     var identity: String { source + "\u{0}" + sha256 }

@@ -64,6 +64,15 @@ enum AttributionReport {
                  result.candidateAnswers(a.model).map { String($0.wholeMedianCharacters) } ?? "–"]
             }))
         }
+        if let check = result.lengthCheck, let best = ranking.first {
+            doc.blocks.append(.paragraph("Length check (a sensitivity analysis; it does not change any verdict): two answers of unlike length look less alike in every feature, so the candidates were ranked again with each per-probe similarity first corrected by what unrelated models lose at the same difference in length (fitted on the calibration's panel), the same features weighed by a map of their own. " + check.sentence(verdictFirst: best.model) + ". That record was measured on the labelled pairs the check was designed after (docs/FINDINGS.md, \"Length check\"). Where it failed there and on a second probe set, it drew a student built on a Llama base model towards the Llama-2 chat model, which shares that base: a likeness no length correction removes. Where the two rankings differ, the choice between those two candidates rests on how much of their likeness is answer length."))
+            doc.blocks.append(.table(header: ["candidate", "rank", "rank, length corrected", "log10 LR, length corrected"],
+                                     rows: ranking.map { a in
+                let adjusted = check.place(of: a.model)
+                return [a.model, String(a.rank), adjusted.map { String($0.rank) } ?? "–",
+                        adjusted.map { Markup.number($0.entry.log10LikelihoodRatio) } ?? "–"]
+            }))
+        }
 
         // 3. The method.
         doc.blocks.append(.heading("How this was decided"))
@@ -323,7 +332,7 @@ enum AttributionReport {
             items.append("The panel has only \(result.panel.count) models: its mean and sd, and so the score, are imprecise, and the rank p-value cannot go below \(Markup.number(1 / Double(result.panel.count + 1), 3)).")
         }
         if result.ranking.count > 1 {
-            items.append("Answer length is a confound between candidates that differ mainly in verbosity: two answers of unlike length look less alike in every feature, and on the AlpacaEval labelled students each wrong first pick between GPT-3.5 and GPT-4 was the one nearer the student's median length (docs/METHOD.md §10). The ranking table gives each candidate's median answer length beside the student's.")
+            items.append("Answer length is a confound between candidates that differ mainly in verbosity: two answers of unlike length look less alike in every feature, and on the AlpacaEval labelled students each wrong first pick between GPT-3.5 and GPT-4 was the one nearer the student's median length (docs/METHOD.md §10). The ranking table gives each candidate's median answer length beside the student's\(result.lengthCheck == nil ? "" : ", and the length check ranks the candidates again with that effect taken out").")
         }
         let aligned = result.ranking.first?.statistics.impostor.probesCompared ?? 0
         if aligned < 200 {

@@ -9,7 +9,8 @@ public enum RankingTable {
     public static let header = ["student", "candidate", "rank", "score", "log10_likelihood_ratio", "verbal", "verdict",
                                 "inconclusive_reasons", "ngram_score", "ngram_score_ci_low", "ngram_score_ci_high",
                                 "p_value", "p_value_holm", "probes_compared", "candidate_source",
-                                "student_median_characters", "candidate_median_characters"]
+                                "student_median_characters", "candidate_median_characters",
+                                "length_adjusted_rank", "length_adjusted_log10_likelihood_ratio"]
 
     /// Several runs' rankings as one table (a batch's `ranking.csv` and `attribute --students --csv`).
     public static func table(_ results: [AttributionResult]) -> CSVTable {
@@ -23,13 +24,17 @@ public enum RankingTable {
         }
         let student = length(result.student.answers)
         return CSVTable(header: header, rows: result.ranking.map { a in
-            [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
+            // The length check's place and LR, empty where the result has none (one candidate, or an older calibration).
+            let adjusted = result.lengthCheck?.place(of: a.model)
+            return [.text(result.student.model), .text(a.model), .integer(a.rank), .number(a.score, digits: 4),
              .number(a.log10LikelihoodRatio, digits: 4), .text(a.verbal), .text(a.verdict.rawValue),
              .text((a.inconclusiveReasons ?? []).joined(separator: "; ")), .number(a.statistics.impostor.score, digits: 4),
              .number(a.statistics.scoreInterval.low, digits: 4), .number(a.statistics.scoreInterval.high, digits: 4),
              .number(a.pValue, digits: 6), .number(a.pValueHolm, digits: 6),
              .integer(a.statistics.impostor.probesCompared), .text(a.source),
-             student, length(result.candidateAnswers(a.model))]
+             student, length(result.candidateAnswers(a.model)),
+             adjusted.map { .integer($0.rank) } ?? .text(""),
+             adjusted.map { .number($0.entry.log10LikelihoodRatio, digits: 4) } ?? .text("")]
         })
     }
 }

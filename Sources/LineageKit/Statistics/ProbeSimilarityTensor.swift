@@ -92,6 +92,33 @@ public struct ProbeSimilarityTensor: Sendable {
         self.answered = answered.flatMap { $0 }
     }
 
+    /// The tensor with `offset(i, j, probe)` taken from each stored cosine of two models that both answered
+    /// the probe: a correction of every cosine before any statistic is computed from them (`LengthShift`).
+    func subtracting(_ offset: (_ i: Int, _ j: Int, _ probe: Int) -> Float) -> ProbeSimilarityTensor {
+        var adjusted = values
+        let n = models
+        for probe in 0..<probes {
+            if let anchor {
+                for j in 0..<n where isComparable(anchor, j, probe: probe) { adjusted[probe * n + j] -= offset(anchor, j, probe) }
+                continue
+            }
+            for i in 0..<n {
+                for j in 0..<n where isComparable(i, j, probe: probe) {
+                    adjusted[probe * n * n + i * n + j] -= offset(i, j, probe)
+                }
+            }
+        }
+        return ProbeSimilarityTensor(models: n, probes: probes, values: adjusted, anchor: anchor, answered: answered)
+    }
+
+    private init(models: Int, probes: Int, values: [Float], anchor: Int?, answered: [Bool]) {
+        self.models = models
+        self.probes = probes
+        self.values = values
+        self.anchor = anchor
+        self.answered = answered
+    }
+
     public func isComparable(_ i: Int, _ j: Int, probe: Int) -> Bool {
         answered[i * probes + probe] && answered[j * probes + probe]
     }

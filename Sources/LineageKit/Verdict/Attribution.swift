@@ -186,6 +186,10 @@ public enum Attribution {
                                           scores: omitted.map { $0.map(\.score) }, log10LRs: omitted.map { $0.map(\.log10LR) },
                                           verdicts: omitted.map { $0.map(\.verdict) }, calibrated: calibrated)
         }
+        let lengthCheck = calibrated ? request.calibration.lengthAdjustment.flatMap {
+            LengthCheck.of($0, context: context, features: features, candidates: candidates.map(\.model), panel: panelIndices,
+                           verdictFirst: assessments.first?.model ?? "")
+        } : nil
         let candidateInputs: [ModelInput] = candidates.indices.map { ModelInput(candidates[$0], answers: scored[$0].2) }
         let result = AttributionResult(
             student: ModelInput(student, answers: studentProfile), candidates: candidateInputs,
@@ -196,7 +200,7 @@ public enum Attribution {
                                                dimensions: request.model.dimensions),
             calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model),
                                                        student: student.model),
-            options: request.options, panelJackknife: jackknife)
+            options: request.options, panelJackknife: jackknife, lengthCheck: lengthCheck)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
                               tensor: context.tensor, context: context, features: features)
     }

@@ -155,6 +155,9 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     public var options: AttributionOptions
     /// Every candidate judged with each panel model left out in turn (`--panel-jackknife`; absent otherwise).
     public var panelJackknife: PanelJackknife? = nil
+    /// The candidates ranked again with every cosine corrected for answer length, beside the verdict's
+    /// ranking (absent with one candidate, or with a calibration of before version 0.3.0).
+    public var lengthCheck: LengthCheck? = nil
 
     /// A candidate's answer profile by model name (nil for a result that predates them).
     func candidateAnswers(_ model: String) -> AnswerProfile? {
@@ -164,7 +167,7 @@ public struct AttributionResult: Sendable, Codable, Equatable {
     enum CodingKeys: String, CodingKey {
         case student, candidates, panel, panelExcluded = "panel_excluded", ranking, rankingMargin = "ranking_margin"
         case probeSet = "probe_set", embeddingModel = "embedding_model", calibration, options
-        case panelJackknife = "panel_jackknife"
+        case panelJackknife = "panel_jackknife", lengthCheck = "length_check"
     }
 }
 

@@ -73,7 +73,7 @@ public enum BatchAttribution {
             progress?("reading and embedding the panel: \(k + 1)/\(request.panel.count)")
             let recording = try load(path)
             _ = embedOnce(recording)
-            return withoutTexts(recording)
+            return recording.withoutTexts()
         }
         let prepared = ParallelWork.map(jobs: candidates.count, threads: ProcessInfo.processInfo.activeProcessorCount) { k in
             (NgramDistribution(recording: candidates[k], model: request.model),
@@ -93,13 +93,7 @@ public enum BatchAttribution {
             pool: Array(candidates.count..<references.count))
         let shared = Shared(embedded: embedded, distributions: distributions, selfGrams: selfGrams, profiles: profiles,
                             centring: centring)
-        return (candidates.map(withoutTexts), panel, shared)
-    }
-
-    private static func withoutTexts(_ recording: AlignedRecording) -> AlignedRecording {
-        var lean = recording
-        lean.answers = Array(repeating: [], count: recording.answers.count)
-        return lean
+        return (candidates.map { $0.withoutTexts() }, panel, shared)
     }
 
     private static func key(_ recording: AlignedRecording) -> String { recording.identity }

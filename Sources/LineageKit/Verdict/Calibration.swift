@@ -48,6 +48,9 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// The decision rule's errors at LR 3, 10, 32 and 100, leave-one-student-out (absent in files of before
     /// 2026-12-07).
     public var operatingPoints: [OperatingPoint]? = nil
+    /// The length-adjusted ranking behind every result's length check (absent in files of before version
+    /// 0.3.0: their results have no length check).
+    public var lengthAdjustment: LengthAdjustment? = nil
     public var options: AttributionOptions
     /// Where it was read from and the hash of those bytes (not part of the file itself).
     public var path: String = ""
@@ -57,7 +60,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         case map, metrics, featureTable = "feature_table", pairs, supported, probeSetName = "probe_set"
         case probeSetSHA256 = "probe_set_sha256", probes, embeddingModel = "embedding_model"
         case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
-        case withinTeacher = "within_teacher", operatingPoints = "operating_points"
+        case withinTeacher = "within_teacher", operatingPoints = "operating_points", lengthAdjustment = "length_adjustment"
     }
 
     /// The error rates over all labelled pairs.
@@ -126,7 +129,18 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// What makes a calibration file unusable, if anything (checked on load, so that a hand-edited file
     /// cannot state verdicts its own numbers contradict).
     var inconsistency: String? {
-        let m = map
+        if let problem = Self.inconsistency(of: map) { return problem }
+        if supported.minimumProbes < 0 || (supported.minimumPanel ?? 0) < 0 || supported.medianCharactersLow > supported.medianCharactersHigh
+            || !(0...1).contains(supported.maximumEchoShare) {
+            return "supported: inconsistent evidence range"
+        }
+        if !(options.decisionLog10LR > 0) || !options.decisionLog10LR.isFinite { return "options: decision threshold must be positive" }
+        if pairs.contains(where: { $0.features.count != map.features.count }) { return "pairs: feature count differs from the map's" }
+        return lengthAdjustment?.inconsistency(verdictMap: map)
+    }
+
+    /// What makes a fitted map unusable, if anything.
+    static func inconsistency(of m: LikelihoodRatioFusion) -> String? {
         if m.features.count != m.weights.count || m.means.count != m.weights.count || m.scales.count != m.weights.count {
             return "map: \(m.features.count) features but \(m.weights.count) weights, \(m.means.count) means, \(m.scales.count) scales"
         }
@@ -140,12 +154,6 @@ public struct Calibration: Sendable, Codable, Equatable {
         if Swift.abs(m.lowerBound - expectedLower) > 1e-9 || Swift.abs(m.upperBound - expectedUpper) > 1e-9 {
             return "map: bounds [\(m.lowerBound), \(m.upperBound)] are not what \(m.distilledPairs) distilled and \(m.independentPairs) independent pairs support"
         }
-        if supported.minimumProbes < 0 || (supported.minimumPanel ?? 0) < 0 || supported.medianCharactersLow > supported.medianCharactersHigh
-            || !(0...1).contains(supported.maximumEchoShare) {
-            return "supported: inconsistent evidence range"
-        }
-        if !(options.decisionLog10LR > 0) || !options.decisionLog10LR.isFinite { return "options: decision threshold must be positive" }
-        if pairs.contains(where: { $0.features.count != m.features.count }) { return "pairs: feature count differs from the map's" }
         return nil
     }
 
@@ -175,13 +183,23 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         let map = LikelihoodRatioFusion.fit(features: names, rows: scored.rows.map { Array($0.prefix(features.count)) },
                                             labels: scored.pairs.map(\.distilled), ridge: ridge, weightSign: weightSign)
+        var adjustment: LengthAdjustment? = nil
+        if !scored.adjustedColumns.isEmpty {
+            let adjusted = scored.leaveOneStudentOut(names: names, columns: scored.adjustedColumns, ridge: ridge, weightSign: weightSign,
+                                                     supported: supported, options: options)
+            adjustment = LengthAdjustment(
+                shifts: scored.lengthShifts,
+                map: LikelihoodRatioFusion.fit(features: names, rows: scored.rows.map { row in scored.adjustedColumns.map { row[$0] } },
+                                               labels: scored.pairs.map(\.distilled), ridge: ridge, weightSign: weightSign),
+                metrics: CalibrationMetrics.byTier(adjusted, intervalSeed: options.seed), verdict: results, adjusted: adjusted)
+        }
         return Calibration(map: map, metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed), featureTable: table,
                            pairs: results.map { pair in var p = pair; p.features = Array(p.features.prefix(features.count)); return p },
                            supported: supported, probeSetName: probeSet.name, probeSetSHA256: probeSet.sha256,
                            probes: scored.probes, embeddingModel: model.version, embeddingModelSHA256: model.sha256,
                            panel: scored.panelNames, panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats,
                            withinTeacher: TeacherDiscrimination.byTeacher(results),
-                           operatingPoints: OperatingPoint.table(results), options: options)
+                           operatingPoints: OperatingPoint.table(results), lengthAdjustment: adjustment, options: options)
     }
 
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
@@ -199,10 +217,17 @@ public struct Calibration: Sendable, Codable, Equatable {
         if let sampleSeed { sampling.seed = sampleSeed }
         let scored = try LabelledScoring(pairs: labelled, recordings: recordings, panel: panel, probeSet: probeSet,
                                          model: model, features: try features, options: sampling, probeSample: probeSample,
-                                         cache: cache, progress: progress, table: false)
+                                         cache: cache, progress: progress, table: false,
+                                         lengthShifts: lengthAdjustment?.shifts)
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values),
                                                    panel: scored.panelNames.count)
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
+        let adjustment = lengthAdjustment.map { fitted in
+            let adjusted = scored.judge(map: { _ in fitted.map }, columns: scored.adjustedColumns, supported: supported, options: options)
+            return LengthAdjustment(shifts: fitted.shifts, map: fitted.map,
+                                    metrics: CalibrationMetrics.byTier(adjusted, intervalSeed: options.seed),
+                                    verdict: results, adjusted: adjusted)
+        }
         let sampled = scored.probes < probeSet.probes.count
         return CalibrationEvaluation(
             calibration: path, calibrationSHA256: sha256, fittedProbeSet: probeSetName, fittedPairs: overall.pairs,
@@ -211,7 +236,8 @@ public struct Calibration: Sendable, Codable, Equatable {
             panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats, supported: supported,
             calibrationSupported: self.supported, metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed),
             withinTeacher: TeacherDiscrimination.byTeacher(results), operatingPoints: OperatingPoint.table(results),
-            rankingRecord: RankingRecord.of(results, threshold: options.decisionLog10LR), pairs: results)
+            rankingRecord: RankingRecord.of(results, threshold: options.decisionLog10LR), lengthAdjustment: adjustment,
+            pairs: results)
     }
 }
 
@@ -219,8 +245,12 @@ public struct Calibration: Sendable, Codable, Equatable {
 /// student-out judgements are then cheap.
 struct LabelledScoring {
     let pairs: [LabelledPair]
-    /// Per pair: the requested features, then `tableFeatures`.
+    /// Per pair: the requested features, then `tableFeatures`, then the requested features length-adjusted
+    /// (`adjustedColumns`; none without `lengthShifts`).
     let rows: [[Double]]
+    let adjustedColumns: [Int]
+    /// Fitted on this panel when fitting (`table`), else the calibration's (empty: no length adjustment).
+    let lengthShifts: [LengthShift]
     let tableFeatures: [EvidenceFeature]
     let comparedProbes: [Int]
     let pValues: [Double]
@@ -231,7 +261,7 @@ struct LabelledScoring {
 
     init(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet, model: EmbeddingModel,
          features: [EvidenceFeature], options: AttributionOptions, probeSample: Int?, cache: EmbeddingCache?,
-         progress: (@Sendable (String) -> Void)?, table: Bool = true) throws {
+         progress: (@Sendable (String) -> Void)?, table: Bool = true, lengthShifts given: [LengthShift]? = nil) throws {
         let names = Array(Set(labelled.pairs.flatMap { [$0.student, $0.teacher] })).sorted()
         var recordingsByName: [String: AlignedRecording] = [:]
         for (k, name) in names.enumerated() {
@@ -260,6 +290,8 @@ struct LabelledScoring {
         let context = ScoringContext(recordings: all, embedder: Embedder(model: model), structureFamilies: families,
                                      centringPool: panelIndices, cache: cache.map { ($0, probeSet, nil) })
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        let lengthShifts = table ? LengthAdjustment.shifts(for: features, context: context, panel: panelIndices) : given ?? []
+        let adjustedContext = lengthShifts.isEmpty ? nil : context.lengthAdjusted(lengthShifts)
         progress?("scoring \(labelled.pairs.count) labelled pairs")
         // A seeded random subset of probes, for the probe-count study (how the error rates degrade).
         var subset: [Int]? = nil
@@ -273,7 +305,8 @@ struct LabelledScoring {
         for pair in labelled.pairs {
             guard let s = index[pair.student], let t = index[pair.teacher] else { continue }
             kept.append(pair)
-            rows.append(context.evidence(features + tableFeatures, student: s, candidate: t, panel: panelIndices, over: subset))
+            rows.append(context.evidence(features + tableFeatures, student: s, candidate: t, panel: panelIndices, over: subset)
+                        + (adjustedContext?.evidence(features, student: s, candidate: t, panel: panelIndices, over: subset) ?? []))
             let probesUsed = subset ?? Array(0..<probeSet.probes.count)
             compared.append(probesUsed.filter { context.tensor.isComparable(s, t, probe: $0) }.count)
             pValues.append(ImpostorScore.compute(context.tensor, student: s, candidate: t, panel: panelIndices, over: subset).pValue)
@@ -281,6 +314,9 @@ struct LabelledScoring {
         self.pairs = kept
         self.rows = rows
         self.tableFeatures = tableFeatures
+        self.lengthShifts = lengthShifts
+        let adjustedStart = features.count + tableFeatures.count
+        adjustedColumns = adjustedContext == nil ? [] : Array(adjustedStart..<(adjustedStart + features.count))
         comparedProbes = compared
         self.pValues = pValues
         profiles = recordingsByName.mapValues { AnswerProfile($0, probeSet: probeSet) }

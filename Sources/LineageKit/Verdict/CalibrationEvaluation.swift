@@ -26,6 +26,9 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
     public var withinTeacher: [TeacherDiscrimination]
     public var operatingPoints: [OperatingPoint]
     public var rankingRecord: RankingRecord?
+    /// The calibration's length-adjusted ranking applied unchanged to these pairs (its shifts and map), with
+    /// its error rates and agreement here (absent when the calibration has none).
+    public var lengthAdjustment: LengthAdjustment?
     /// Every judged pair, as `Calibration.pairs` holds them (here judged by the one map, not leave-one-out).
     public var pairs: [CalibratedPair]
 
@@ -34,7 +37,8 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
         case fittedPairs = "fitted_pairs", probeSetName = "probe_set", probeSetSHA256 = "probe_set_sha256", probes
         case probeSampleSeed = "probe_sample_seed", panel, panelExcluded = "panel_excluded", supported, metrics
         case calibrationSupported = "calibration_supported"
-        case withinTeacher = "within_teacher", operatingPoints = "operating_points", rankingRecord = "ranking_record", pairs
+        case withinTeacher = "within_teacher", operatingPoints = "operating_points", rankingRecord = "ranking_record"
+        case lengthAdjustment = "length_adjustment", pairs
     }
 
     /// Where these pairs fall short of the calibration's own range (fewer probes, a smaller panel): in

@@ -58,9 +58,7 @@ public struct RankingRecord: Sendable, Codable, Equatable {
     /// The record of judged pairs, or nil when no distilled student has two candidates.
     static func of(_ pairs: [CalibratedPair], threshold: Double) -> RankingRecord? {
         var record = RankingRecord(log10Threshold: threshold, closeStudents: 0, closeFirst: 0, clearStudents: 0, clearFirst: 0)
-        for (_, own) in Dictionary(grouping: pairs, by: \.student) where own.contains(where: \.distilled) && own.count > 1 {
-            // The order of `Attribution`: by score, then by name.
-            let ranked = own.sorted { ($0.score, $1.teacher) > ($1.score, $0.teacher) }
+        for (_, ranked) in CalibratedPair.rankedByStudent(pairs) {
             let factor = RankingMargin.log10Factor(ranked[0].log10LikelihoodRatio, over: ranked[1].log10LikelihoodRatio)
             let hit = ranked[0].distilled ? 1 : 0
             if factor < threshold {

@@ -6,10 +6,10 @@ struct ScoringContext: Sendable {
     let embeddings: [EmbeddingRows]
     /// Per-probe cosines of the content families (character and word n-grams; for a model with no
     /// structure family, of the whole embedding, as before structure families existed).
-    let tensor: ProbeSimilarityTensor
+    private(set) var tensor: ProbeSimilarityTensor
     /// Per-probe cosines of each structure family's prompt-centred vectors (`PromptCentring`, centred on
     /// the panel), for the families the verdict's features name.
-    let structure: [FeatureFamily: ProbeSimilarityTensor]
+    private(set) var structure: [FeatureFamily: ProbeSimilarityTensor]
     /// Word n-gram distributions of the models whose divergences are reported (nil for the others).
     let ngrams: [NgramDistribution?]
     /// The same models' self-Gram matrices over all probes, for the MMD (nil for the others).
@@ -142,5 +142,23 @@ struct ScoringContext: Sendable {
                               jensenShannon: jensenShannon(student, candidate),
                               perProbe: PerProbeSimilarity(candidate: candidateSeries, panelMean: panelMean,
                                                            panelMax: panelMax))
+    }
+}
+
+extension ScoringContext {
+    /// This context with every cosine less the shift its family's `LengthShift` expects at the two answers'
+    /// length difference on that probe (families without one keep their cosines).
+    func lengthAdjusted(_ shifts: [LengthShift]) -> ScoringContext {
+        let logLengths = recordings.map(LengthShift.logLengths)
+        func adjusted(_ tensor: ProbeSimilarityTensor, _ family: String) -> ProbeSimilarityTensor {
+            guard let shift = shifts.first(where: { $0.family == family }) else { return tensor }
+            return tensor.subtracting { i, j, probe in
+                Float(shift.shift(LengthShift.difference(logLengths[i][probe], logLengths[j][probe])))
+            }
+        }
+        var copy = self
+        copy.tensor = adjusted(tensor, EvidenceFeature.ngram.description)
+        copy.structure = Dictionary(uniqueKeysWithValues: structure.map { ($0.key, adjusted($0.value, $0.key.description)) })
+        return copy
     }
 }

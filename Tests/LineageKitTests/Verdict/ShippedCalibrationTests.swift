@@ -51,6 +51,16 @@ struct ShippedCalibrationTests {
         #expect(all.falseNotDistilled == 0)
         #expect(all.falseDistilled <= 2 && high.falseDistilled == 0)
         #expect(all.trueDistilled >= 10)
+        // The length check's own figures (docs/FINDINGS.md, "Length check"), as floors, and its record.
+        let adjustment = try #require(try JSONOutput.decode(Calibration.self, from: fresh).lengthAdjustment)
+        let adjustedAll = try #require(adjustment.metrics.first { $0.tier == "all" })
+        let adjustedMedium = try #require(adjustment.metrics.first { $0.tier == "medium" })
+        #expect(adjustment.shifts.map(\.family) == ["ngram", "markdown", "lines", "edges", "phrases", "shape"])
+        #expect(adjustedAll.auc >= 0.96 && adjustedMedium.rightTeacherFirst >= 13)
+        let agreement = try #require(adjustment.agreement)
+        #expect(agreement.agreeing + agreement.differing == all.distilledStudents)
+        #expect(agreement.agreeingRight + agreement.differingVerdictRight == all.rightTeacherFirst)
+        #expect(agreement.differingAdjustedRight > agreement.differingVerdictRight)
     }
 }
 
@@ -72,11 +82,22 @@ struct CalibrationValidationTests {
         object["map"] = map
     }
 
+    /// Edits the length adjustment's first shift and its map.
+    static func lengthAdjustment(_ object: inout [String: Any], _ edit: (inout [[String: Any]], inout [String: Any]) -> Void) {
+        var adjustment = object["length_adjustment"] as? [String: Any] ?? [:]
+        var shifts = adjustment["shifts"] as? [[String: Any]] ?? []
+        var map = adjustment["map"] as? [String: Any] ?? [:]
+        edit(&shifts, &map)
+        adjustment["shifts"] = shifts
+        adjustment["map"] = map
+        object["length_adjustment"] = adjustment
+    }
+
     @Test func theShippedFileLoads() throws {
         _ = try Calibration.load(path: try Self.edited { _ in })
     }
 
-    @Test("reversed bounds, a missing weight, an unknown feature or a bad threshold are refused")
+    @Test("reversed bounds, a missing weight, an unknown feature, a bad threshold or a length adjustment at odds with the map are refused")
     func inconsistentFilesAreRefused() throws {
         let edits: [(inout [String: Any]) -> Void] = [
             { Self.map(&$0, "lower_bound_log10", 2.35); Self.map(&$0, "upper_bound_log10", -1.41) },
@@ -85,6 +106,9 @@ struct CalibrationValidationTests {
             { Self.map(&$0, "features", ["ngram", "edges", "phrases.z", "lines", "markdown", "nonsense"]) },
             { Self.map(&$0, "scales", [1, 1, 1, 1, 1, -1]) },
             { var options = $0["options"] as? [String: Any] ?? [:]; options["decision_log10_lr"] = -1; $0["options"] = options },
+            { Self.lengthAdjustment(&$0) { shifts, _ in shifts[0]["edges"] = [0.1, 0.2] } },
+            { Self.lengthAdjustment(&$0) { _, map in map["features"] = ["ngram", "edges", "phrases.z", "lines", "markdown", "lines"] } },
+            { Self.lengthAdjustment(&$0) { _, map in map["upper_bound_log10"] = 5.0 } },
         ]
         for edit in edits {
             let path = try Self.edited(edit)
