@@ -50,7 +50,7 @@ public struct AlignedRecording: Sendable {
     public func answer(_ p: Int) -> String? { answers[p].first }
 
     /// Each probe's first answer's length in Unicode scalars (0 where there is none).
-    var firstAnswerLengths: [Int] { keptLengths ?? answers.map { $0.first?.unicodeScalars.count ?? 0 } }
+    var firstAnswerLengths: [Int] { keptLengths ?? answers.map { $0.first?.scalarCount ?? 0 } }
 
     /// The recording with no answer texts, its `firstAnswerLengths` kept: what a batch holds of its candidates
     /// and panel once they are embedded (the length check still needs their lengths).

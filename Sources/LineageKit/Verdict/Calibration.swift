@@ -222,7 +222,8 @@ public struct Calibration: Sendable, Codable, Equatable {
         let supported = EvidenceSufficiency.fitted(probes: scored.probes, profiles: Array(scored.profiles.values),
                                                    panel: scored.panelNames.count)
         let results = scored.judge(map: { _ in map }, columns: Array(map.features.indices), supported: supported, options: options)
-        let adjustment = lengthAdjustment.map { fitted in
+        let adjustment = lengthAdjustment.flatMap { fitted -> LengthAdjustment? in
+            guard !scored.adjustedColumns.isEmpty else { return nil }
             let adjusted = scored.judge(map: { _ in fitted.map }, columns: scored.adjustedColumns, supported: supported, options: options)
             return LengthAdjustment(shifts: fitted.shifts, map: fitted.map,
                                     metrics: CalibrationMetrics.byTier(adjusted, intervalSeed: options.seed),

@@ -29,7 +29,7 @@ public struct AnswerProfile: Sendable, Codable, Equatable {
         var echoes = 0
         for (k, samples) in recording.answers.enumerated() {
             guard let answer = samples.first(where: { !$0.isEmpty }) else { continue }
-            lengths.append(Double(answer.unicodeScalars.count))
+            lengths.append(Double(answer.scalarCount))
             if k < probeSet.probes.count, Self.echoes(answer, prompt: probeSet.probes[k].prompt) { echoes += 1 }
         }
         answered = lengths.count

@@ -48,6 +48,10 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
     func inconsistency(verdictMap: LikelihoodRatioFusion) -> String? {
         if map.features != verdictMap.features { return "length adjustment: its map weighs \(map.features), not the verdict's \(verdictMap.features)" }
         if let problem = Calibration.inconsistency(of: map) { return "length adjustment \(problem)" }
+        let families = (try? EvidenceFeature.parse(map.features)).map { Set($0.map { $0.family?.description ?? EvidenceFeature.ngram.description }) } ?? []
+        if Set(shifts.map(\.family)) != families || shifts.count != families.count {
+            return "length adjustment: shifts for \(shifts.map(\.family)), not one for each of the map's families \(families.sorted())"
+        }
         return shifts.lazy.compactMap(\.inconsistency).first
     }
 }

@@ -109,6 +109,8 @@ struct CalibrationValidationTests {
             { Self.lengthAdjustment(&$0) { shifts, _ in shifts[0]["edges"] = [0.1, 0.2] } },
             { Self.lengthAdjustment(&$0) { _, map in map["features"] = ["ngram", "edges", "phrases.z", "lines", "markdown", "lines"] } },
             { Self.lengthAdjustment(&$0) { _, map in map["upper_bound_log10"] = 5.0 } },
+            { Self.lengthAdjustment(&$0) { shifts, _ in shifts.removeLast() } },
+            { Self.lengthAdjustment(&$0) { shifts, _ in shifts[1]["family"] = "nonsense" } },
         ]
         for edit in edits {
             let path = try Self.edited(edit)
