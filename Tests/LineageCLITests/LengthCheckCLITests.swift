@@ -71,4 +71,32 @@ struct LengthCheckCLITests {
         #expect(report.contains("| candidate | rank | rank, length corrected | log10 LR, length corrected |"))
         #expect(report.contains("gpt-3.5-turbo-0301 ranks first instead of gpt4\\_0314"))  // Markdown-escaped
     }
+
+    @Test("calibrate --evaluate applies the check unchanged to another probe set and names the students where the rankings differ",
+          .enabled(if: release != nil && FileManager.default.fileExists(atPath: VerdictCLITests.arena)))
+    func evaluatedOnArena() throws {
+        let evaluated = try VerdictCLITests.evaluateOnArena(["--json"])
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let evaluation = try #require(try JSONSerialization.jsonObject(with: evaluated.stdoutBytes) as? [String: Any])
+        let adjustment = try #require(evaluation["length_adjustment"] as? [String: Any])
+        let calibration = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: URL(fileURLWithPath: Self.root + "/Probes/alpaca-eval/calibration.json"))) as? [String: Any])
+        let fitted = try #require(calibration["length_adjustment"] as? [String: Any])
+        // Applied unchanged: the AlpacaEval shifts and map; measured anew: the firsts of arena-bench-v1's 3 students.
+        for key in ["shifts", "map"] {
+            let here = try JSONSerialization.data(withJSONObject: try #require(adjustment[key]), options: [.sortedKeys])
+            let there = try JSONSerialization.data(withJSONObject: try #require(fitted[key]), options: [.sortedKeys])
+            #expect(here == there, "\(key) was refitted")
+        }
+        let firsts = try #require(adjustment["firsts"] as? [[String: Any]])
+        #expect(firsts.count == 3)
+        let text = try VerdictCLITests.evaluateOnArena([])
+        let line = text.stdout.split(separator: "\n").first { $0.contains("where they differ") }.map(String.init)
+        let differing = firsts.filter { $0["verdict"] as? String != $0["adjusted"] as? String }
+        #expect((line == nil) == differing.isEmpty, "\(text.stdout)")
+        for first in differing {
+            #expect(line?.contains("\(first["student"] as? String ?? "?"): verdict \(first["verdict"] as? String ?? "?")") == true, "\(line ?? "")")
+        }
+        #expect(text.stdout.contains("on these pairs (both maps applied unchanged) the two rankings"))
+    }
 }
