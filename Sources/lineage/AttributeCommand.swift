@@ -82,11 +82,14 @@ extension AttributeCommand {
             print(RankingTable.table(results).text(), terminator: "")
         } else {
             say(TextSummary.pad("student", 32) + TextSummary.pad("top candidate", 26) + TextSummary.pad("score", 8)
-                + TextSummary.pad("log10 LR", 10) + "verdict")
+                + TextSummary.pad("log10 LR", 10) + TextSummary.pad("first, length corrected", 26) + "verdict")
             for result in results {
                 guard let top = result.ranking.first else { continue }
+                // The length check's first candidate: "same" where it is the verdict's, "–" without a check.
+                let check = result.lengthCheck.map { $0.agrees ? "same" : TerminalText.field($0.first) } ?? "–"
                 say(TextSummary.pad(TerminalText.field(result.student.model), 32) + TextSummary.pad(TerminalText.field(top.model), 26)
                     + TextSummary.pad(TextSummary.fmt(top.score), 8) + TextSummary.pad(TextSummary.fmt(top.log10LikelihoodRatio), 10)
+                    + TextSummary.pad(check, 26)
                     + VerdictWording.label(top) + (top.inconclusiveReasons == nil ? "" : " (evidence outside the calibration)"))
             }
         }

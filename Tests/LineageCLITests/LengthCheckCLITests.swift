@@ -70,6 +70,16 @@ struct LengthCheckCLITests {
         #expect(report.contains("Length check (a sensitivity analysis; it does not change any verdict)"))
         #expect(report.contains("| candidate | rank | rank, length corrected | log10 LR, length corrected |"))
         #expect(report.contains("gpt-3.5-turbo-0301 ranks first instead of gpt4\\_0314"))  // Markdown-escaped
+        // A batch's table: the check's first beside each student's top candidate ("same" where they agree).
+        let batch = try CLI.run(executable: Self.release ?? "",
+                                ["attribute", "--students", "\(VerdictCLITests.recordings)/zephyr-7b-beta.jsonl",
+                                 "\(VerdictCLITests.recordings)/vicuna-13b.jsonl", "--quiet", "--bootstrap", "20", "--permutations", "20"]
+                                    + Self.candidates.flatMap { ["--candidate", "\(VerdictCLITests.recordings)/\($0).jsonl"] },
+                                in: Self.root)
+        let rows = batch.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true).map(String.init) }
+        #expect(rows.first?.contains("corrected") == true, "\(batch.stdout)")
+        #expect(rows.first { $0.first == "zephyr-7b-beta" }?.dropFirst(4).first == "gpt-3.5-turbo-0301", "\(batch.stdout)")
+        #expect(rows.first { $0.first == "vicuna-13b" }?.dropFirst(4).first == "same", "\(batch.stdout)")
     }
 
     @Test("calibrate --evaluate applies the check unchanged to another probe set and names the students where the rankings differ",
