@@ -163,10 +163,12 @@ struct CalibrateCommand: ParsableCommand {
         say("length check (every cosine corrected for answer length, the same features fused by a map of their own; it never decides a verdict):")
         printMetrics(adjustment.metrics)
         if let agreement = adjustment.agreement { say("  " + agreement.sentence(measured: measured)) }
+        let tiers = LengthAgreement.tierClause(adjustment.agreementByTier)
+        if !tiers.isEmpty { say("  " + tiers) }
         let differing = adjustment.firsts.filter { $0.verdict != $0.adjusted }
         if !differing.isEmpty {
             say("  where they differ (labelled teacher marked ✓): " + differing.map {
-                "\(TerminalText.field($0.student)): verdict \(TerminalText.field($0.verdict))\($0.verdictRight ? " ✓" : ""), check \(TerminalText.field($0.adjusted))\($0.adjustedRight ? " ✓" : "")"
+                "\(TerminalText.field($0.student))\($0.confidence.map { " (\(TerminalText.field($0)))" } ?? ""): verdict \(TerminalText.field($0.verdict))\($0.verdictRight ? " ✓" : ""), check \(TerminalText.field($0.adjusted))\($0.adjustedRight ? " ✓" : "")"
             }.joined(separator: "; "))
         }
     }

@@ -105,7 +105,8 @@ struct LengthCheckCLITests {
         let differing = firsts.filter { $0["verdict"] as? String != $0["adjusted"] as? String }
         #expect((line == nil) == differing.isEmpty, "\(text.stdout)")
         for first in differing {
-            #expect(line?.contains("\(first["student"] as? String ?? "?"): verdict \(first["verdict"] as? String ?? "?")") == true, "\(line ?? "")")
+            let tier = (first["confidence"] as? String).map { " (\($0))" } ?? ""
+            #expect(line?.contains("\(first["student"] as? String ?? "?")\(tier): verdict \(first["verdict"] as? String ?? "?")") == true, "\(line ?? "")")
         }
         #expect(text.stdout.contains("on these pairs (both maps applied unchanged) the two rankings"))
     }

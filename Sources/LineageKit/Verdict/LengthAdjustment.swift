@@ -15,8 +15,10 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
     public var map: LikelihoodRatioFusion
     /// Its error rates leave-one-student-out, all pairs first, then each tier (as `Calibration.metrics`).
     public var metrics: [CalibrationMetrics]
-    /// How its first candidates compared with the verdict's on the labelled students (nil without two).
+    /// How its first candidates compared with the verdict's on the labelled students (nil without two), and
+    /// the same for each confidence tier of the students' distilled pairs.
     public var agreement: LengthAgreement?
+    public var agreementByTier: [LengthAgreement]
     /// The same, student by student: what the agreement counts.
     public var firsts: [LengthAgreement.Firsts]
 
@@ -25,8 +27,16 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
         self.shifts = shifts
         self.map = map
         self.metrics = metrics
-        firsts = LengthAgreement.firsts(verdict: verdict, adjusted: adjusted)
+        let firsts = LengthAgreement.firsts(verdict: verdict, adjusted: adjusted)
+        self.firsts = firsts
         agreement = LengthAgreement(firsts)
+        agreementByTier = Set(firsts.compactMap(\.confidence)).sorted().compactMap { tier in
+            LengthAgreement(firsts.filter { $0.confidence == tier }, tier: tier)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case shifts, map, metrics, agreement, agreementByTier = "agreement_by_tier", firsts
     }
 
     /// The shifts fitted on `panel`'s pairs in `context`, one for the content families and one a structure
@@ -59,6 +69,8 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
 /// How often, leave-one-student-out on the labelled students with a distilled pair, the length-adjusted
 /// ranking named the verdict's first candidate, and which of the two was a labelled teacher when they differed.
 public struct LengthAgreement: Sendable, Codable, Equatable {
+    /// "all", or the confidence tier of the students' distilled pairs ("high", "medium").
+    public var tier: String = "all"
     public var agreeing: Int
     /// Of those, how often the common first was a labelled teacher.
     public var agreeingRight: Int
@@ -68,20 +80,22 @@ public struct LengthAgreement: Sendable, Codable, Equatable {
     public var differingAdjustedRight: Int
 
     enum CodingKeys: String, CodingKey {
-        case agreeing, agreeingRight = "agreeing_right", differing
+        case tier, agreeing, agreeingRight = "agreeing_right", differing
         case differingVerdictRight = "differing_verdict_right", differingAdjustedRight = "differing_adjusted_right"
     }
 
     /// One labelled student's first candidate under each ranking, and whether it is a labelled teacher.
     public struct Firsts: Sendable, Codable, Equatable {
         public var student: String
+        /// The confidence of the student's distilled pair (of its first, when it has several).
+        public var confidence: String?
         public var verdict: String
         public var adjusted: String
         public var verdictRight: Bool
         public var adjustedRight: Bool
 
         enum CodingKeys: String, CodingKey {
-            case student, verdict, adjusted, verdictRight = "verdict_right", adjustedRight = "adjusted_right"
+            case student, confidence, verdict, adjusted, verdictRight = "verdict_right", adjustedRight = "adjusted_right"
         }
     }
 
@@ -90,7 +104,8 @@ public struct LengthAgreement: Sendable, Codable, Equatable {
         let adjustedFirst = Dictionary(uniqueKeysWithValues: CalibratedPair.rankedByStudent(adjusted).map { ($0.student, $0.ranked[0]) })
         return CalibratedPair.rankedByStudent(verdict).compactMap { student, ranked in
             adjustedFirst[student].map { other in
-                Firsts(student: student, verdict: ranked[0].teacher, adjusted: other.teacher,
+                Firsts(student: student, confidence: ranked.first(where: \.distilled)?.confidence,
+                       verdict: ranked[0].teacher, adjusted: other.teacher,
                        verdictRight: ranked[0].distilled, adjustedRight: other.distilled)
             }
         }
@@ -101,6 +116,15 @@ public struct LengthAgreement: Sendable, Codable, Equatable {
         LengthAgreement(firsts(verdict: verdict, adjusted: adjusted))
     }
 
+    /// "by tier: high, different for 1 of 6, the length-adjusted first right for 0, the verdict's for 1; …"
+    /// (empty without tiers).
+    public static func tierClause(_ tiers: [LengthAgreement]) -> String {
+        guard !tiers.isEmpty else { return "" }
+        return "by tier: " + tiers.map {
+            "\($0.tier), different for \($0.differing) of \($0.agreeing + $0.differing), the length-adjusted first right for \($0.differingAdjustedRight), the verdict's for \($0.differingVerdictRight)"
+        }.joined(separator: "; ")
+    }
+
     /// "in calibration (leave one student out) the two rankings named different first candidates for 6 of 22
     /// distilled students; …", or with another `measured` in place of the first words.
     public func sentence(measured: String = "in calibration (leave one student out)") -> String {
@@ -109,11 +133,11 @@ public struct LengthAgreement: Sendable, Codable, Equatable {
 }
 
 extension LengthAgreement {
-    /// The counts of `firsts` (nil when there are none).
-    init?(_ firsts: [Firsts]) {
+    /// The counts of `firsts` (nil when there are none), labelled `tier`.
+    init?(_ firsts: [Firsts], tier: String = "all") {
         guard !firsts.isEmpty else { return nil }
         let same = firsts.filter { $0.verdict == $0.adjusted }, different = firsts.filter { $0.verdict != $0.adjusted }
-        self.init(agreeing: same.count, agreeingRight: same.filter(\.verdictRight).count, differing: different.count,
+        self.init(tier: tier, agreeing: same.count, agreeingRight: same.filter(\.verdictRight).count, differing: different.count,
                   differingVerdictRight: different.filter(\.verdictRight).count,
                   differingAdjustedRight: different.filter(\.adjustedRight).count)
     }

@@ -16,8 +16,10 @@ public struct LengthCheck: Sendable, Codable, Equatable {
     public var ranking: [Entry]
     /// Whether it names the verdict's first candidate first.
     public var agrees: Bool
-    /// How the two rankings compared on the calibration's labelled students (nil without two).
+    /// How the two rankings compared on the calibration's labelled students (nil without two), overall and
+    /// by confidence tier.
     public var calibration: LengthAgreement?
+    public var calibrationByTier: [LengthAgreement]
 
     public var first: String { ranking.first?.model ?? "" }
 
@@ -31,11 +33,12 @@ public struct LengthCheck: Sendable, Codable, Equatable {
     /// - Parameters: `verdictFirst`: the verdict's first candidate; `name`: how a model's name is shown.
     public func sentence(verdictFirst: String, name: (String) -> String = { $0 }) -> String {
         let head = agrees ? "\(name(first)) ranks first again" : "\(name(first)) ranks first instead of \(name(verdictFirst))"
-        return head + (calibration.map { "; " + $0.sentence() } ?? "")
+        let tiers = LengthAgreement.tierClause(calibrationByTier)
+        return head + (calibration.map { "; " + $0.sentence() } ?? "") + (tiers.isEmpty ? "" : " (\(tiers))")
     }
 
     enum CodingKeys: String, CodingKey {
-        case ranking, agrees, calibration
+        case ranking, agrees, calibration, calibrationByTier = "calibration_by_tier"
     }
 
     /// The check of candidates `1...candidates.count` of `context` (student 0) against `panel`, or nil with
@@ -48,6 +51,7 @@ public struct LengthCheck: Sendable, Codable, Equatable {
             let score = adjustment.map.score(adjusted.evidence(features, student: 0, candidate: 1 + k, panel: panel))
             return Entry(model: model, score: score, log10LikelihoodRatio: adjustment.map.log10LikelihoodRatio(score: score))
         }.sorted { ($0.score, $1.model) > ($1.score, $0.model) }
-        return LengthCheck(ranking: entries, agrees: entries[0].model == verdictFirst, calibration: adjustment.agreement)
+        return LengthCheck(ranking: entries, agrees: entries[0].model == verdictFirst, calibration: adjustment.agreement,
+                           calibrationByTier: adjustment.agreementByTier)
     }
 }

@@ -28,4 +28,31 @@ struct LengthAgreementTests {
         #expect(record.sentence(measured: "here").hasPrefix("here the two rankings"))
         #expect(LengthAgreement.of(verdict: [Self.pair("s", "t", true, score: 1)], adjusted: [Self.pair("s", "t", true, score: 1)]) == nil)
     }
+
+    @Test("by tier: each student counted in the tier of its distilled pair, and the clause names each tier")
+    func byTier() throws {
+        func pair(_ student: String, _ teacher: String, _ distilled: Bool, _ score: Double, _ tier: String) -> CalibratedPair {
+            var p = Self.pair(student, teacher, distilled, score: score)
+            p.confidence = tier
+            return p
+        }
+        // "a" (high): the rankings differ, the verdict right; "b", "c" (medium): they differ, the check right; agree.
+        let verdict = [pair("a", "t", true, 1, "high"), pair("a", "u", false, 0, "medium"),
+                       pair("b", "t", true, 0, "medium"), pair("b", "u", false, 1, "medium"),
+                       pair("c", "t", true, 1, "medium"), pair("c", "u", false, 0, "medium")]
+        let adjusted = verdict.map { p -> CalibratedPair in
+            var q = p
+            if p.student != "c" { q.score = 1 - p.score }
+            return q
+        }
+        let adjustment = LengthAdjustment(shifts: [], map: .uninformative, metrics: [], verdict: verdict, adjusted: adjusted)
+        #expect(adjustment.firsts.map(\.confidence) == ["high", "medium", "medium"])
+        #expect(adjustment.agreementByTier.map(\.tier) == ["high", "medium"])
+        let high = try #require(adjustment.agreementByTier.first), medium = try #require(adjustment.agreementByTier.last)
+        #expect(high.differing == 1 && high.differingVerdictRight == 1 && high.differingAdjustedRight == 0)
+        #expect(medium.differing == 1 && medium.differingAdjustedRight == 1 && medium.agreeing == 1 && medium.agreeingRight == 1)
+        #expect(adjustment.agreement?.differing == 2 && adjustment.agreement?.tier == "all")
+        #expect(LengthAgreement.tierClause(adjustment.agreementByTier)
+                == "by tier: high, different for 1 of 1, the length-adjusted first right for 0, the verdict's for 1; medium, different for 1 of 2, the length-adjusted first right for 1, the verdict's for 0")
+    }
 }
