@@ -162,6 +162,7 @@ struct CalibrateCommand: ParsableCommand {
         guard let adjustment else { return }
         say("length check (every cosine corrected for answer length, the same features fused by a map of their own; it never decides a verdict):")
         printMetrics(adjustment.metrics)
+        printWithinTeacher(adjustment.withinTeacher)
         if let agreement = adjustment.agreement { say("  " + agreement.sentence(measured: measured)) }
         let tiers = LengthAgreement.tierClause(adjustment.agreementByTier)
         if !tiers.isEmpty { say("  " + tiers) }

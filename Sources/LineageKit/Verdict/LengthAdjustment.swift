@@ -13,8 +13,10 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
     public var shifts: [LengthShift]
     /// The length-adjusted features → log10 LR map (the same features as the verdict's map).
     public var map: LikelihoodRatioFusion
-    /// Its error rates leave-one-student-out, all pairs first, then each tier (as `Calibration.metrics`).
+    /// Its error rates leave-one-student-out, all pairs first, then each tier (as `Calibration.metrics`), and
+    /// the AUC among each labelled teacher's own pairs (as `Calibration.withinTeacher`).
     public var metrics: [CalibrationMetrics]
+    public var withinTeacher: [TeacherDiscrimination]
     /// How its first candidates compared with the verdict's on the labelled students (nil without two), and
     /// the same for each confidence tier of the students' distilled pairs.
     public var agreement: LengthAgreement?
@@ -27,6 +29,7 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
         self.shifts = shifts
         self.map = map
         self.metrics = metrics
+        withinTeacher = TeacherDiscrimination.byTeacher(adjusted)
         let firsts = LengthAgreement.firsts(verdict: verdict, adjusted: adjusted)
         self.firsts = firsts
         agreement = LengthAgreement(firsts)
@@ -36,7 +39,7 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case shifts, map, metrics, agreement, agreementByTier = "agreement_by_tier", firsts
+        case shifts, map, metrics, withinTeacher = "within_teacher", agreement, agreementByTier = "agreement_by_tier", firsts
     }
 
     /// The shifts fitted on `panel`'s pairs in `context`, one for the content families and one a structure

@@ -57,6 +57,7 @@ struct ShippedCalibrationTests {
         let adjustedMedium = try #require(adjustment.metrics.first { $0.tier == "medium" })
         #expect(adjustment.shifts.map(\.family) == ["ngram", "markdown", "lines", "edges", "phrases", "shape"])
         #expect(adjustedAll.auc >= 0.96 && adjustedMedium.rightTeacherFirst >= 13)
+        #expect(adjustment.withinTeacher.map(\.teacher) == ["gpt-3.5-turbo-0301", "gpt4_0314", "text_davinci_003"])
         let agreement = try #require(adjustment.agreement)
         #expect(agreement.agreeing + agreement.differing == all.distilledStudents)
         #expect(agreement.agreeingRight + agreement.differingVerdictRight == all.rightTeacherFirst)
