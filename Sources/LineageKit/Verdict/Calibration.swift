@@ -291,8 +291,10 @@ struct LabelledScoring {
         let context = ScoringContext(recordings: all, embedder: Embedder(model: model), structureFamilies: families,
                                      centringPool: panelIndices, cache: cache.map { ($0, probeSet, nil) })
         let index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
-        let lengthShifts = table ? LengthAdjustment.shifts(for: features, context: context, panel: panelIndices) : given ?? []
-        let adjustedContext = lengthShifts.isEmpty ? nil : context.lengthAdjusted(lengthShifts)
+        let logLengths = context.recordings.map(LengthShift.logLengths)
+        let lengthShifts = table ? LengthAdjustment.shifts(for: features, context: context, panel: panelIndices, logLengths: logLengths)
+                                 : given ?? []
+        let adjustedContext = lengthShifts.isEmpty ? nil : context.lengthAdjusted(lengthShifts, logLengths: logLengths)
         progress?("scoring \(labelled.pairs.count) labelled pairs")
         // A seeded random subset of probes, for the probe-count study (how the error rates degrade).
         var subset: [Int]? = nil

@@ -30,6 +30,10 @@ public struct EvidenceFeature: Sendable, Hashable, CustomStringConvertible {
         standard.filter { feature in feature.family.map { model.layout($0) != nil } ?? true }
     }
 
+    /// The family whose cosines the feature reads, as `LengthShift.family` names it: "ngram" for the content
+    /// families together.
+    var familyName: String { family?.description ?? Self.ngram.description }
+
     public var description: String {
         guard let family else { return "ngram" }
         return family.description + (statistic == .impostorScore ? ".z" : "")

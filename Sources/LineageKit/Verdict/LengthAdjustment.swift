@@ -42,13 +42,13 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
         case shifts, map, metrics, withinTeacher = "within_teacher", agreement, agreementByTier = "agreement_by_tier", firsts
     }
 
-    /// The shifts fitted on `panel`'s pairs in `context`, one for the content families and one a structure
-    /// family, for the families `features` use.
-    static func shifts(for features: [EvidenceFeature], context: ScoringContext, panel: [Int]) -> [LengthShift] {
-        let logLengths = context.recordings.map(LengthShift.logLengths)
+    /// The shifts fitted on `panel`'s pairs in `context` (`logLengths` as `LengthShift.logLengths` gives them for
+    /// its recordings), one for the content families and one a structure family, for the families `features` use.
+    static func shifts(for features: [EvidenceFeature], context: ScoringContext, panel: [Int],
+                       logLengths: [[Double]]) -> [LengthShift] {
         var shifts: [LengthShift] = []
         if features.contains(where: { $0.family == nil }) {
-            shifts.append(.fit(family: EvidenceFeature.ngram.description, tensor: context.tensor, panel: panel, logLengths: logLengths))
+            shifts.append(.fit(family: EvidenceFeature.ngram.familyName, tensor: context.tensor, panel: panel, logLengths: logLengths))
         }
         for family in Set(features.compactMap(\.family)).sorted(by: { $0.rawValue < $1.rawValue }) {
             guard let tensor = context.structure[family] else { continue }
@@ -61,7 +61,7 @@ public struct LengthAdjustment: Sendable, Codable, Equatable {
     func inconsistency(verdictMap: LikelihoodRatioFusion) -> String? {
         if map.features != verdictMap.features { return "length adjustment: its map weighs \(map.features), not the verdict's \(verdictMap.features)" }
         if let problem = Calibration.inconsistency(of: map) { return "length adjustment \(problem)" }
-        let families = (try? EvidenceFeature.parse(map.features)).map { Set($0.map { $0.family?.description ?? EvidenceFeature.ngram.description }) } ?? []
+        let families = (try? EvidenceFeature.parse(map.features)).map { Set($0.map(\.familyName)) } ?? []
         if Set(shifts.map(\.family)) != families || shifts.count != families.count {
             return "length adjustment: shifts for \(shifts.map(\.family)), not one for each of the map's families \(families.sorted())"
         }

@@ -147,9 +147,10 @@ struct ScoringContext: Sendable {
 
 extension ScoringContext {
     /// This context with every cosine less the shift its family's `LengthShift` expects at the two answers'
-    /// length difference on that probe (families without one keep their cosines).
-    func lengthAdjusted(_ shifts: [LengthShift]) -> ScoringContext {
-        let logLengths = recordings.map(LengthShift.logLengths)
+    /// length difference on that probe (families without one keep their cosines); `logLengths` as
+    /// `LengthShift.logLengths` gives them for its recordings, when the caller has them already.
+    func lengthAdjusted(_ shifts: [LengthShift], logLengths: [[Double]]? = nil) -> ScoringContext {
+        let logLengths = logLengths ?? recordings.map(LengthShift.logLengths)
         func adjusted(_ tensor: ProbeSimilarityTensor, _ family: String) -> ProbeSimilarityTensor {
             guard let shift = shifts.first(where: { $0.family == family }) else { return tensor }
             return tensor.subtracting { i, j, probe in
@@ -157,7 +158,7 @@ extension ScoringContext {
             }
         }
         var copy = self
-        copy.tensor = adjusted(tensor, EvidenceFeature.ngram.description)
+        copy.tensor = adjusted(tensor, EvidenceFeature.ngram.familyName)
         copy.structure = Dictionary(uniqueKeysWithValues: structure.map { ($0.key, adjusted($0.value, $0.key.description)) })
         return copy
     }
