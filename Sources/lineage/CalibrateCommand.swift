@@ -82,6 +82,7 @@ struct CalibrateCommand: ParsableCommand {
             if !shortfalls.isEmpty {
                 say("  judged on this set's own evidence range; compare and attribute with this calibration would give every pair 'inconclusive' here: \(shortfalls.joined(separator: " and "))")
             }
+            say("  inputs: \(evaluation.inputs.summary(key: "inputs"))")
             Self.printMetrics(evaluation.metrics)
             Self.printWithinTeacher(evaluation.withinTeacher)
             Self.printOperatingPoints(evaluation.operatingPoints, rule: fixed.options.decisionLog10LR)
@@ -113,6 +114,7 @@ struct CalibrateCommand: ParsableCommand {
         }
         let m = calibration.overall
         say("labelled pairs: \(m.pairs) (\(m.distilledPairs) distilled, \(m.independentPairs) independent); probe set \(calibration.probeSetName), model \(calibration.embeddingModel), panel \(calibration.panel.count) models")
+        if let inputs = calibration.fittedOn { say("fitted on: \(inputs.summary(key: "fitted_on"))") }
         say("leave-one-student-out, the fused map (\(calibration.map.features.joined(separator: " + "))):")
         Self.printMetrics(calibration.metrics)
         Self.printWithinTeacher(calibration.withinTeacher ?? [])

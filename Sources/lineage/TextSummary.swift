@@ -39,6 +39,9 @@ enum TextSummary {
             lines.append("error rates of this configuration (leave-one-student-out on \(rates.pairs) labelled pairs of \(result.calibration.probeSet)): AUC \(fmt(rates.auc)), false 'distilled' \(rates.falseDistilled)/\(rates.independentPairs) (at most \(percent(rates.falseDistilledUpper95))), false 'not-distilled' \(rates.falseNotDistilled)/\(rates.distilledPairs) (at most \(percent(rates.falseNotDistilledUpper95))), inconclusive \(rates.inconclusive)/\(rates.pairs)" + byStudent(rates))
             if result.calibration.studentInCalibration {
                 lines.append("note: \(F(result.student.model)) is one of the calibration's labelled students; its own pairs are in those rates")
+                if let heldOut = result.calibration.heldOutSentence(student: result.student.model, name: F) {
+                    lines.append("note: " + heldOut)
+                }
             }
         } else {
             lines.append("no calibration: likelihood ratios are 1 and verdicts inconclusive")

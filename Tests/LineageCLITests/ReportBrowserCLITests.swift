@@ -143,6 +143,13 @@ struct ReportBrowserCLITests {
         #expect(!markdown.contains("(weak)"))
         let summary = try String(contentsOfFile: try Self.report.get() + "-summary.txt", encoding: .utf8)
         #expect(summary.contains("vicuna-13b is one of the calibration's labelled students"), "the text summary too")
+        // Its labelled pair here with the out-of-sample LR the calibration measured for it, in both.
+        let heldOut = try #require(calibration.pairs.first { $0.student == "vicuna-13b" && $0.teacher == "gpt-3.5-turbo-0301" })
+        let pair = "gpt-3.5-turbo-0301 (distilled, high) log10 LR \(String(format: "%.2f", heldOut.log10LikelihoodRatio)), \(heldOut.verdict.rawValue)"
+        #expect(markdown.contains("Left out of the calibration&#39;s fit (leave one student out), vicuna-13b&#39;s labelled pairs here gave " + pair),
+                "report.md: the held-out LR")
+        #expect(summary.contains("note: left out of the calibration's fit (leave one student out), vicuna-13b's labelled pairs here gave " + pair),
+                "summary: the held-out LR")
         #expect(summary.contains("panel jackknife: each of the 32 panel models left out in turn"), "the summary's jackknife line")
         // Each error rate with its exact 95 % upper bound, in the report and in the summary.
         let all = try #require(calibration.metrics.first { $0.tier == "all" })

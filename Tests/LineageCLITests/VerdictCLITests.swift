@@ -201,6 +201,16 @@ struct VerdictCLITests {
         #expect(evaluation["probes"] as? Int == 300 && evaluation["probe_sample_seed"] == nil)
         #expect((evaluation["pairs"] as? [[String: Any]])?.count == metrics.first?["pairs"] as? Int)
         #expect((evaluation["within_teacher"] as? [[String: Any]])?.first?["teacher"] as? String == "gpt-3.5-turbo")
+        // Both name the files they were measured on: the pairs file and each recording, by SHA-256.
+        let pairsHash = try SHA256Digest.hex(ofFile: "\(Self.arena)/pairs.json")
+        let fitted = try #require(try Calibration.load(path: file).fittedOn)
+        let inputs = try #require(evaluation["inputs"] as? [String: Any])
+        #expect(fitted.pairsSHA256 == pairsHash && inputs["pairs_sha256"] as? String == pairsHash)
+        #expect(fitted.panel.map(\.model) == ["Mistral-7B-Instruct-v0.1", "Mixtral-8x7B-Instruct-v0.1", "Starling-LM-7B-alpha",
+                                               "openchat_3.5", "palm-2-chat-bison-001"])
+        let vicuna = try #require(fitted.labelled.first { $0.model == "vicuna-7b-v1.5" })
+        #expect(vicuna.sha256 == (try SHA256Digest.hex(ofFile: "\(Self.arena)/recordings/vicuna-7b-v1.5.jsonl")))
+        #expect((inputs["labelled"] as? [[String: Any]])?.count == fitted.labelled.count)
     }
 
     @Test("calibrate --evaluate judges on a --probe-sample when one is given, and refuses the options that only shape a fit",

@@ -53,6 +53,9 @@ enum AttributionReport {
             for note in Self.calibrationMembership(student: student, candidates: ranking.map(\.model), pairs: calibrationPairs) {
                 doc.blocks.append(.paragraph(note))
             }
+            if let heldOut = result.calibration.heldOutSentence(student: student) {
+                doc.blocks.append(.paragraph(heldOut.prefix(1).uppercased() + heldOut.dropFirst() + "."))
+            }
         }
         if ranking.count > 1 || !compare {
             let lengthHeader = "median answer (characters" + (result.student.answers.map { "; student \($0.wholeMedianCharacters)" } ?? "") + ")"

@@ -3,12 +3,7 @@ import Foundation
 
 /// SHA-256 as lowercase hex: the identity of every input, model and result file in a manifest.
 public enum SHA256Digest {
-    public static func hex<D: DataProtocol>(of data: D) -> String {
-        SHA256.hash(data: data).map { byte in
-            let text = String(byte, radix: 16)
-            return byte < 16 ? "0" + text : text
-        }.joined()
-    }
+    public static func hex<D: DataProtocol>(of data: D) -> String { hex(SHA256.hash(data: data)) }
 
     public static func hex(of text: String) -> String { hex(of: Data(text.utf8)) }
 
@@ -27,7 +22,19 @@ public enum SHA256Digest {
         } catch {
             throw InputError(.unreadable, at: SourceLocation(path: path), "read failed: \(error.localizedDescription)")
         }
-        return hasher.finalize().map { byte in
+        return hex(hasher.finalize())
+    }
+
+    /// Whether `text` is lowercase hex digits only (a digest, or a prefix of one, as `hex` writes it).
+    static func isHexDigits<S: StringProtocol>(_ text: S) -> Bool {
+        text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// Whether `text` is a whole SHA-256 as `hex` writes it.
+    static func isHex(_ text: String) -> Bool { text.utf8.count == 64 && isHexDigits(text) }
+
+    private static func hex(_ digest: SHA256.Digest) -> String {
+        digest.map { byte in
             let text = String(byte, radix: 16)
             return byte < 16 ? "0" + text : text
         }.joined()
@@ -38,11 +45,6 @@ public enum SHA256Digest {
         private var state = SHA256()
         init() {}
         mutating func update(_ bytes: UnsafeRawBufferPointer) { state.update(bufferPointer: bytes) }
-        func finalize() -> String {
-            state.finalize().map { byte in
-                let text = String(byte, radix: 16)
-                return byte < 16 ? "0" + text : text
-            }.joined()
-        }
+        func finalize() -> String { SHA256Digest.hex(state.finalize()) }
     }
 }

@@ -5,5 +5,5 @@
 /// each version's changes are in docs/CHANGELOG.md, whose first entry is this version (a test checks).
 public enum ToolInfo {
     public static let name = "lineage"
-    public static let version = "0.3.0"
+    public static let version = "0.3.1"
 }

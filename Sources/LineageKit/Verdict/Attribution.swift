@@ -199,7 +199,7 @@ public enum Attribution {
             embeddingModel: EmbeddingReference(version: request.model.version, sha256: request.model.sha256,
                                                dimensions: request.model.dimensions),
             calibration: request.calibration.reference(probeSet: set, model: request.model, panel: panel.map(\.model),
-                                                       student: student.model),
+                                                       student: student.model, candidates: assessments.map(\.model)),
             options: request.options, panelJackknife: jackknife, lengthCheck: lengthCheck)
         return AttributionRun(result: result, student: student, candidates: candidates, panel: panel,
                               tensor: context.tensor, context: context, features: features)

@@ -205,6 +205,10 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
     /// Whether the student is one of the calibration's labelled students: its error rates then include
     /// this very student's pairs (judged without them, leave-one-student-out).
     public var studentInCalibration: Bool = false
+    /// Then its labelled pairs with this run's candidates as the calibration judged them, leave one student
+    /// out: by a map fitted without this student, the out-of-sample LR and verdict beside this run's
+    /// in-sample ones (absent when the student is not a labelled one).
+    public var heldOutPairs: [CalibratedPair]? = nil
     /// How this run differs from the configuration the calibration was fitted on (probe set, embedding
     /// model, panel); empty when it is the same. Where it differs, the stated error rates are not this run's.
     public var mismatches: [String] = []
@@ -213,6 +217,21 @@ public struct CalibrationReference: Sendable, Codable, Equatable {
         case path, sha256, probeSet = "probe_set", embeddingModel = "embedding_model", panelSize = "panel_size", map
         case errorRates = "error_rates", errorRatesByTier = "error_rates_by_tier", supported
         case operatingPoints = "operating_points", rankingRecord = "ranking_record"
-        case studentInCalibration = "student_in_calibration", mismatches
+        case studentInCalibration = "student_in_calibration", heldOutPairs = "held_out_pairs", mismatches
+    }
+}
+
+extension CalibrationReference {
+    /// For a labelled student, its pairs here as the calibration judged them without it ("Left out of the
+    /// calibration's fit, …"), so a reader sees the out-of-sample LR beside this run's; nil otherwise.
+    public func heldOutSentence(student: String, name: (String) -> String = { $0 }) -> String? {
+        guard studentInCalibration, let pairs = heldOutPairs, !pairs.isEmpty else { return nil }
+        let items = pairs.map { pair in
+            let label = (pair.distilled ? "distilled" : "independent") + (pair.confidence.map { ", \($0)" } ?? "")
+            return "\(name(pair.teacher)) (\(label)) log10 LR \(String(format: "%.2f", pair.log10LikelihoodRatio)), \(pair.verdict.rawValue)"
+        }
+        return "left out of the calibration's fit (leave one student out), \(name(student))'s labelled pairs here gave "
+            + items.joined(separator: "; ")
+            + "; this run's figures come from the map fitted with \(name(student)) among the labelled students"
     }
 }

@@ -51,6 +51,9 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// The length-adjusted ranking behind every result's length check (absent in files of before version
     /// 0.3.0: their results have no length check).
     public var lengthAdjustment: LengthAdjustment? = nil
+    /// The SHA-256 of the pairs file and of every recording fitted on (absent in files of before version
+    /// 0.3.1).
+    public var fittedOn: CalibrationInputs? = nil
     public var options: AttributionOptions
     /// Where it was read from and the hash of those bytes (not part of the file itself).
     public var path: String = ""
@@ -61,6 +64,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         case probeSetSHA256 = "probe_set_sha256", probes, embeddingModel = "embedding_model"
         case embeddingModelSHA256 = "embedding_model_sha256", panel, panelExcluded = "panel_excluded", options
         case withinTeacher = "within_teacher", operatingPoints = "operating_points", lengthAdjustment = "length_adjustment"
+        case fittedOn = "fitted_on"
     }
 
     /// The error rates over all labelled pairs.
@@ -80,13 +84,19 @@ public struct Calibration: Sendable, Codable, Equatable {
     /// threshold (`RankingRecord`).
     public var rankingRecord: RankingRecord? { RankingRecord.of(pairs, threshold: options.decisionLog10LR) }
 
-    /// The reference for a run of `student` on `probeSet` with `model` against `panel`, naming every way
-    /// the run's configuration differs from the one this calibration was fitted on, and whether the
-    /// student is one of its labelled students (its stated error rates then include this very student).
-    func reference(probeSet: ProbeSet, model: EmbeddingModel, panel: [String], student: String) -> CalibrationReference {
+    /// The reference for a run of `student` against `candidates` on `probeSet` with `model` against `panel`,
+    /// naming every way the run's configuration differs from the one this calibration was fitted on, and
+    /// whether the student is one of its labelled students (its stated error rates then include this very
+    /// student), with its labelled pairs among these candidates (in their order) as they were judged without it.
+    func reference(probeSet: ProbeSet, model: EmbeddingModel, panel: [String], student: String,
+                   candidates: [String]) -> CalibrationReference {
         var result = reference
         guard overall.pairs > 0 else { return result }
         result.studentInCalibration = labelledStudents.contains(student)
+        if result.studentInCalibration {
+            let own = pairs.filter { $0.student == student }
+            result.heldOutPairs = candidates.compactMap { candidate in own.first { $0.teacher == candidate } }
+        }
         if probeSetSHA256 != probeSet.sha256 { result.mismatches.append("fitted on another probe set (sha256 \(probeSetSHA256.prefix(12)))") }
         if embeddingModelSHA256 != model.sha256 { result.mismatches.append("fitted with another embedding model (sha256 \(embeddingModelSHA256.prefix(12)))") }
         let missing = Set(self.panel).subtracting(panel), extra = Set(panel).subtracting(self.panel)
@@ -136,6 +146,7 @@ public struct Calibration: Sendable, Codable, Equatable {
         }
         if !(options.decisionLog10LR > 0) || !options.decisionLog10LR.isFinite { return "options: decision threshold must be positive" }
         if pairs.contains(where: { $0.features.count != map.features.count }) { return "pairs: feature count differs from the map's" }
+        if let problem = fittedOn?.inconsistency(panel: panel, models: Set(pairs.flatMap { [$0.student, $0.teacher] })) { return problem }
         return lengthAdjustment?.inconsistency(verdictMap: map)
     }
 
@@ -199,7 +210,8 @@ public struct Calibration: Sendable, Codable, Equatable {
                            probes: scored.probes, embeddingModel: model.version, embeddingModelSHA256: model.sha256,
                            panel: scored.panelNames, panelExcluded: scored.panelRepeats.isEmpty ? nil : scored.panelRepeats,
                            withinTeacher: TeacherDiscrimination.byTeacher(results),
-                           operatingPoints: OperatingPoint.table(results), lengthAdjustment: adjustment, options: options)
+                           operatingPoints: OperatingPoint.table(results), lengthAdjustment: adjustment, fittedOn: scored.inputs,
+                           options: options)
     }
 
     /// This calibration's map, unchanged, applied to other labelled pairs (another probe set, panel or
@@ -238,7 +250,7 @@ public struct Calibration: Sendable, Codable, Equatable {
             calibrationSupported: self.supported, metrics: CalibrationMetrics.byTier(results, intervalSeed: options.seed),
             withinTeacher: TeacherDiscrimination.byTeacher(results), operatingPoints: OperatingPoint.table(results),
             rankingRecord: RankingRecord.of(results, threshold: options.decisionLog10LR), lengthAdjustment: adjustment,
-            pairs: results)
+            inputs: scored.inputs, pairs: results)
     }
 }
 
@@ -259,6 +271,7 @@ struct LabelledScoring {
     let probes: Int
     let panelNames: [String]
     let panelRepeats: [PanelExclusion]
+    let inputs: CalibrationInputs
 
     init(pairs labelled: LabelledPairs, recordings: String, panel: [String], probeSet: ProbeSet, model: EmbeddingModel,
          features: [EvidenceFeature], options: AttributionOptions, probeSample: Int?, cache: EmbeddingCache?,
@@ -326,6 +339,7 @@ struct LabelledScoring {
         probes = subset?.count ?? probeSet.probes.count
         panelNames = panelRecordings.map(\.model).sorted()
         panelRepeats = selection.excluded.filter { $0.reason != .underTest }
+        inputs = CalibrationInputs(pairsSHA256: labelled.sha256, labelled: recordingsByName, panel: panelRecordings)
     }
 
     /// Every feature the model can give, for the per-feature table: `ngram`, and each structure family's

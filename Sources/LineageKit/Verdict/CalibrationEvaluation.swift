@@ -29,6 +29,8 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
     /// The calibration's length-adjusted ranking applied unchanged to these pairs (its shifts and map), with
     /// its error rates and agreement here (absent when the calibration has none).
     public var lengthAdjustment: LengthAdjustment?
+    /// The SHA-256 of the pairs file and of every recording judged.
+    public var inputs: CalibrationInputs
     /// Every judged pair, as `Calibration.pairs` holds them (here judged by the one map, not leave-one-out).
     public var pairs: [CalibratedPair]
 
@@ -38,7 +40,7 @@ public struct CalibrationEvaluation: Sendable, Encodable, Equatable {
         case probeSampleSeed = "probe_sample_seed", panel, panelExcluded = "panel_excluded", supported, metrics
         case calibrationSupported = "calibration_supported"
         case withinTeacher = "within_teacher", operatingPoints = "operating_points", rankingRecord = "ranking_record"
-        case lengthAdjustment = "length_adjustment", pairs
+        case lengthAdjustment = "length_adjustment", inputs, pairs
     }
 
     /// Where these pairs fall short of the calibration's own range (fewer probes, a smaller panel): in

@@ -4,17 +4,22 @@ import Foundation
 public struct LabelledPairs: Sendable, Codable {
     public var candidates: [String]
     public var pairs: [LabelledPair]
+    /// SHA-256 of the file's bytes (nil when not read from a file; not part of the format).
+    public var sha256: String? = nil
+
+    enum CodingKeys: String, CodingKey { case candidates, pairs }
 
     public static func load(path: String) throws -> LabelledPairs {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw InputError(.unreadable, at: SourceLocation(path: path), "cannot read: \(error.localizedDescription)")
         }
-        let labelled: LabelledPairs
+        var labelled: LabelledPairs
         do { labelled = try JSONDecoder().decode(LabelledPairs.self, from: data) } catch {
             throw InputError(.malformedJSON, at: SourceLocation(path: path),
                              "not a pairs file ({\"candidates\": [...], \"pairs\": [{\"student\", \"teacher\", \"distilled\"}]}): \(error)")
         }
+        labelled.sha256 = SHA256Digest.hex(of: data)
         var seen: Set<String> = []
         for (k, pair) in labelled.pairs.enumerated() {
             guard seen.insert("\(pair.student)\u{0}\(pair.teacher)").inserted else {

@@ -22,6 +22,45 @@ struct ShippedCalibrationTests {
         #expect(calibration.map.weights[0] > 0)  // more n-gram likeness, more support for distillation
     }
 
+    /// A run of a labelled student carries its labelled pairs among the run's candidates, in the run's
+    /// order, as the calibration judged them without it; a run of any other student carries none.
+    @Test func aLabelledStudentsRunCarriesItsHeldOutPairs() throws {
+        let calibration = try Calibration.load(path: Self.path("Probes/alpaca-eval/calibration.json"))
+        let model = try EmbeddingModel(contentsOf: Self.path("Sources/LineageKit/Embedding/Resources/\(EmbeddingModel.bundledName).lnm"))
+        let set = try ProbeSet.load(path: Self.path("Probes/alpaca-eval"))
+        let candidates = ["text_davinci_003", "gpt4_0314", "gpt-3.5-turbo-0301"]
+        let labelled = calibration.reference(probeSet: set, model: model, panel: calibration.panel, student: "vicuna-13b",
+                                             candidates: candidates)
+        #expect(labelled.studentInCalibration)
+        let expected = candidates.compactMap { teacher in calibration.pairs.first { $0.student == "vicuna-13b" && $0.teacher == teacher } }
+        #expect(expected.map(\.teacher) == ["text_davinci_003", "gpt-3.5-turbo-0301"], "vicuna-13b has no labelled pair with gpt4_0314")
+        #expect(labelled.heldOutPairs == expected)
+        let sentence = try #require(labelled.heldOutSentence(student: "vicuna-13b"))
+        #expect(sentence.contains("text_davinci_003 (independent, high) log10 LR \(String(format: "%.2f", expected[0].log10LikelihoodRatio))"))
+        let other = calibration.reference(probeSet: set, model: model, panel: calibration.panel, student: "Starling-LM-7B-alpha",
+                                          candidates: candidates)
+        #expect(!other.studentInCalibration && other.heldOutPairs == nil && other.heldOutSentence(student: "Starling-LM-7B-alpha") == nil)
+    }
+
+    /// `fitted_on` names the bytes the calibration was fitted on: the pairs file and every labelled and
+    /// panel recording, each by the SHA-256 of the file shipped beside it.
+    @Test func recordsTheHashOfEveryFileItWasFittedOn() throws {
+        let calibration = try Calibration.load(path: Self.path("Probes/alpaca-eval/calibration.json"))
+        let inputs = try #require(calibration.fittedOn)
+        #expect(inputs.pairsSHA256 == (try SHA256Digest.hex(ofFile: Self.path("Probes/alpaca-eval/recordings/pairs.json"))))
+        let models = Set(calibration.pairs.flatMap { [$0.student, $0.teacher] })
+        #expect(Set(inputs.labelled.map(\.model)) == models && inputs.labelled.count == 36)
+        for recording in inputs.labelled {
+            #expect(recording.sha256 == (try SHA256Digest.hex(ofFile: Self.path("Probes/alpaca-eval/recordings/\(recording.model).jsonl"))),
+                    "labelled \(recording.model)")
+        }
+        #expect(inputs.panel.map(\.model) == calibration.panel)
+        for recording in inputs.panel {
+            #expect(recording.sha256 == (try SHA256Digest.hex(ofFile: Self.path("Probes/alpaca-eval/panel/\(recording.model).jsonl"))),
+                    "panel \(recording.model)")
+        }
+    }
+
     /// Re-fits the calibration from the shipped recordings with the release binary (`make test` sets
     /// LINEAGE_RELEASE_BIN) and checks it is byte-identical to the shipped file and meets the targets.
     @Test(.enabled(if: releaseBinary != nil, "needs LINEAGE_RELEASE_BIN (set by make test)"))
@@ -94,11 +133,17 @@ struct CalibrationValidationTests {
         object["length_adjustment"] = adjustment
     }
 
+    static func fittedOn(_ object: inout [String: Any], _ edit: (inout [String: Any]) -> Void) {
+        var inputs = object["fitted_on"] as? [String: Any] ?? [:]
+        edit(&inputs)
+        object["fitted_on"] = inputs
+    }
+
     @Test func theShippedFileLoads() throws {
         _ = try Calibration.load(path: try Self.edited { _ in })
     }
 
-    @Test("reversed bounds, a missing weight, an unknown feature, a bad threshold or a length adjustment at odds with the map are refused")
+    @Test("reversed bounds, a missing weight, an unknown feature, a bad threshold, a length adjustment at odds with the map or input hashes at odds with the pairs and panel are refused")
     func inconsistentFilesAreRefused() throws {
         let edits: [(inout [String: Any]) -> Void] = [
             { Self.map(&$0, "lower_bound_log10", 2.35); Self.map(&$0, "upper_bound_log10", -1.41) },
@@ -112,6 +157,12 @@ struct CalibrationValidationTests {
             { Self.lengthAdjustment(&$0) { _, map in map["upper_bound_log10"] = 5.0 } },
             { Self.lengthAdjustment(&$0) { shifts, _ in shifts.removeLast() } },
             { Self.lengthAdjustment(&$0) { shifts, _ in shifts[1]["family"] = "nonsense" } },
+            { Self.fittedOn(&$0) { $0["pairs_sha256"] = "not a hash" } },
+            { Self.fittedOn(&$0) { inputs in inputs["panel"] = Array((inputs["panel"] as? [Any] ?? []).dropLast()) } },
+            { Self.fittedOn(&$0) { inputs in
+                let labelled = inputs["labelled"] as? [Any] ?? []
+                inputs["labelled"] = Array(labelled.dropLast()) + Array(labelled.prefix(1))
+            } },
         ]
         for edit in edits {
             let path = try Self.edited(edit)

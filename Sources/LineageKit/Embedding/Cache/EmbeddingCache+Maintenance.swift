@@ -69,24 +69,20 @@ extension EmbeddingCache {
         }
     }
 
-    private static func isHex(_ text: Substring) -> Bool {
-        text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
-    private static func isShardName(_ name: String) -> Bool { name.utf8.count == 2 && isHex(name[...]) }
+    private static func isShardName(_ name: String) -> Bool { name.utf8.count == 2 && SHA256Digest.isHexDigits(name) }
 
     /// `<64 hex>.lnemb`, in the shard named by its first two characters.
     private static func isEntryName(_ name: String, shard: String) -> Bool {
         let suffix = "." + entryExtension
         guard name.hasSuffix(suffix) else { return false }
         let key = name.dropLast(suffix.count)
-        return key.utf8.count == 64 && isHex(key) && key.hasPrefix(shard)
+        return key.utf8.count == 64 && SHA256Digest.isHexDigits(key) && key.hasPrefix(shard)
     }
 
     /// `.<64 hex>.<pid>.<uuid>.tmp`, as `store` names its temporary files.
     private static func isLeftoverName(_ name: String, shard: String) -> Bool {
         guard name.hasPrefix("."), name.hasSuffix(".tmp") else { return false }
         let key = name.dropFirst().prefix(64)
-        return key.utf8.count == 64 && isHex(key) && key.hasPrefix(shard)
+        return key.utf8.count == 64 && SHA256Digest.isHexDigits(key) && key.hasPrefix(shard)
     }
 }
