@@ -12,7 +12,10 @@ struct CalibrateCommand: ParsableCommand {
         pairs and per confidence tier, with each feature alone beside them. Write it with --write into the probe
         set's folder as calibration.json and every later run on that set uses it (or pass --calibration FILE).
         With --evaluate FILE nothing is fitted: the given calibration is applied unchanged to these pairs, to see
-        whether it carries over to other prompts or models.
+        whether it carries over to other prompts or models. With --reproduce FILE the given calibration is fitted
+        again from these pairs and recordings with the settings it records, and compared byte for byte: exit 0
+        if it reproduces, else 1, naming each input whose SHA-256 differs from the one it records and each field
+        that comes out otherwise.
         """
     )
 
@@ -40,6 +43,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Apply this calibration file unchanged to the pairs (no fit) and print its error rates.")
     var evaluate: String?
 
+    @Option(help: "Fit this calibration file again from these pairs and recordings, with the settings it records, and check that it comes out byte for byte.")
+    var reproduce: String?
+
     @OptionGroup var analysis: AnalysisOptions
 
     @Flag(help: "Print one JSON document on stdout.")
@@ -50,6 +56,16 @@ struct CalibrateCommand: ParsableCommand {
         try OptionRanges.probeSample.check(probeSample)
         if analysis.panelJackknife {
             throw ValidationError("--panel-jackknife is for compare and attribute; calibrate measures its error rates on its own panel")
+        }
+        if evaluate != nil, reproduce != nil {
+            throw ValidationError("--evaluate applies a calibration and --reproduce re-fits one: give one of them")
+        }
+        if reproduce != nil {
+            let settings = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
+                            ("--weights", weights != nil), ("--probe-sample", probeSample != nil)].filter(\.1).map(\.0)
+            if !settings.isEmpty {
+                throw ValidationError("--reproduce fits with the settings the calibration file records; leave out \(settings.joined(separator: ", "))")
+            }
         }
         if evaluate != nil {
             let fitting = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
@@ -67,6 +83,11 @@ struct CalibrateCommand: ParsableCommand {
         let session = analysis.cacheOptions.open()
         let labelled = try LabelledPairs.load(path: pairs)
         let model = try analysis.embeddingModel()
+        if let reproduce {
+            try runReproduction(of: try Calibration.load(path: reproduce), labelled: labelled, set: set, model: model,
+                                session: session, progress: progress)
+            return
+        }
         if let evaluate {
             let fixed = try Calibration.load(path: evaluate)
             let evaluation = try fixed.evaluate(pairs: labelled, recordings: recordings, panel: try analysis.panelFiles(for: set),
@@ -134,6 +155,45 @@ struct CalibrateCommand: ParsableCommand {
         say("supported evidence: ≥ \(calibration.supported.minimumProbes) probes compared, median answer \(Int(calibration.supported.medianCharactersLow))–\(Int(calibration.supported.medianCharactersHigh)) characters, ≤ \(Int(calibration.supported.maximumEchoShare * 100)) % echoed prompts\(calibration.supported.minimumPanel.map { ", a panel of ≥ \($0) models" } ?? "")")
         Self.printPairs(calibration.pairs)
         if let output { say("calibration written to \(output)") }
+    }
+
+    /// `--reproduce`: re-fits `stored` and says whether it comes out byte for byte (exit 1 when not).
+    func runReproduction(of stored: Calibration, labelled: LabelledPairs, set: ProbeSet, model: EmbeddingModel,
+                         session: CacheSession?, progress: (@Sendable (String) -> Void)?) throws {
+        let options = analysis.attributionOptions, defaults = AttributionOptions()
+        let overridden = [("--seed", options.seed, stored.options.seed, defaults.seed),
+                          ("--bootstrap", UInt64(options.bootstrapResamples), UInt64(stored.options.bootstrapResamples), UInt64(defaults.bootstrapResamples)),
+                          ("--permutations", UInt64(options.permutations), UInt64(stored.options.permutations), UInt64(defaults.permutations))]
+            .filter { $0.1 != $0.3 && $0.1 != $0.2 }.map { "\($0.0) \($0.1) (the file records \($0.2))" }
+        if !overridden.isEmpty {
+            throw ValidationError("--reproduce fits with the settings the calibration file records: \(overridden.joined(separator: ", "))")
+        }
+        let check = try CalibrationReproduction.check(stored, pairs: labelled, recordings: recordings,
+                                                      panel: try analysis.panelFiles(for: set), probeSet: set, model: model,
+                                                      cache: session?.cache, progress: progress)
+        ProgressLine.finish(progress)
+        session?.printSummary()
+        if json {
+            print(String(decoding: try JSONOutput.data(check), as: UTF8.self))
+        } else {
+            say("reproduce \(stored.path) (sha256 \(stored.sha256.prefix(12))…) from \(pairs) and \(recordings):")
+            if !check.inputsRecorded {
+                say("  inputs: the file records none (made before version 0.3.1); only its bytes can be compared")
+            } else if check.inputDifferences.isEmpty {
+                say("  inputs: the pairs file and all \(check.labelledRecordings) labelled and \(check.panelRecordings) panel recordings match the SHA-256 it records")
+            } else {
+                for line in check.inputDifferences { say("  input differs: \(line)") }
+            }
+            if check.reproduced {
+                say("  re-fitted: byte for byte the same")
+            } else {
+                say("  re-fitted (sha256 \(check.refitSHA256.prefix(12))…): differs in \(check.differingFields.joined(separator: ", "))")
+            }
+        }
+        if !check.reproduced {
+            printError("calibrate: FAILED: \(stored.path) does not reproduce from these inputs")
+            throw ExitCode(1)
+        }
     }
 
     /// Each judged pair, a student's candidates from the highest score down.

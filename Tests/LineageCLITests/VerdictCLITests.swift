@@ -238,6 +238,46 @@ struct VerdictCLITests {
         #expect(!FileManager.default.fileExists(atPath: (Self.root as NSString).appendingPathComponent("unused.json")))
     }
 
+    @Test("calibrate --reproduce re-fits a calibration from the files it names: byte for byte, or naming the input that changed",
+          .enabled(if: release != nil && FileManager.default.fileExists(atPath: arena)))
+    func reproduceACalibration() throws {
+        let folder = try CLI.temporaryFolder("reproduce")
+        let file = folder + "/calibration.json"
+        func calibrate(_ recordings: String, _ extra: [String]) throws -> CLI.Output {
+            try CLI.run(executable: Self.release ?? "", [
+                "calibrate", "--probes", Self.arena, "--pairs", "\(Self.arena)/pairs.json", "--recordings", recordings,
+                "--panel", "\(Self.arena)/panel", "--quiet"] + extra, in: Self.root)
+        }
+        let fit = try calibrate("\(Self.arena)/recordings", ["--write", file, "--probe-sample", "200", "--seed", "11"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let same = try calibrate("\(Self.arena)/recordings", ["--reproduce", file])
+        #expect(same.status == 0, "\(same.stderr)")
+        #expect(same.stdout.contains("the pairs file and all 13 labelled and 5 panel recordings match the SHA-256 it records"), "\(same.stdout)")
+        #expect(same.stdout.contains("re-fitted: byte for byte the same"), "\(same.stdout)")
+        // One answer of one labelled student changed in a copy of the recordings: named, and the fit differs.
+        let copy = folder + "/recordings"
+        try FileManager.default.copyItem(atPath: "\(Self.arena)/recordings", toPath: copy)
+        let student = copy + "/vicuna-7b-v1.5.jsonl"
+        var lines = try String(contentsOfFile: student, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+        first["output"] = "A different answer, written by hand."
+        lines[0] = String(decoding: try JSONSerialization.data(withJSONObject: first, options: [.sortedKeys]), as: UTF8.self)
+        try lines.joined(separator: "\n").write(toFile: student, atomically: true, encoding: .utf8)
+        let changed = try calibrate(copy, ["--reproduce", file, "--json"])
+        #expect(changed.status == 1, "\(changed.stderr)")
+        #expect(changed.stderr.contains("does not reproduce from these inputs"), "\(changed.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: changed.stdoutBytes) as? [String: Any])
+        #expect(document["reproduced"] as? Bool == false)
+        let differences = try #require(document["input_differences"] as? [String])
+        #expect(differences.count == 1 && differences[0].hasPrefix("labelled recording vicuna-7b-v1.5: sha256"), "\(differences)")
+        #expect((document["differing_fields"] as? [String])?.contains("fitted_on") == true)
+        // The settings are the file's: an option that would change them is refused.
+        let seeded = try calibrate("\(Self.arena)/recordings", ["--reproduce", file, "--seed", "12"])
+        #expect(seeded.status == 64 && seeded.stderr.contains("--seed 12 (the file records 11)"), "\(seeded.stderr)")
+        let shaped = try calibrate("\(Self.arena)/recordings", ["--reproduce", file, "--ridge", "1"])
+        #expect(shaped.status == 64 && shaped.stderr.contains("leave out --ridge"), "\(shaped.stderr)")
+    }
+
     @Test("attribute states how far the first candidate's LR is above the second's, and the calibration's record of such margins",
           .enabled(if: release != nil))
     func rankingMarginAndRecord() throws {
