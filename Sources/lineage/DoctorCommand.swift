@@ -4,7 +4,7 @@ import LineageKit
 struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
-        abstract: "Say which BLAS and LAPACK are loaded, and warn when the slow reference BLAS is in use."
+        abstract: "Say which BLAS and LAPACK are loaded and which path featurizing takes, and warn when either is the slow one."
     )
 
     func run() throws {
@@ -22,5 +22,6 @@ struct DoctorCommand: ParsableCommand {
         } else {
             print("ok: an optimised BLAS is loaded")
         }
+        print(VectorKernels.diagnosis)
     }
 }

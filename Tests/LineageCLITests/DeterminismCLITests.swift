@@ -82,20 +82,3 @@ struct DeterminismCLITests {
         }
     }
 }
-
-@Suite("CLI: doctor")
-struct DoctorCLITests {
-    /// With reference BLAS first on the library path, LAPACK (and so OpenBLAS's configuration string) may
-    /// still come from OpenBLAS: doctor must judge by the library that serves BLAS and warn.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: DeterminismCLITests.referenceBLAS + "/libblas.so.3"),
-                   "needs Debian's reference BLAS (libblas3)"))
-    func warnsAboutReferenceBLAS() throws {
-        let lineage = try CLI.executable()
-        let reference = try CLI.run(executable: lineage, ["doctor"], environment: ["LD_LIBRARY_PATH": DeterminismCLITests.referenceBLAS])
-        #expect(reference.status == 0)
-        #expect(reference.stdout.contains("BLAS:   \(DeterminismCLITests.referenceBLAS)/libblas.so"), "\(reference.stdout)")
-        #expect(reference.stdout.contains("warning: the reference BLAS is loaded"), "\(reference.stdout)")
-        let usual = try CLI.run(executable: lineage, ["doctor"])
-        #expect(usual.stdout.contains("ok: an optimised BLAS is loaded") == !usual.stdout.contains("/blas/libblas.so"))
-    }
-}
