@@ -60,19 +60,17 @@ struct CalibrateCommand: ParsableCommand {
         if evaluate != nil, reproduce != nil {
             throw ValidationError("--evaluate applies a calibration and --reproduce re-fits one: give one of them")
         }
+        // The options that shape a fit: --evaluate fits nothing, and --reproduce fits with the file's settings.
+        let fitting = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
+                       ("--weights", weights != nil)].filter(\.1).map(\.0)
         if reproduce != nil {
-            let settings = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
-                            ("--weights", weights != nil), ("--probe-sample", probeSample != nil)].filter(\.1).map(\.0)
+            let settings = fitting + (probeSample != nil ? ["--probe-sample"] : [])
             if !settings.isEmpty {
                 throw ValidationError("--reproduce fits with the settings the calibration file records; leave out \(settings.joined(separator: ", "))")
             }
         }
-        if evaluate != nil {
-            let fitting = [("--write", output != nil), ("--features", features != nil), ("--ridge", ridge != nil),
-                           ("--weights", weights != nil)].filter(\.1).map(\.0)
-            if !fitting.isEmpty {
-                throw ValidationError("\(fitting.joined(separator: ", ")) \(fitting.count == 1 ? "shapes" : "shape") a fitted map, and --evaluate fits nothing: it applies the given calibration unchanged; leave \(fitting.count == 1 ? "it" : "them") out, or drop --evaluate")
-            }
+        if evaluate != nil, !fitting.isEmpty {
+            throw ValidationError("\(fitting.joined(separator: ", ")) \(fitting.count == 1 ? "shapes" : "shape") a fitted map, and --evaluate fits nothing: it applies the given calibration unchanged; leave \(fitting.count == 1 ? "it" : "them") out, or drop --evaluate")
         }
     }
 

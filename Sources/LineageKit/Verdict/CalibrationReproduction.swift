@@ -44,11 +44,11 @@ public struct CalibrationReproduction: Sendable, Encodable, Equatable {
         }
         let refitData = try JSONOutput.data(refit)
         let refitSHA256 = SHA256Digest.hex(of: refitData)
-        let inputs = refit.fittedOn
+        let inputs = refit.fittedOn, reproduced = refitData == storedData
         return CalibrationReproduction(
-            calibration: stored.path, sha256: stored.sha256, refitSHA256: refitSHA256, reproduced: refitData == storedData,
+            calibration: stored.path, sha256: stored.sha256, refitSHA256: refitSHA256, reproduced: reproduced,
             inputDifferences: stored.fittedOn.map { recorded in inputs.map { recorded.differences(from: $0) } ?? [] } ?? [],
-            differingFields: try differingFields(storedData, refitData), inputsRecorded: stored.fittedOn != nil,
+            differingFields: reproduced ? [] : try differingFields(storedData, refitData), inputsRecorded: stored.fittedOn != nil,
             pairsFile: pairs.sha256, labelledRecordings: inputs?.labelled.count ?? 0, panelRecordings: inputs?.panel.count ?? 0)
     }
 

@@ -11,16 +11,16 @@ import Foundation
 /// portable path (for A/B timing and for checking a result on the Swift path alone).
 public enum VectorKernels {
     /// Whether this CPU and OS can run the kernels.
-    public static let supported = lineage_vector_kernels_available() != 0
+    static let supported = lineage_vector_kernels_available() != 0
 
     /// Whether they are turned off (`LINEAGE_VECTOR_KERNELS=off`).
-    public static let turnedOff = ProcessInfo.processInfo.environment["LINEAGE_VECTOR_KERNELS"] == "off"
+    static let turnedOff = ProcessInfo.processInfo.environment["LINEAGE_VECTOR_KERNELS"] == "off"
 
     /// Whether the featurizer uses them: supported, and not turned off.
-    public static let available: Bool = supported && !turnedOff
+    static let available: Bool = supported && !turnedOff
 
     /// What `make bench` prints: which path featurizing takes on this machine.
-    public static var description: String { available ? "AVX-512" : "portable Swift" }
+    static var description: String { available ? "AVX-512" : "portable Swift" }
 
     /// What `lineage doctor` says of it: the path, and why when it is the portable one.
     public static var diagnosis: String {
