@@ -1,6 +1,8 @@
 // AVX-512 kernels of the featurizer; see include/CFeatureKernels.h. Integer arithmetic, and float steps only
 // in the drain, in the Swift loop's order: the results equal the Swift loops' on any machine that runs them.
 #include "CFeatureKernels.h"
+#include "FoldWriter.h"
+#include "StableHashing.h"
 
 #include <immintrin.h>
 #include <string.h>
@@ -17,39 +19,6 @@ int lineage_vector_kernels_available(void) {
 }
 
 // ---- fold -------------------------------------------------------------------------------------------
-
-/// `TextNormalizer.Writer`: a space or line breaks wait until a visible byte follows.
-typedef struct { int pendingSpace, pendingNewlines; } Writer;
-
-/// What the writer puts before a visible byte: the pending separator (none at the start of the output).
-static inline long putSeparator(Writer *w, uint8_t *out, long o) {
-    if (o > 0) {
-        if (w->pendingNewlines > 0) {
-            out[o++] = '\n';
-            if (w->pendingNewlines > 1) out[o++] = '\n';
-        } else if (w->pendingSpace) {
-            out[o++] = ' ';
-        }
-    }
-    w->pendingSpace = 0;
-    w->pendingNewlines = 0;
-    return o;
-}
-
-static inline long put(Writer *w, uint8_t byte, uint8_t *out, long o) {
-    if (byte == ' ') { w->pendingSpace = 1; return o; }
-    if (byte == '\n') { w->pendingNewlines++; w->pendingSpace = 0; return o; }
-    o = putSeparator(w, out, o);
-    out[o++] = byte;
-    return o;
-}
-
-static inline uint8_t foldByte(uint8_t b, int lowercase) {
-    if (b >= '0' && b <= '9') return '0';
-    if (b == 0x09 || b == 0x0B || b == 0x0C || b == 0x0D) return ' ';
-    if (lowercase && b >= 'A' && b <= 'Z') return b | 0x20;
-    return b;
-}
 
 /// 64 bytes at a time, mapped in registers. With VBMI2 (and `compress`), `foldCompressing` writes every
 /// block. Otherwise a block that needs nothing from the state machine (no pending separator, no white space
@@ -168,10 +137,7 @@ LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long cou
         __m512i v;
         uint64_t s, n;
         if (!foldedBlock(input + i, lowercase, &v, &s, &n)) return -1;
-        uint64_t white = s | n;
-        uint64_t needsWriter = (s & (white << 1)) | (n & (s << 1)) | (n & (n << 1) & (n << 2)) | (white >> 63) |
-                               (o == 0 ? (white & 1) : 0) | (uint64_t)(w.pendingSpace | w.pendingNewlines);
-        if (!needsWriter) {
+        if (!lineage_block_needs_writer(s, n, o, &w)) {
             _mm512_storeu_si512((void *)(output + o), v);
             o += 64;
         } else {
@@ -263,13 +229,6 @@ LINEAGE_AVX512 long lineage_ascii_prefix(const uint8_t *text, long length) {
 
 // ---- projection -------------------------------------------------------------------------------------
 
-static inline uint64_t mix1(uint64_t x) {
-    uint64_t z = x + 0x9e3779b97f4a7c15ull;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-}
-
 LINEAGE_AVX512 void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
                                             uint32_t *columns) {
     const __m512i golden = _mm512_set1_epi64((long long)0x9e3779b97f4a7c15ull), seeds = _mm512_set1_epi64((long long)seed);
@@ -282,18 +241,10 @@ LINEAGE_AVX512 void lineage_project_columns(const uint32_t *buckets, long count,
         __m512i sign = _mm512_slli_epi64(_mm512_and_si512(part, one), 31);
         _mm256_storeu_si256((__m256i *)(columns + k), _mm512_cvtepi64_epi32(_mm512_or_si512(column, sign)));
     }
-    for (; k < count; k++) {
-        uint64_t part = mix1(seed ^ ((uint64_t)buckets[k] * 0x9e3779b97f4a7c15ull)) & 0xffffffffull;
-        columns[k] = (uint32_t)(((part >> 1) * dimensions) >> 31) | (uint32_t)(part & 1) << 31;
-    }
+    lineage_project_columns_portable(buckets + k, count - k, seed, dimensions, columns + k);
 }
 
 // ---- word n-grams -----------------------------------------------------------------------------------
-
-/// Whether one byte belongs to a word: an ASCII letter, digit or '_' (`FeatureCounter.isWordByte`).
-static inline int isWordByte(uint8_t b) {
-    return (b >= '0' && b <= '9') || ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') || b == '_';
-}
 
 /// Bytes of `v` that belong to a word: ASCII letters, digits and '_'.
 LINEAGE_AVX512 static inline uint64_t wordBytes(__m512i v) {
@@ -336,7 +287,7 @@ LINEAGE_AVX512 static inline int nextTokens(const uint8_t *text, long length, lo
                 len = rest == 0 ? 64 - s : (long)__builtin_ctzll(rest);
                 if (s + len == 64 && p + 64 < length) { // the word may go on past this window
                     if (s > 0) { next = p + s; break; } // read it again from its start
-                    while (p + len < length && isWordByte(text[p + len])) len++;
+                    while (p + len < length && lineage_is_word_byte(text[p + len])) len++;
                     next = p + len;
                     begins = 0;
                 }
@@ -349,26 +300,6 @@ LINEAGE_AVX512 static inline int nextTokens(const uint8_t *text, long length, lo
     }
     *at = p;
     return n;
-}
-
-static inline uint64_t combine1(uint64_t a, uint64_t b) { return mix1((a * 0x9e3779b97f4a7c15ull) ^ (b + 0x632be59bd9b4e019ull)); }
-
-/// One token's unigram and bigram ids (kept ones) at `ids + c`, the scalar way; returns the new count.
-static inline long hashOne(const uint8_t *text, long start, long length, uint64_t basis, unsigned shift, uint32_t offset,
-                           uint64_t sample_mask, uint64_t *prev, int *have, uint32_t *ids, long c) {
-    uint64_t h = basis;
-    for (long b = 0; b < length; b++) h = (h ^ text[start + b]) * 0x100000001B3ull;
-    uint64_t token = mix1(h);
-    ids[c] = (uint32_t)(token >> shift) + offset;
-    c += (token & sample_mask) == 0;
-    if (*have) {
-        uint64_t bigram = combine1(*prev, token);
-        ids[c] = (uint32_t)(bigram >> shift) + offset;
-        c += (bigram & sample_mask) == 0;
-    }
-    *prev = token;
-    *have = 1;
-    return c;
 }
 
 /// Eight tokens' unigram and bigram ids (kept ones, in (token, n) order) at `ids + c`, hashed side by side;
@@ -423,7 +354,7 @@ LINEAGE_AVX512_VBMI2 static inline long windowTokens(const uint8_t *text, long l
         long s = 63 - (long)__builtin_clzll(begins);
         if (s == 0) { // one word fills the window: read on byte by byte
             long len = 64;
-            while (p + len < length && isWordByte(text[p + len])) len++;
+            while (p + len < length && lineage_is_word_byte(text[p + len])) len++;
             starts[*n] = p;
             lengths[*n] = len;
             *n += 1;
@@ -474,7 +405,7 @@ LINEAGE_AVX512_VBMI2 static long wordIdsQueued(const uint8_t *text, long length,
         }
         if (head == n) break;
         if (!have || n - head < 8) { // the very first token (no bigram), or the last few: one at a time
-            c = hashOne(text, starts[head], lengths[head], basis, shift, offset, sample_mask, &prev, &have, ids, c);
+            c = lineage_hash_token(text, starts[head], lengths[head], basis, shift, offset, sample_mask, &prev, &have, ids, c);
             head++;
             continue;
         }
@@ -502,7 +433,7 @@ LINEAGE_AVX512 long lineage_word_ids_1to2(const uint8_t *text, long length, long
         if (n == 0) break;
         if (n < 8) { // the last few (or the very first): one at a time
             for (int k = 0; k < n; k++)
-                c = hashOne(text, starts[k], lengths[k], basis, shift, offset, sample_mask, &prev, &have, ids, c);
+                c = lineage_hash_token(text, starts[k], lengths[k], basis, shift, offset, sample_mask, &prev, &have, ids, c);
             continue;
         }
         c = hashGroup(text, starts, lengths, basis, shift, offset, sample_mask, &prev, ids, c);

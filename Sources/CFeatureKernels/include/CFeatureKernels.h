@@ -37,6 +37,40 @@ long lineage_char_ngram_ids_3to5(const uint8_t *text, long positions, uint64_t b
 /// How many bytes from `text` on are ASCII (< 0x80), at most `length`.
 long lineage_ascii_prefix(const uint8_t *text, long length);
 
+// AVX2 kernels (AVX2Kernels.c), for x86-64 CPUs without AVX-512: the same bytes again.
+
+/// 1 when this CPU and OS run the AVX2 kernels (AVX2, BMI2, POPCNT), else 0; call none without it.
+int lineage_avx2_available(void);
+
+/// `lineage_fold_ascii` (and `_continuing`) 64 bytes a step with AVX2: the same contract and bytes, without
+/// the byte compress.
+long lineage_fold_ascii_avx2(const uint8_t *input, long count, int lowercase, uint8_t *output);
+long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long count, int lowercase, uint8_t *output, long written,
+                                        int *pendingSpace, int *pendingNewlines);
+
+/// `lineage_ascii_prefix` 32 bytes a step with AVX2.
+long lineage_ascii_prefix_avx2(const uint8_t *text, long length);
+
+// Plain-C kernels (PortableKernels.c), for any CPU: the contracts of the AVX-512 kernels above, the same bytes.
+
+/// `lineage_char_ngram_ids_3to5` one position at a time, without vector instructions: does all `positions`
+/// (returns `positions`) and writes at most 3 ids a position.
+long lineage_char_ngram_ids_3to5_portable(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
+                                          uint32_t offset, uint64_t sample_mask, uint32_t *ids, long *written);
+
+/// `lineage_ascii_prefix` eight bytes at a time, without vector instructions.
+long lineage_ascii_prefix_portable(const uint8_t *text, long length);
+
+/// `lineage_project_columns` one bucket at a time, without vector instructions.
+void lineage_project_columns_portable(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
+                                      uint32_t *columns);
+
+/// `lineage_word_ids_1to2` one token at a time, without vector instructions: the same ids in the same order,
+/// the same `*position`, `*previous` and `*seen` protocol and the same stopping rule (room for 16 more ids).
+long lineage_word_ids_1to2_portable(const uint8_t *text, long length, long *position, uint64_t basis, unsigned shift,
+                                    uint32_t offset, uint64_t sample_mask, uint64_t *previous, int *seen, uint32_t *ids,
+                                    long capacity);
+
 /// `SparseProjection` with one non-zero a bucket: for each bucket, `column | signBit` where column is in
 /// [0, dimensions) and signBit is 1 << 31 for -1.
 void lineage_project_columns(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,

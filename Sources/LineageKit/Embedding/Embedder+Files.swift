@@ -31,7 +31,7 @@ extension Embedder {
                            cache: EmbeddingCache? = nil) throws(InputError) -> EmbeddingStack {
         let embedder = files.count < 2 ? self : singleThreaded
         let model = self.model, probes = probeSet.probes.count
-        let counters = counterPools.pool(vectorKernels: vectorKernels)
+        let counters = counterPools.pool(kernels: kernels)
         return try EmbeddingStack(files: files, probes: probes, model: model, threads: threads) {
             (path, row) throws(InputError) -> EmbeddingStack.Facts in
             if let cache {

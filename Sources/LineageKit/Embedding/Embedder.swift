@@ -17,8 +17,8 @@ public struct Embedder: Sendable {
     public var threads: Int
     /// Answers per chunk of work; fixed, so that chunking never depends on the thread count.
     static let chunkSize = 32
-    /// Whether featurizing uses the AVX-512 kernels (`VectorKernels`); the rows are the same either way.
-    var vectorKernels = VectorKernels.available
+    /// The kernels featurizing runs (`FeaturizerKernels`); the rows are the same on every path.
+    var kernels = VectorKernels.path
     /// Counters kept for every text and file this embedder and its copies embed.
     let counterPools: FeatureCounterPools
 
@@ -88,7 +88,7 @@ public struct Embedder: Sendable {
         guard !texts.isEmpty, dims > 0 else { return }
         let chunks = (texts.count + Self.chunkSize - 1) / Self.chunkSize
         let model = self.model
-        let counters = counterPools.pool(vectorKernels: vectorKernels)
+        let counters = counterPools.pool(kernels: kernels)
         let projection = SparseProjection(model: model)
         nonisolated(unsafe) let base = base
         ParallelWork.run(jobs: chunks, threads: threads) { chunk in
@@ -141,8 +141,8 @@ public struct Embedder: Sendable {
                 @inline(__always) func weight(_ tf: UInt32, _ code: UInt8) -> Float {
                     (tf < 256 ? sublinear[Int(tf)] : Float(1 + log(Double(tf)))) * (idfBase + Float(code) * idfStep)
                 }
-                if projection.nonzeros == 1 && counter.vectorKernels {
-                    // Columns and signs of the whole segment first (one vector pass), then the adds.
+                if projection.nonzeros == 1 && counter.kernels != .swift {
+                    // Columns and signs of the whole segment first (one pass), then the adds in C.
                     let columns = counter.projectedColumns(range, projection, dims: dims)
                     counter.drainProjected(range, columns: columns, sublinear: sublinear.baseAddress!, idfBase: idfBase,
                                            idfStep: idfStep, into: block, weight: weight)

@@ -28,7 +28,7 @@ public enum EmbeddingBenchmark {
         return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
-    /// Which path featurizing takes on this machine: "AVX-512" kernels or "portable Swift" (`VectorKernels`).
+    /// Which path featurizing takes on this machine: "AVX-512", "portable C, AVX2", … (`VectorKernels`).
     public static var featurizePath: String { VectorKernels.description }
 
     /// Best of `repeats` runs of embedding `texts` with `threads` workers, the way the pipeline embeds
@@ -39,11 +39,11 @@ public enum EmbeddingBenchmark {
     public static func featurize(_ texts: [String], model: EmbeddingModel, threads: Int, repeats: Int = 2,
                                  groupSize: Int = 805) -> Featurize {
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
-        let dims = model.dimensions, vectorKernels = VectorKernels.available
+        let dims = model.dimensions, kernels = VectorKernels.path
         let groups = (texts.count + groupSize - 1) / groupSize
         let projection = SparseProjection(model: model)
         let workers = WorkerPool {
-            (counter: FeatureCounter(model: model, vectorKernels: vectorKernels),
+            (counter: FeatureCounter(model: model, kernels: kernels),
              rows: UnsafeMutablePointer<Float>.allocate(capacity: max(1, groupSize * dims)))
         }
         defer { for worker in workers.made { worker.rows.deallocate() } }

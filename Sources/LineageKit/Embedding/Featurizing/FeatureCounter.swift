@@ -31,8 +31,12 @@ final class FeatureCounter {
     private let words: FamilyLayout?
     /// The buckets of the current answer's style tokens, per structure family of the model.
     private let structure: StructureBuckets
-    /// Whether the AVX-512 kernels stand in for the Swift loops (same bytes either way).
+    /// Which kernels stand in for the Swift loops (`FeaturizerKernels`; the same bytes on every path).
+    let kernels: FeaturizerKernels
+    /// Whether they are the AVX-512 ones.
     let vectorKernels: Bool
+    /// Whether they are the portable ones (plain C, AVX2 where the CPU has it).
+    private let portableKernels: Bool
 
     /// Zero bytes kept after the end of `text`: a guard for loops that read one byte ahead, and the 8 bytes
     /// the word kernel may load from a token's last byte on.
@@ -74,14 +78,16 @@ final class FeatureCounter {
     /// `touched[range]` belongs to `layout`, in the model's family order.
     private(set) var segments: [(layout: FamilyLayout, range: Range<Int>)] = []
 
-    init(model: EmbeddingModel, vectorKernels: Bool = VectorKernels.available) {
+    init(model: EmbeddingModel, kernels: FeaturizerKernels = VectorKernels.path) {
         self.model = model
-        self.vectorKernels = vectorKernels
+        self.kernels = kernels
+        vectorKernels = kernels == .avx512
+        portableKernels = kernels == .portable
         content = TextNormalizer(lowercase: model.lowercase)
         runs = UnicodeRunFolder(lowercase: model.lowercase)
-        runs.vectorKernels = vectorKernels
+        runs.kernels = kernels
         styleRuns = UnicodeRunFolder(lowercase: false)
-        styleRuns.vectorKernels = vectorKernels
+        styleRuns.kernels = kernels
         characters = model.layout(.characters)
         words = model.layout(.words)
         structure = StructureBuckets(layouts: model.families.filter { $0.dimensions > 0 && $0.family.isStructure })
@@ -174,7 +180,7 @@ final class FeatureCounter {
     /// and returns the length: an ASCII answer through the vector fold (the same bytes), others through
     /// the normaliser.
     private func normalizeStyle(_ answer: String) -> Int {
-        if vectorKernels, let folded = foldStyleASCII(answer) { return folded }
+        if kernels.foldsInVectors, let folded = foldStyleASCII(answer) { return folded }
         var answer = answer
         let folded = answer.withUTF8 { styleRuns.fold($0, into: &styleText) }
         if !folded { styleView.normalize(answer, into: &styleText) }
@@ -187,13 +193,12 @@ final class FeatureCounter {
         var answer = answer
         let count = answer.utf8.count
         if styleText.count < count { styleText.append(contentsOf: repeatElement(0, count: count - styleText.count)) }
-        let vector = vectorKernels
+        let kernels = self.kernels
         return answer.withUTF8 { bytes in
             styleText.withUnsafeMutableBufferPointer { out -> Int? in
                 guard let output = out.baseAddress else { return bytes.isEmpty ? 0 : nil }
-                guard vector else { return TextNormalizer.foldASCII(bytes, lowercase: false, into: output) }
-                let folded = lineage_fold_ascii(bytes.baseAddress, bytes.count, 0, 1, output)
-                return folded < 0 ? nil : folded
+                guard kernels.foldsInVectors else { return TextNormalizer.foldASCII(bytes, lowercase: false, into: output) }
+                return kernels.foldASCII(bytes, lowercase: false, into: output)
             }
         }
     }
@@ -240,11 +245,15 @@ final class FeatureCounter {
 
     /// `column | signBit` of each bucket in `touched[range]` under `projection`, which has one non-zero a
     /// bucket: what `SparseProjection.forEachEntry` gives, computed for the whole segment at once by the
-    /// vector kernel (the Swift path calls `forEachEntry` per bucket instead). Valid until the next answer.
+    /// kernel (the Swift path calls `forEachEntry` per bucket instead). Valid until the next answer.
     func projectedColumns(_ range: Range<Int>, _ projection: SparseProjection, dims: Int) -> UnsafePointer<UInt32> {
-        precondition(vectorKernels && projection.nonzeros == 1 && range.upperBound <= distinctCount)
+        precondition(kernels != .swift && projection.nonzeros == 1 && range.upperBound <= distinctCount)
         let out = projected + range.lowerBound
-        lineage_project_columns(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
+        if vectorKernels {
+            lineage_project_columns(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
+        } else {
+            lineage_project_columns_portable(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
+        }
         return UnsafePointer(out)
     }
 
@@ -361,11 +370,10 @@ final class FeatureCounter {
         var answer = answer
         let length = answer.utf8.count
         if length > textCapacity { growText(length) }
-        let buffer = text, lowercase = content.lowercase, vector = vectorKernels
+        let buffer = text, lowercase = content.lowercase, kernels = self.kernels
         let folded: Int? = answer.withUTF8 { bytes in
-            guard vector else { return TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: buffer) }
-            let length = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, 1, buffer)
-            return length < 0 ? nil : length
+            guard kernels.foldsInVectors else { return TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: buffer) }
+            return kernels.foldASCII(bytes, lowercase: lowercase, into: buffer)
         }
         if let folded {
             textCount = folded
@@ -417,7 +425,7 @@ final class FeatureCounter {
             let end = min(full, i + positionsPerBatch - 1)
             if kernel {
                 var written = 0
-                i += lineage_char_ngram_ids_3to5(bytes + i, end - i + 1, basis, UInt32(bucketOf.shift),
+                i += characterKernel(bytes + i, end - i + 1, basis, UInt32(bucketOf.shift),
                                                  bucketOf.offset, bucketOf.sampleMask, out + c, &written)
                 c += written
             }
@@ -446,9 +454,15 @@ final class FeatureCounter {
         return c
     }
 
-    /// Whether the character vector kernel stands in for the loops: v1's 3–5-grams on 2ᵏ buckets.
+    /// Whether the character kernel stands in for the loops: v1's 3–5-grams on 2ᵏ buckets.
     private func usesCharacterKernel(_ layout: FamilyLayout, _ map: BucketMap) -> Bool {
-        vectorKernels && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
+        (vectorKernels || portableKernels) && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
+    }
+
+    /// The character kernel of this path: AVX-512 (whole groups of 8 positions) or plain C (every position).
+    private var characterKernel: @convention(c) (UnsafePointer<UInt8>?, Int, UInt64, UInt32, UInt32, UInt64,
+                                                 UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<Int>?) -> Int {
+        vectorKernels ? lineage_char_ngram_ids_3to5 : lineage_char_ngram_ids_3to5_portable
     }
 
     /// Character n-grams, n in `minN...maxN`, over Unicode scalars (a scalar starts at every byte that is
@@ -470,14 +484,14 @@ final class FeatureCounter {
         while start < length {
             if _slowPath(c >= batch) { tallyIDs(c); c = 0 }
             if kernel && bytes[start] < 0x80 {
-                if start >= asciiEnd { asciiEnd = start + lineage_ascii_prefix(bytes + start, length - start) }
+                if start >= asciiEnd { asciiEnd = start + kernels.asciiPrefix(bytes + start, length - start) }
                 // Starts whose whole 5-gram is ASCII, as many as fit in this batch of ids.
                 var positions = asciiEnd - maxN + 1 - start
                 if positions >= 8 {
                     if c + 3 * 8 > batch { tallyIDs(c); c = 0 }
                     positions = min(positions, (batch - c) / 3)
                     var written = 0
-                    start += lineage_char_ngram_ids_3to5(bytes + start, positions, basis, UInt32(bucket.shift),
+                    start += characterKernel(bytes + start, positions, basis, UInt32(bucket.shift),
                                                          bucket.offset, bucket.sampleMask, out + c, &written)
                     c += written
                     continue
@@ -518,15 +532,19 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucket = BucketMap(layout)
         let batch = Self.idBatch
-        let kernel = vectorKernels && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
+        let kernel = (vectorKernels || portableKernels) && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
+        let vector = vectorKernels
         var i = 0
         while i < length {
             if kernel, let end = wordKernelEnd(from: i), end > i {
                 // The kernel takes tokens 8 at a time up to `end`; it stops at a full batch, counted here.
                 var position = i, previous = recent.0, hasPrevious: Int32 = seen > 0 ? 1 : 0
                 while true {
-                    c += lineage_word_ids_1to2(text, end, &position, basis, UInt32(bucket.shift), bucket.offset,
-                                               bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c, 1)
+                    c += vector
+                        ? lineage_word_ids_1to2(text, end, &position, basis, UInt32(bucket.shift), bucket.offset,
+                                                bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c, 1)
+                        : lineage_word_ids_1to2_portable(text, end, &position, basis, UInt32(bucket.shift), bucket.offset,
+                                                         bucket.sampleMask, &previous, &hasPrevious, out + c, batch - c)
                     if position >= end { break }
                     tallyIDs(c)
                     c = 0
@@ -583,7 +601,7 @@ final class FeatureCounter {
     private func wordKernelEnd(from start: Int) -> Int? {
         if textIsASCII { return textCount }
         guard text[start] < 0x80 else { return nil }
-        var end = start + lineage_ascii_prefix(text + start, textCount - start)
+        var end = start + kernels.asciiPrefix(text + start, textCount - start)
         if end < textCount {
             while end > start && Self.isWordByte(text[end - 1]) { end -= 1 }
         }

@@ -6,14 +6,14 @@
 /// faults and page clearing 7.7 %). A counter starts every answer from empty cells, so one made for an
 /// earlier file gives the same rows for any later one.
 final class FeatureCounterPools: Sendable {
-    private let vector: WorkerPool<FeatureCounter>
-    private let portable: WorkerPool<FeatureCounter>
+    private let pools: [FeaturizerKernels: WorkerPool<FeatureCounter>]
 
     init(model: EmbeddingModel) {
-        vector = WorkerPool { FeatureCounter(model: model, vectorKernels: true) }
-        portable = WorkerPool { FeatureCounter(model: model, vectorKernels: false) }
+        pools = Dictionary(uniqueKeysWithValues: FeaturizerKernels.allCases.map { kernels in
+            (kernels, WorkerPool { FeatureCounter(model: model, kernels: kernels) })
+        })
     }
 
-    /// The counters that run the AVX-512 kernels, or the portable ones (`VectorKernels`).
-    func pool(vectorKernels: Bool) -> WorkerPool<FeatureCounter> { vectorKernels ? vector : portable }
+    /// The counters that run `kernels` (`FeaturizerKernels`).
+    func pool(kernels: FeaturizerKernels) -> WorkerPool<FeatureCounter> { pools[kernels]! }
 }

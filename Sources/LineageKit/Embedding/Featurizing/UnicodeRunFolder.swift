@@ -1,5 +1,3 @@
-import CFeatureKernels
-
 /// The content normalisation of a text that is mostly ASCII with some runs of other scalars (curly
 /// quotes, dashes, accented words, emoji), run by run: the same bytes as `TextNormalizer.normalize`
 /// without putting the whole answer through Foundation's NFKC and `lowercased()`.
@@ -14,8 +12,9 @@ import CFeatureKernels
 /// every answer of the bundled probe set.
 struct UnicodeRunFolder {
     let lowercase: Bool
-    /// Whether the ASCII stretches go through the vector fold (`lineage_fold_ascii_continuing`, same bytes).
-    var vectorKernels = false
+    /// The featurizer's kernels: where they fold in vectors, the ASCII stretches go through the vector fold
+    /// (`lineage_fold_ascii_continuing`, the same bytes).
+    var kernels = FeaturizerKernels.swift
     /// Folded bytes of each run seen, found by the run's hash and checked byte for byte.
     private var index: [UInt64: (key: Range<Int>, value: Range<Int>)] = [:]
     private var keys: [UInt8] = []
@@ -35,12 +34,12 @@ struct UnicodeRunFolder {
         while i < count {
             let byte = bytes[i]
             if byte < 0x80 {
-                guard vectorKernels else {
+                guard kernels.foldsInVectors else {
                     writer.put(TextNormalizer.foldASCII(byte, lowercase: lowercase), into: &output)
                     i += 1
                     continue
                 }
-                let run = lineage_ascii_prefix(bytes.baseAddress! + i, count - i)
+                let run = kernels.asciiPrefix(bytes.baseAddress! + i, count - i)
                 foldASCIIRun(UnsafeBufferPointer(rebasing: bytes[i..<(i + run)]), writer: &writer, into: &output)
                 i += run
                 continue
@@ -60,9 +59,10 @@ struct UnicodeRunFolder {
         let written = output.count
         output.append(contentsOf: repeatElement(0, count: run.count + 2))
         var pendingSpace: Int32 = writer.pendingSpace ? 1 : 0, pendingNewlines = Int32(writer.pendingNewlines)
+        let kernels = self.kernels, lowercase = self.lowercase
         let length = output.withUnsafeMutableBufferPointer { out in
-            lineage_fold_ascii_continuing(run.baseAddress, run.count, lowercase ? 1 : 0, 1, out.baseAddress, written,
-                                          &pendingSpace, &pendingNewlines)
+            kernels.foldASCIIContinuing(run, lowercase: lowercase, into: out.baseAddress!, written: written,
+                                        pendingSpace: &pendingSpace, pendingNewlines: &pendingNewlines)
         }
         output.removeLast(output.count - length)
         writer.pendingSpace = pendingSpace != 0

@@ -27,11 +27,10 @@ struct EmbeddingSamplingTests {
     }
 
     @Test("a sampled family keeps a subset of the unsampled buckets, about 1 in 2^shift, with the right counts",
-          arguments: [false, true])
-    func keptSubset(vectorKernels: Bool) throws {
-        let all = FeatureCounter(model: try Self.model(charShift: 0), vectorKernels: vectorKernels && VectorKernels.available)
-        let sampled = FeatureCounter(model: try Self.model(charShift: 3, wordShift: 1),
-                                     vectorKernels: vectorKernels && VectorKernels.available)
+          arguments: FeaturizerKernels.runnable)
+    func keptSubset(kernels: FeaturizerKernels) throws {
+        let all = FeatureCounter(model: try Self.model(charShift: 0), kernels: kernels)
+        let sampled = FeatureCounter(model: try Self.model(charShift: 3, wordShift: 1), kernels: kernels)
         var totals: [FeatureFamily: (all: Int, kept: Int)] = [:]
         var sameCount = 0, keptBuckets = 0
         for text in Self.texts {

@@ -118,8 +118,8 @@ struct EmbeddingVectorKernelsTests {
           arguments: models)
     func counts(modelName: String) throws {
         let model = try Self.model(modelName)
-        let vector = FeatureCounter(model: model, vectorKernels: true)
-        let scalar = FeatureCounter(model: model, vectorKernels: false)
+        let vector = FeatureCounter(model: model, kernels: .avx512)
+        let scalar = FeatureCounter(model: model, kernels: .swift)
         var mismatches = 0
         for text in Self.whiteSpaceHeavy(count: 300) + Self.tokenHeavy(count: 300) + Self.answers {
             vector.count(text)
@@ -140,9 +140,9 @@ struct EmbeddingVectorKernelsTests {
         let model = try Self.model(modelName)
         #expect(model.projectionNonzeros == 1)
         var embedder = Embedder(model: model, threads: 2)
-        embedder.vectorKernels = true
+        embedder.kernels = .avx512
         let vector = embedder.embed(Self.answers)
-        embedder.vectorKernels = false
+        embedder.kernels = .swift
         let scalar = embedder.embed(Self.answers)
         #expect(vector.values.count == Self.answers.count * model.dimensions)
         #expect(vector.values.elementsEqual(scalar.values) { $0.bitPattern == $1.bitPattern })

@@ -1,0 +1,121 @@
+import CFeatureKernels
+import Foundation
+import Testing
+@testable import LineageKit
+
+/// The portable kernels (plain C on any CPU, AVX2 where the CPU has it) must give the bytes of the Swift
+/// loops, as the AVX-512 ones must (`EmbeddingVectorKernelsTests`, whose texts these tests share).
+@Suite("Embedding: portable kernels")
+struct EmbeddingPortableKernelsTests {
+    typealias Texts = EmbeddingVectorKernelsTests
+
+    @Test("bundled and sampled models count the same buckets, in the same order, with the portable kernels",
+          arguments: Texts.models)
+    func counts(modelName: String) throws {
+        let model = try Texts.model(modelName)
+        let portable = FeatureCounter(model: model, kernels: .portable)
+        let swift = FeatureCounter(model: model, kernels: .swift)
+        var mismatches = 0, buckets = 0
+        for text in Texts.whiteSpaceHeavy(count: 300) + Texts.tokenHeavy(count: 300) + Texts.answers {
+            portable.count(text)
+            swift.count(text)
+            let same = portable.distinctCount == swift.distinctCount
+                && (0..<portable.distinctCount).allSatisfy {
+                    portable.touched[$0] == swift.touched[$0] && portable.frequencies[$0] == swift.frequencies[$0]
+                }
+                && portable.segments.map(\.range) == swift.segments.map(\.range)
+            if !same { mismatches += 1 }
+            buckets += swift.distinctCount
+        }
+        #expect(Texts.answers.count > 16_000)
+        #expect(mismatches == 0)
+        #expect(buckets > 10_000_000) // the texts were counted
+    }
+
+    @Test("embeddings are bit-identical with the portable kernels and the Swift loops",
+          arguments: ["ngram-v3", "experiments/ngram-v2-char-1in8"])
+    func embeddings(modelName: String) throws {
+        let model = try Texts.model(modelName)
+        var embedder = Embedder(model: model, threads: 2)
+        embedder.kernels = .portable
+        let portable = embedder.embed(Texts.answers)
+        embedder.kernels = .swift
+        let swift = embedder.embed(Texts.answers)
+        #expect(portable.values.count == Texts.answers.count * model.dimensions)
+        #expect(portable.values.elementsEqual(swift.values) { $0.bitPattern == $1.bitPattern })
+    }
+
+    @Test("the AVX2 fold writes what TextNormalizer.foldASCII writes, and refuses the same texts",
+          .enabled(if: VectorKernels.avx2Supported, "needs AVX2"))
+    func fold() {
+        var mismatches = 0, refused = 0
+        for text in Texts.whiteSpaceHeavy(count: 3000) + Texts.answers {
+            var text = text
+            text.withUTF8 { bytes in
+                let swift = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                let vector = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                defer { swift.deallocate(); vector.deallocate() }
+                for lowercase in [false, true] {
+                    let expected = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: swift)
+                    let got = FeaturizerKernels.portable.foldASCII(bytes, lowercase: lowercase, into: vector)
+                    if expected == nil { refused += 1 }
+                    if expected == got && expected.map({ memcmp(swift, vector, $0) == 0 }) ?? true { continue }
+                    mismatches += 1
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(refused > 1000) // the non-ASCII answers were refused on both sides
+    }
+
+    @Test("the portable ASCII scans find the first byte at or above 0x80 wherever it is")
+    func asciiPrefix() {
+        var text = [UInt8](repeating: 0x61, count: 200)
+        for length in [0, 1, 7, 8, 9, 31, 32, 33, 64, 65, 200] {
+            for high in [nil, 0, 1, 7, 8, 30, 31, 32, 63, 64, 100, 199] as [Int?] {
+                text.withUnsafeMutableBufferPointer { buffer in
+                    if let high { buffer[high] = 0xC3 }
+                    let expected = (0..<length).first { buffer[$0] >= 0x80 } ?? length
+                    #expect(lineage_ascii_prefix_portable(buffer.baseAddress, length) == expected)
+                    if VectorKernels.avx2Supported {
+                        #expect(lineage_ascii_prefix_avx2(buffer.baseAddress, length) == expected)
+                    }
+                    if let high { buffer[high] = 0x61 }
+                }
+            }
+        }
+    }
+
+    /// The portable word kernel's ids of `text` (lowercase ASCII) for one buffer size, called again from where
+    /// it stopped until the text is done, as `FeatureCounter` calls it; also the last token's hash and flag.
+    static func wordIDs(_ text: [UInt8], capacity: Int) -> (ids: [UInt32], previous: UInt64, seen: Int32) {
+        var ids: [UInt32] = [], buffer = [UInt32](repeating: 0, count: capacity + 16)
+        var position = 0, previous: UInt64 = 0, seen: Int32 = 0
+        repeat {
+            let written = lineage_word_ids_1to2_portable(text, text.count, &position, 0xcbf2_9ce4_8422_2325, 45, 7, 3,
+                                                         &previous, &seen, &buffer, capacity)
+            ids += buffer.prefix(written)
+        } while position < text.count
+        return (ids, previous, seen)
+    }
+
+    @Test("the portable word kernel gives the same ids whatever the room it is given, and the AVX-512 kernel's",
+          arguments: [16, 40])
+    func wordIDsAnyCapacity(capacity: Int) {
+        var mismatches = 0, ids = 0
+        for answer in Texts.tokenHeavy(count: 300) + Texts.answers.prefix(4000) {
+            var text: [UInt8] = []
+            TextNormalizer(lowercase: true).normalize(answer, into: &text)
+            guard !text.isEmpty, text.allSatisfy({ $0 < 0x80 }) else { continue }
+            let small = Self.wordIDs(text, capacity: capacity), whole = Self.wordIDs(text, capacity: 1 << 15)
+            if small.ids != whole.ids || small.previous != whole.previous || small.seen != whole.seen { mismatches += 1 }
+            if VectorKernels.supported {
+                let vector = Texts.wordIDs(text, capacity: capacity, queued: 1)
+                if vector.ids != whole.ids || vector.previous != whole.previous { mismatches += 1 }
+            }
+            ids += whole.ids.count
+        }
+        #expect(mismatches == 0)
+        #expect(ids > 100_000) // the texts are there
+    }
+}
