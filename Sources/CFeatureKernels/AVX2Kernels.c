@@ -65,6 +65,64 @@ LINEAGE_AVX2 long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long 
     return o;
 }
 
+/// `z · k` modulo 2⁶⁴ on 4 lanes from 32-bit products (AVX2 has no 64-bit multiply).
+LINEAGE_AVX2 static inline __m256i mulConst(__m256i z, uint64_t k) {
+    const __m256i lo = _mm256_set1_epi64x((long long)(k & 0xffffffffull)), hi = _mm256_set1_epi64x((long long)(k >> 32));
+    __m256i a = _mm256_mul_epu32(z, lo);
+    __m256i cross = _mm256_add_epi64(_mm256_mul_epu32(_mm256_srli_epi64(z, 32), lo), _mm256_mul_epu32(z, hi));
+    return _mm256_add_epi64(a, _mm256_slli_epi64(cross, 32));
+}
+/// SplitMix64's finaliser on 4 lanes (`StableHash.mix`).
+LINEAGE_AVX2 static inline __m256i mix4(__m256i x) {
+    __m256i z = _mm256_add_epi64(x, _mm256_set1_epi64x((long long)0x9e3779b97f4a7c15ull));
+    z = mulConst(_mm256_xor_si256(z, _mm256_srli_epi64(z, 30)), 0xbf58476d1ce4e5b9ull);
+    z = mulConst(_mm256_xor_si256(z, _mm256_srli_epi64(z, 27)), 0x94d049bb133111ebull);
+    return _mm256_xor_si256(z, _mm256_srli_epi64(z, 31));
+}
+/// One FNV-1a step on 4 lanes, lane j taking the byte at `bytes + j`: the prime is 2⁴⁰ + 0x1B3, so the product
+/// is two 32-bit products and a shift.
+LINEAGE_AVX2 static inline __m256i fnv4(__m256i h, const uint8_t *bytes) {
+    uint32_t w; __builtin_memcpy(&w, bytes, 4);
+    __m256i b = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128((int)w));
+    __m256i t = _mm256_xor_si256(h, b);
+    const __m256i p = _mm256_set1_epi64x(0x1B3);
+    __m256i r = _mm256_add_epi64(_mm256_mul_epu32(t, p), _mm256_slli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(t, 32), p), 32));
+    return _mm256_add_epi64(r, _mm256_slli_epi64(t, 40));
+}
+LINEAGE_AVX2 long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long positions, uint64_t basis, unsigned shift,
+                                                   uint32_t offset, uint64_t sample_mask, uint32_t *ids, long *written) {
+    const __m256i start = _mm256_set1_epi64x((long long)basis), mask = _mm256_set1_epi64x((long long)sample_mask);
+    const __m128i by = _mm_cvtsi32_si128((int)shift);
+    const __m256i add = _mm256_set1_epi64x(offset), zero = _mm256_setzero_si256();
+    long i = 0, c = 0;
+    for (; i + 4 <= positions; i += 4) {
+        const uint8_t *t = text + i;
+        __m256i h = fnv4(fnv4(fnv4(start, t), t + 1), t + 2);
+        __m256i m3 = mix4(h);
+        h = fnv4(h, t + 3);
+        __m256i m4 = mix4(h);
+        h = fnv4(h, t + 4);
+        __m256i m5 = mix4(h);
+        unsigned k3 = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(m3, mask), zero)));
+        unsigned k4 = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(m4, mask), zero)));
+        unsigned k5 = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(_mm256_cmpeq_epi64(_mm256_and_si256(m5, mask), zero)));
+        uint64_t b3[4], b4[4], b5[4];
+        _mm256_storeu_si256((__m256i *)b3, _mm256_add_epi64(_mm256_srl_epi64(m3, by), add));
+        _mm256_storeu_si256((__m256i *)b4, _mm256_add_epi64(_mm256_srl_epi64(m4, by), add));
+        _mm256_storeu_si256((__m256i *)b5, _mm256_add_epi64(_mm256_srl_epi64(m5, by), add));
+        // The kept ids in (position, n) order; a dropped one is overwritten by the next.
+        for (int j = 0; j < 4; j++) {
+            ids[c] = (uint32_t)b3[j]; c += (k3 >> j) & 1;
+            ids[c] = (uint32_t)b4[j]; c += (k4 >> j) & 1;
+            ids[c] = (uint32_t)b5[j]; c += (k5 >> j) & 1;
+        }
+    }
+    long rest = 0;
+    lineage_char_ngram_ids_3to5_portable(text + i, positions - i, basis, shift, offset, sample_mask, ids + c, &rest);
+    *written = c + rest;
+    return positions;
+}
+
 LINEAGE_AVX2 long lineage_ascii_prefix_avx2(const uint8_t *text, long length) {
     long p = 0;
     for (; p + 32 <= length; p += 32) {
@@ -86,6 +144,11 @@ long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long count, int lo
 }
 
 long lineage_ascii_prefix_avx2(const uint8_t *text, long length) { return lineage_ascii_prefix_portable(text, length); }
+
+long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long positions, uint64_t basis, unsigned shift, uint32_t offset,
+                                      uint64_t sample_mask, uint32_t *ids, long *written) {
+    return lineage_char_ngram_ids_3to5_portable(text, positions, basis, shift, offset, sample_mask, ids, written);
+}
 
 #endif
 

@@ -48,6 +48,11 @@ long lineage_fold_ascii_avx2(const uint8_t *input, long count, int lowercase, ui
 long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long count, int lowercase, uint8_t *output, long written,
                                         int *pendingSpace, int *pendingNewlines);
 
+/// `lineage_char_ngram_ids_3to5_portable` 4 positions a step with AVX2 (64-bit products from 32-bit ones): the
+/// same ids, all `positions` done (returns `positions`), at most 3 ids a position written.
+long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long positions, uint64_t basis, unsigned shift, uint32_t offset,
+                                      uint64_t sample_mask, uint32_t *ids, long *written);
+
 /// `lineage_ascii_prefix` 32 bytes a step with AVX2.
 long lineage_ascii_prefix_avx2(const uint8_t *text, long length);
 

@@ -459,10 +459,11 @@ final class FeatureCounter {
         (vectorKernels || portableKernels) && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
     }
 
-    /// The character kernel of this path: AVX-512 (whole groups of 8 positions) or plain C (every position).
+    /// The character kernel of this path: AVX-512 (whole groups of 8 positions), AVX2 or plain C (every position).
     private var characterKernel: @convention(c) (UnsafePointer<UInt8>?, Int, UInt64, UInt32, UInt32, UInt64,
                                                  UnsafeMutablePointer<UInt32>?, UnsafeMutablePointer<Int>?) -> Int {
-        vectorKernels ? lineage_char_ngram_ids_3to5 : lineage_char_ngram_ids_3to5_portable
+        vectorKernels ? lineage_char_ngram_ids_3to5 : kernels.avx2 ? lineage_char_ngram_ids_3to5_avx2
+            : lineage_char_ngram_ids_3to5_portable
     }
 
     /// Character n-grams, n in `minN...maxN`, over Unicode scalars (a scalar starts at every byte that is

@@ -9,8 +9,9 @@ import Testing
 struct EmbeddingPortableKernelsTests {
     typealias Texts = EmbeddingVectorKernelsTests
 
+    /// ngram-v1 samples nothing, ngram-v3 its character n-grams 1 in 4 (as ngram-v2 does), the experiment 1 in 8.
     @Test("bundled and sampled models count the same buckets, in the same order, with the portable kernels",
-          arguments: Texts.models)
+          arguments: ["ngram-v1", "ngram-v3", "experiments/ngram-v2-char-1in8"])
     func counts(modelName: String) throws {
         let model = try Texts.model(modelName)
         let portable = FeatureCounter(model: model, kernels: .portable)
@@ -66,6 +67,31 @@ struct EmbeddingPortableKernelsTests {
         }
         #expect(mismatches == 0)
         #expect(refused > 1000) // the non-ASCII answers were refused on both sides
+    }
+
+    @Test("the AVX2 character kernel gives the plain-C kernel's ids for any number of positions",
+          .enabled(if: VectorKernels.avx2Supported, "needs AVX2"))
+    func characterIDs() {
+        var mismatches = 0, ids = 0
+        for (k, answer) in Texts.answers.prefix(3000).enumerated() {
+            var text: [UInt8] = []
+            TextNormalizer(lowercase: true).normalize(answer, into: &text)
+            guard text.count >= 5, text.allSatisfy({ $0 < 0x80 }) else { continue }
+            // Every answer whole, and a short prefix of it (1 to 9 positions: the vector loop's tail alone).
+            for positions in [text.count - 4, min(text.count - 4, 1 + k % 9)] {
+                var plain = [UInt32](repeating: 0, count: 3 * positions + 1), vector = plain
+                var plainCount = 0, vectorCount = 0
+                let done = lineage_char_ngram_ids_3to5_portable(text, positions, 0xcbf2_9ce4_8422_2325 ^ 1, 45, 7, 3,
+                                                                &plain, &plainCount)
+                let vectorDone = lineage_char_ngram_ids_3to5_avx2(text, positions, 0xcbf2_9ce4_8422_2325 ^ 1, 45, 7, 3,
+                                                                  &vector, &vectorCount)
+                if done != positions || vectorDone != positions || plainCount != vectorCount
+                    || plain.prefix(plainCount) != vector.prefix(vectorCount) { mismatches += 1 }
+                ids += plainCount
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(ids > 100_000)
     }
 
     @Test("the portable ASCII scans find the first byte at or above 0x80 wherever it is")
