@@ -24,13 +24,10 @@ static inline int lineage_is_word_byte(uint8_t b) {
     return ((uint8_t)(b - '0') < 10) | ((uint8_t)((b | 0x20) - 'a') < 26) | (b == '_');
 }
 
-/// One token's unigram and bigram ids (the kept ones) at `ids + c`, the scalar way: FNV-1a over its bytes
-/// from `basis`, finalised; its bigram with the token before (`*prev`, when `*have`). Returns the new count.
-static inline long lineage_hash_token(const uint8_t *text, long start, long length, uint64_t basis, unsigned shift,
-                                      uint32_t offset, uint64_t sample_mask, uint64_t *prev, int *have, uint32_t *ids,
-                                      long c) {
-    uint64_t h = basis;
-    for (long b = 0; b < length; b++) h = (h ^ text[start + b]) * LINEAGE_FNV_PRIME;
+/// A token's unigram and bigram ids (the kept ones) at `ids + c` from its FNV-1a state `h`: finalised, and its
+/// bigram with the token before (`*prev`, when `*have`). Returns the new count.
+static inline long lineage_emit_token(uint64_t h, unsigned shift, uint32_t offset, uint64_t sample_mask, uint64_t *prev,
+                                      int *have, uint32_t *ids, long c) {
     uint64_t token = lineage_mix(h);
     ids[c] = (uint32_t)(token >> shift) + offset;
     c += (token & sample_mask) == 0;
@@ -42,6 +39,16 @@ static inline long lineage_hash_token(const uint8_t *text, long start, long leng
     *prev = token;
     *have = 1;
     return c;
+}
+
+/// One token's unigram and bigram ids (the kept ones) at `ids + c`, the scalar way: FNV-1a over its bytes
+/// from `basis`, finalised; its bigram with the token before (`*prev`, when `*have`). Returns the new count.
+static inline long lineage_hash_token(const uint8_t *text, long start, long length, uint64_t basis, unsigned shift,
+                                      uint32_t offset, uint64_t sample_mask, uint64_t *prev, int *have, uint32_t *ids,
+                                      long c) {
+    uint64_t h = basis;
+    for (long b = 0; b < length; b++) h = (h ^ text[start + b]) * LINEAGE_FNV_PRIME;
+    return lineage_emit_token(h, shift, offset, sample_mask, prev, have, ids, c);
 }
 
 #endif

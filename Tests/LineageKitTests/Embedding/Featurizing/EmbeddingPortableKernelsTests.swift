@@ -9,15 +9,17 @@ import Testing
 struct EmbeddingPortableKernelsTests {
     typealias Texts = EmbeddingVectorKernelsTests
 
-    /// ngram-v1 samples nothing, ngram-v3 its character n-grams 1 in 4 (as ngram-v2 does), the experiment 1 in 8.
+    /// The shipped ngram-v3 on every bundled answer; ngram-v1 (samples nothing) and the 1-in-8 experiment on the
+    /// first 4000 (the debug build's Swift loops are slow, and the kernels' code is the same for every model).
     @Test("bundled and sampled models count the same buckets, in the same order, with the portable kernels",
           arguments: ["ngram-v1", "ngram-v3", "experiments/ngram-v2-char-1in8"])
     func counts(modelName: String) throws {
         let model = try Texts.model(modelName)
+        let answers = modelName == "ngram-v3" ? Texts.answers : Array(Texts.answers.prefix(4000))
         let portable = FeatureCounter(model: model, kernels: .portable)
         let swift = FeatureCounter(model: model, kernels: .swift)
         var mismatches = 0, buckets = 0
-        for text in Texts.whiteSpaceHeavy(count: 300) + Texts.tokenHeavy(count: 300) + Texts.answers {
+        for text in Texts.whiteSpaceHeavy(count: 300) + Texts.tokenHeavy(count: 300) + answers {
             portable.count(text)
             swift.count(text)
             let same = portable.distinctCount == swift.distinctCount
@@ -30,7 +32,7 @@ struct EmbeddingPortableKernelsTests {
         }
         #expect(Texts.answers.count > 16_000)
         #expect(mismatches == 0)
-        #expect(buckets > 10_000_000) // the texts were counted
+        #expect(buckets > 1_000_000) // the texts were counted
     }
 
     @Test("embeddings are bit-identical with the portable kernels and the Swift loops",
