@@ -123,6 +123,23 @@ LINEAGE_AVX2 long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long pos
     return positions;
 }
 
+LINEAGE_AVX2 void lineage_project_columns_avx2(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
+                                               uint32_t *columns) {
+    const __m256i seeds = _mm256_set1_epi64x((long long)seed), low = _mm256_set1_epi64x(0xffffffffll);
+    const __m256i one = _mm256_set1_epi64x(1), dims = _mm256_set1_epi64x(dimensions);
+    const __m256i lowDwords = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    long k = 0;
+    for (; k + 4 <= count; k += 4) {
+        __m256i b = _mm256_cvtepu32_epi64(_mm_loadu_si128((const __m128i *)(buckets + k)));
+        __m256i part = _mm256_and_si256(mix4(_mm256_xor_si256(seeds, mulConst(b, 0x9e3779b97f4a7c15ull))), low);
+        __m256i column = _mm256_srli_epi64(_mm256_mul_epu32(_mm256_srli_epi64(part, 1), dims), 31);
+        __m256i sign = _mm256_slli_epi64(_mm256_and_si256(part, one), 31);
+        __m256i entries = _mm256_permutevar8x32_epi32(_mm256_or_si256(column, sign), lowDwords);
+        _mm_storeu_si128((__m128i *)(columns + k), _mm256_castsi256_si128(entries));
+    }
+    lineage_project_columns_portable(buckets + k, count - k, seed, dimensions, columns + k);
+}
+
 LINEAGE_AVX2 long lineage_ascii_prefix_avx2(const uint8_t *text, long length) {
     long p = 0;
     for (; p + 32 <= length; p += 32) {
@@ -144,6 +161,11 @@ long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long count, int lo
 }
 
 long lineage_ascii_prefix_avx2(const uint8_t *text, long length) { return lineage_ascii_prefix_portable(text, length); }
+
+void lineage_project_columns_avx2(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
+                                  uint32_t *columns) {
+    lineage_project_columns_portable(buckets, count, seed, dimensions, columns);
+}
 
 long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long positions, uint64_t basis, unsigned shift, uint32_t offset,
                                       uint64_t sample_mask, uint32_t *ids, long *written) {

@@ -68,3 +68,15 @@ void lineage_project_columns_portable(const uint32_t *buckets, long count, uint6
         columns[k] = (uint32_t)(((part >> 1) * dimensions) >> 31) | (uint32_t)(part & 1) << 31;
     }
 }
+
+int lineage_grid_steps(const float *values, long count, float scale, int16_t *steps) {
+    uint32_t offGrid = 0;
+    for (long d = 0; d < count; d++) {
+        float s = values[d] * scale;
+        int inRange = s <= 32767.0f && s >= -32767.0f; // false for NaN
+        int32_t k = (int32_t)(inRange ? s : 0.0f);
+        offGrid |= !(inRange && (float)k == s);
+        steps[d] = (int16_t)k;
+    }
+    return offGrid == 0;
+}

@@ -53,6 +53,10 @@ long lineage_fold_ascii_continuing_avx2(const uint8_t *input, long count, int lo
 long lineage_char_ngram_ids_3to5_avx2(const uint8_t *text, long positions, uint64_t basis, unsigned shift, uint32_t offset,
                                       uint64_t sample_mask, uint32_t *ids, long *written);
 
+/// `lineage_project_columns` 4 buckets a step with AVX2.
+void lineage_project_columns_avx2(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
+                                  uint32_t *columns);
+
 /// `lineage_ascii_prefix` 32 bytes a step with AVX2.
 long lineage_ascii_prefix_avx2(const uint8_t *text, long length);
 
@@ -69,6 +73,11 @@ long lineage_ascii_prefix_portable(const uint8_t *text, long length);
 /// `lineage_project_columns` one bucket at a time, without vector instructions.
 void lineage_project_columns_portable(const uint32_t *buckets, long count, uint64_t seed, uint32_t dimensions,
                                       uint32_t *columns);
+
+/// `EmbeddingGrid.steps`: `steps[d] = values[d] · scale` as a 16-bit integer (0 where out of range); returns 1 when
+/// every product is a whole number within ±32767, else 0. A loop without branches, which the compiler vectorises
+/// (Swift's Float-to-integer conversion checks each value and kept it scalar).
+int lineage_grid_steps(const float *values, long count, float scale, int16_t *steps);
 
 /// `lineage_word_ids_1to2` one token at a time, without vector instructions: the same ids in the same order,
 /// the same `*position`, `*previous` and `*seen` protocol and the same stopping rule (room for 16 more ids).

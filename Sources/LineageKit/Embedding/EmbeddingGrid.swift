@@ -1,3 +1,5 @@
+import CFeatureKernels
+
 /// Embedding values are multiples of 2⁻¹⁰, so every BLAS product of embeddings is exact, whatever BLAS.
 ///
 /// Why: OpenBLAS picks its kernels by CPU (and Debian can swap in reference BLAS), and each sums a dot
@@ -46,15 +48,7 @@ enum EmbeddingGrid {
     }
 
     static func steps(of values: UnsafePointer<Float>, count: Int, into steps: UnsafeMutablePointer<Int16>) -> Bool {
-        var onGrid = true
-        for d in 0..<count {
-            let s = values[d] * scale
-            let inRange = s.magnitude <= 32767 // false for NaN
-            let k = Int32(inRange ? s : 0)
-            onGrid = onGrid && inRange && Float(k) == s
-            steps[d] = Int16(truncatingIfNeeded: k)
-        }
-        return onGrid
+        lineage_grid_steps(values, count, scale, steps) != 0
     }
 
     /// A cosine as shown: two grid-rounded unit rows have squared lengths 1 ± ~10⁻⁴, so their dot product

@@ -251,6 +251,8 @@ final class FeatureCounter {
         let out = projected + range.lowerBound
         if vectorKernels {
             lineage_project_columns(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
+        } else if kernels.avx2 {
+            lineage_project_columns_avx2(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
         } else {
             lineage_project_columns_portable(touched + range.lowerBound, range.count, projection.seed, UInt32(dims), out)
         }

@@ -96,6 +96,25 @@ struct EmbeddingPortableKernelsTests {
         #expect(ids > 100_000)
     }
 
+    @Test("the portable projection kernels give SparseProjection's column and sign for every bucket they are given")
+    func projection() throws {
+        let model = try EmbeddingModel.bundled()
+        let projection = SparseProjection(model: model)
+        let buckets = (0..<4099).map { UInt32(truncatingIfNeeded: $0 &* 2_654_435_761) >> 12 }
+        var plain = [UInt32](repeating: 0, count: buckets.count), vector = plain
+        lineage_project_columns_portable(buckets, buckets.count, projection.seed, 256, &plain)
+        if VectorKernels.avx2Supported {
+            lineage_project_columns_avx2(buckets, buckets.count, projection.seed, 256, &vector)
+            #expect(vector == plain)
+        }
+        for (bucket, entry) in zip(buckets, plain) {
+            projection.forEachEntry(bucket: bucket, dims: 256) { column, signBit in
+                #expect(entry == UInt32(column) | signBit)
+            }
+        }
+        #expect(Set(plain.map { $0 & 0x7fff_ffff }).count == 256) // every column is reached
+    }
+
     @Test("the portable ASCII scans find the first byte at or above 0x80 wherever it is")
     func asciiPrefix() {
         var text = [UInt8](repeating: 0x61, count: 200)
