@@ -20,14 +20,7 @@ struct EmbeddingPortableKernelsTests {
         let swift = FeatureCounter(model: model, kernels: .swift)
         var mismatches = 0, buckets = 0
         for text in Texts.whiteSpaceHeavy(count: 300) + Texts.tokenHeavy(count: 300) + answers {
-            portable.count(text)
-            swift.count(text)
-            let same = portable.distinctCount == swift.distinctCount
-                && (0..<portable.distinctCount).allSatisfy {
-                    portable.touched[$0] == swift.touched[$0] && portable.frequencies[$0] == swift.frequencies[$0]
-                }
-                && portable.segments.map(\.range) == swift.segments.map(\.range)
-            if !same { mismatches += 1 }
+            if !Texts.countsAgree(portable, swift, on: text) { mismatches += 1 }
             buckets += swift.distinctCount
         }
         #expect(Texts.answers.count > 16_000)
@@ -38,34 +31,14 @@ struct EmbeddingPortableKernelsTests {
     @Test("embeddings are bit-identical with the portable kernels and the Swift loops",
           arguments: ["ngram-v3", "experiments/ngram-v2-char-1in8"])
     func embeddings(modelName: String) throws {
-        let model = try Texts.model(modelName)
-        var embedder = Embedder(model: model, threads: 2)
-        embedder.kernels = .portable
-        let portable = embedder.embed(Texts.answers)
-        embedder.kernels = .swift
-        let swift = embedder.embed(Texts.answers)
-        #expect(portable.values.count == Texts.answers.count * model.dimensions)
-        #expect(portable.values.elementsEqual(swift.values) { $0.bitPattern == $1.bitPattern })
+        #expect(Texts.embeddingsAgree(try Texts.model(modelName), .portable, .swift))
     }
 
     @Test("the AVX2 fold writes what TextNormalizer.foldASCII writes, and refuses the same texts",
           .enabled(if: VectorKernels.avx2Supported, "needs AVX2"))
     func fold() {
-        var mismatches = 0, refused = 0
-        for text in Texts.whiteSpaceHeavy(count: 3000) + Texts.answers {
-            var text = text
-            text.withUTF8 { bytes in
-                let swift = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
-                let vector = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
-                defer { swift.deallocate(); vector.deallocate() }
-                for lowercase in [false, true] {
-                    let expected = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: swift)
-                    let got = FeaturizerKernels.portable.foldASCII(bytes, lowercase: lowercase, into: vector)
-                    if expected == nil { refused += 1 }
-                    if expected == got && expected.map({ memcmp(swift, vector, $0) == 0 }) ?? true { continue }
-                    mismatches += 1
-                }
-            }
+        let (mismatches, refused) = Texts.foldMismatches { bytes, lowercase, output in
+            FeaturizerKernels.portable.foldASCII(bytes, lowercase: lowercase, into: output)
         }
         #expect(mismatches == 0)
         #expect(refused > 1000) // the non-ASCII answers were refused on both sides

@@ -48,26 +48,38 @@ struct EmbeddingVectorKernelsTests {
     @Test("the fold kernel writes what TextNormalizer.foldASCII writes, and refuses the same texts",
           arguments: [Int32(0), 1])
     func fold(compress: Int32) {
-        let texts = Self.whiteSpaceHeavy(count: 3000) + Self.answers
         #expect(Self.answers.count > 16_000)
+        let (mismatches, refused) = Self.foldMismatches { bytes, lowercase, output in
+            let folded = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, compress, output)
+            return folded < 0 ? nil : folded
+        }
+        #expect(mismatches == 0)
+        #expect(refused > 1000) // the non-ASCII answers took the other path on both sides
+    }
+
+    /// How many of the fold-heavy texts and bundled answers (each folded lowercased and not) `fold` folds otherwise
+    /// than `TextNormalizer.foldASCII` (other bytes, or refused where it is not, or the reverse), and how many
+    /// `foldASCII` refuses (not all ASCII).
+    static func foldMismatches(
+        _ fold: (UnsafeBufferPointer<UInt8>, Bool, UnsafeMutablePointer<UInt8>) -> Int?
+    ) -> (mismatches: Int, refused: Int) {
         var mismatches = 0, refused = 0
-        for text in texts {
+        for text in whiteSpaceHeavy(count: 3000) + answers {
             var text = text
             text.withUTF8 { bytes in
-                let scalar = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
-                let vector = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
-                defer { scalar.deallocate(); vector.deallocate() }
+                let expected = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                let got = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+                defer { expected.deallocate(); got.deallocate() }
                 for lowercase in [false, true] {
-                    let expected = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: scalar)
-                    let got = lineage_fold_ascii(bytes.baseAddress, bytes.count, lowercase ? 1 : 0, compress, vector)
-                    if expected == nil { refused += 1 }
-                    if expected.map({ $0 == got && memcmp(scalar, vector, $0) == 0 }) ?? (got == -1) { continue }
+                    let length = TextNormalizer.foldASCII(bytes, lowercase: lowercase, into: expected)
+                    if length == nil { refused += 1 }
+                    let folded = fold(bytes, lowercase, got)
+                    if length == folded && length.map({ memcmp(expected, got, $0) == 0 }) ?? true { continue }
                     mismatches += 1
                 }
             }
         }
-        #expect(mismatches == 0)
-        #expect(refused > 1000) // the non-ASCII answers took the other path on both sides
+        return (mismatches, refused)
     }
 
     /// The models the kernels are held to: both bundled ones (ngram-v1 samples nothing, ngram-v2 its character
@@ -121,17 +133,21 @@ struct EmbeddingVectorKernelsTests {
         let vector = FeatureCounter(model: model, kernels: .avx512)
         let scalar = FeatureCounter(model: model, kernels: .swift)
         var mismatches = 0
-        for text in Self.whiteSpaceHeavy(count: 300) + Self.tokenHeavy(count: 300) + Self.answers {
-            vector.count(text)
-            scalar.count(text)
-            let same = vector.distinctCount == scalar.distinctCount
-                && (0..<vector.distinctCount).allSatisfy {
-                    vector.touched[$0] == scalar.touched[$0] && vector.frequencies[$0] == scalar.frequencies[$0]
-                }
-                && vector.segments.map(\.range) == scalar.segments.map(\.range)
-            if !same { mismatches += 1 }
+        for text in Self.whiteSpaceHeavy(count: 300) + Self.tokenHeavy(count: 300) + Self.answers
+        where !Self.countsAgree(vector, scalar, on: text) {
+            mismatches += 1
         }
         #expect(mismatches == 0)
+    }
+
+    /// Whether two counters count `text` into the same buckets, in the same order, with the same frequencies
+    /// and family segments.
+    static func countsAgree(_ x: FeatureCounter, _ y: FeatureCounter, on text: String) -> Bool {
+        x.count(text)
+        y.count(text)
+        return x.distinctCount == y.distinctCount
+            && (0..<x.distinctCount).allSatisfy { x.touched[$0] == y.touched[$0] && x.frequencies[$0] == y.frequencies[$0] }
+            && x.segments.map(\.range) == y.segments.map(\.range)
     }
 
     @Test("embeddings are bit-identical with and without the kernels (bundled and sampled models: one non-zero a bucket)",
@@ -139,13 +155,18 @@ struct EmbeddingVectorKernelsTests {
     func embeddings(modelName: String) throws {
         let model = try Self.model(modelName)
         #expect(model.projectionNonzeros == 1)
+        #expect(Self.embeddingsAgree(model, .avx512, .swift))
+    }
+
+    /// Whether `model` embeds every bundled answer into the same bits on the two paths.
+    static func embeddingsAgree(_ model: EmbeddingModel, _ x: FeaturizerKernels, _ y: FeaturizerKernels) -> Bool {
         var embedder = Embedder(model: model, threads: 2)
-        embedder.kernels = .avx512
-        let vector = embedder.embed(Self.answers)
-        embedder.kernels = .swift
-        let scalar = embedder.embed(Self.answers)
-        #expect(vector.values.count == Self.answers.count * model.dimensions)
-        #expect(vector.values.elementsEqual(scalar.values) { $0.bitPattern == $1.bitPattern })
+        embedder.kernels = x
+        let first = embedder.embed(answers)
+        embedder.kernels = y
+        let second = embedder.embed(answers)
+        return first.values.count == answers.count * model.dimensions
+            && first.values.elementsEqual(second.values) { $0.bitPattern == $1.bitPattern }
     }
 
     /// The word kernel's ids of `text` (lowercase ASCII) for one buffer size, run as `FeatureCounter` runs it:
