@@ -146,13 +146,7 @@ LINEAGE_AVX512 long lineage_fold_ascii_continuing(const uint8_t *input, long cou
             for (int k = 0; k < 64; k++) o = put(&w, mapped[k], output, o);
         }
     }
-    for (; i < count; i++) {
-        if (input[i] >= 0x80) return -1;
-        o = put(&w, foldByte(input[i], lowercase), output, o);
-    }
-    *pendingSpace = w.pendingSpace;
-    *pendingNewlines = w.pendingNewlines;
-    return o;
+    return lineage_fold_rest(&w, input + i, count - i, lowercase, output, o, pendingSpace, pendingNewlines);
 }
 
 // ---- character n-grams ------------------------------------------------------------------------------

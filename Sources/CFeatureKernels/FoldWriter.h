@@ -37,6 +37,19 @@ static inline uint8_t foldByte(uint8_t b, int lowercase) {
     return b;
 }
 
+/// The last bytes of a vector fold (fewer than a block), byte by byte through the writer, and the writer's
+/// pending state handed back: the new output length, or -1 at a byte >= 0x80.
+static inline long lineage_fold_rest(Writer *w, const uint8_t *input, long count, int lowercase, uint8_t *output, long o,
+                                     int *pendingSpace, int *pendingNewlines) {
+    for (long i = 0; i < count; i++) {
+        if (input[i] >= 0x80) return -1;
+        o = put(w, foldByte(input[i], lowercase), output, o);
+    }
+    *pendingSpace = w->pendingSpace;
+    *pendingNewlines = w->pendingNewlines;
+    return o;
+}
+
 /// Whether a 64-byte block with spaces `space` and line breaks `newline` (bit masks) needs the writer byte by byte,
 /// written at output length `o`: a pending separator, white space next to white space other than a "\n\n"
 /// pair, white space at its end, or at the very start of the output. Otherwise it is stored as it is.

@@ -35,8 +35,6 @@ final class FeatureCounter {
     let kernels: FeaturizerKernels
     /// Whether they are the AVX-512 ones.
     let vectorKernels: Bool
-    /// Whether they are the portable ones (plain C, AVX2 where the CPU has it).
-    private let portableKernels: Bool
 
     /// Zero bytes kept after the end of `text`: a guard for loops that read one byte ahead, and the 8 bytes
     /// the word kernel may load from a token's last byte on.
@@ -82,7 +80,6 @@ final class FeatureCounter {
         self.model = model
         self.kernels = kernels
         vectorKernels = kernels == .avx512
-        portableKernels = kernels == .portable
         content = TextNormalizer(lowercase: model.lowercase)
         runs = UnicodeRunFolder(lowercase: model.lowercase)
         runs.kernels = kernels
@@ -458,7 +455,7 @@ final class FeatureCounter {
 
     /// Whether the character kernel stands in for the loops: v1's 3–5-grams on 2ᵏ buckets.
     private func usesCharacterKernel(_ layout: FamilyLayout, _ map: BucketMap) -> Bool {
-        (vectorKernels || portableKernels) && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
+        kernels != .swift && layout.minN == 3 && layout.maxN == 5 && map.shift != 0
     }
 
     /// The character kernel of this path: AVX-512 (whole groups of 8 positions), AVX2 or plain C (every position).
@@ -535,7 +532,7 @@ final class FeatureCounter {
         let prime = StableHash.prime
         let bucket = BucketMap(layout)
         let batch = Self.idBatch
-        let kernel = (vectorKernels || portableKernels) && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
+        let kernel = kernels != .swift && content.lowercase && minN == 1 && maxN == 2 && bucket.shift != 0
         let vector = vectorKernels
         var i = 0
         while i < length {

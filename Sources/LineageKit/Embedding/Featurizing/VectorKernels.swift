@@ -45,13 +45,10 @@ enum FeaturizerKernels: Sendable, Hashable, CaseIterable {
                                                  &pendingSpace, &pendingNewlines)
     }
 
-    /// How many bytes from `text` on are ASCII, at most `length` (any path but `.swift`).
+    /// How many bytes from `text` on are ASCII, at most `length` (only the kernel paths scan for it).
     func asciiPrefix(_ text: UnsafePointer<UInt8>, _ length: Int) -> Int {
-        switch self {
-        case .avx512: lineage_ascii_prefix(text, length)
-        case .portable: avx2 ? lineage_ascii_prefix_avx2(text, length) : lineage_ascii_prefix_portable(text, length)
-        case .swift: (0..<length).first { text[$0] >= 0x80 } ?? length
-        }
+        self == .avx512 ? lineage_ascii_prefix(text, length)
+            : avx2 ? lineage_ascii_prefix_avx2(text, length) : lineage_ascii_prefix_portable(text, length)
     }
 }
 
